@@ -1,0 +1,132 @@
+import { wrap } from 'comlink';
+import type { Endpoint } from 'comlink';
+import { ErrorCode, FramewireError } from '../protocol/errors';
+import { HOST_METHODS } from '../protocol/host-api';
+import type { HostMethodArgs, HostMethodResult, HostResult } from '../protocol/host-api';
+import { HOST_METHOD_NAMES } from '../protocol/methods';
+import type { HostMethodName } from '../protocol/methods';
+import { ReplyMessageSchema } from '../protocol/wire';
+import type { Logger } from '../util/logger';
+
+/** Calls of host methods over one private port, each with a timeout. */
+export interface CallChannel {
+  call<M extends HostMethodName>(method: M, args: HostMethodArgs<M>, timeoutMs: number): Promise<HostMethodResult<M>>;
+  /** Calls sent and not yet answered. */
+  pending(): number;
+  /** Rejects every pending call with `reason`, then closes the port. */
+  close(reason: FramewireError): void;
+}
+
+interface PendingCall {
+  resolve(value: unknown): void;
+  reject(error: FramewireError): void;
+  timer: ReturnType<typeof setTimeout>;
+  method: HostMethodName;
+}
+
+type RemoteMethod = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * comlink over a MessagePort, with what comlink lacks: a timeout per call, answers parsed
+ * before comlink sees them, and no pending entry left behind. comlink keeps its pending
+ * calls in a private map; when a call times out or the channel closes, the channel hands
+ * comlink a settling answer for that id, so comlink's entry goes too.
+ */
+export function createCallChannel(port: MessagePort, log: Logger): CallChannel {
+  const comlinkListeners = new Set<EventListenerOrEventListenerObject>();
+  const calls = new Map<string, PendingCall>();
+  let lastPostedId: string | null = null;
+  let closed = false;
+
+  const deliver = (data: unknown): void => {
+    const event = new MessageEvent('message', { data });
+    for (const listener of comlinkListeners) {
+      if (typeof listener === 'function') listener(event);
+      else listener.handleEvent(event);
+    }
+  };
+
+  const endpoint: Endpoint = {
+    postMessage(message: { id?: unknown }, transfer?: Transferable[]) {
+      if (closed) return;
+      lastPostedId = typeof message.id === 'string' ? message.id : null;
+      port.postMessage(message, transfer ?? []);
+    },
+    addEventListener: (_type: string, listener: EventListenerOrEventListenerObject) => void comlinkListeners.add(listener),
+    removeEventListener: (_type: string, listener: EventListenerOrEventListenerObject) =>
+      void comlinkListeners.delete(listener),
+    start: () => port.start(),
+  };
+
+  const onPortMessage = (event: MessageEvent): void => {
+    const reply = ReplyMessageSchema.safeParse(event.data);
+    if (!reply.success) return log('Dropped a message from the host that is not a reply.');
+    if (!calls.has(reply.data.id)) return log('Dropped a reply to a call that is no longer pending.');
+    deliver(reply.data);
+  };
+  port.addEventListener('message', onPortMessage);
+  port.start();
+
+  // Proxies are made once: comlink builds (and registers for finalization) a proxy on
+  // every property access.
+  const remote = wrap<Record<HostMethodName, RemoteMethod>>(endpoint) as unknown as Record<HostMethodName, RemoteMethod>;
+  const methods = Object.fromEntries(HOST_METHOD_NAMES.map((name) => [name, remote[name]])) as Record<
+    HostMethodName,
+    RemoteMethod
+  >;
+
+  /** Ends a call early and settles comlink's own entry for it. */
+  const abandon = (id: string, error: FramewireError): void => {
+    const entry = calls.get(id);
+    if (!entry) return;
+    calls.delete(id);
+    clearTimeout(entry.timer);
+    entry.reject(error);
+    deliver({ id, type: 'RAW', value: { ok: false, code: error.code, message: error.message } });
+  };
+
+  const settle = (id: string, answer: unknown): void => {
+    const entry = calls.get(id);
+    if (!entry) return;
+    calls.delete(id);
+    clearTimeout(entry.timer);
+    const result = answer as HostResult<unknown>;
+    if (!result.ok) return entry.reject(new FramewireError(result.code, result.message));
+    const value = HOST_METHODS[entry.method].result.safeParse(result.value);
+    if (value.success) entry.resolve(value.data);
+    else entry.reject(new FramewireError(ErrorCode.INVALID_MESSAGE, `The host answered ${entry.method} with an invalid value.`));
+  };
+
+  return {
+    call<M extends HostMethodName>(method: M, args: HostMethodArgs<M>, timeoutMs: number) {
+      if (closed) {
+        return Promise.reject(new FramewireError(ErrorCode.CONNECTION_DESTROYED, 'The connection is closed.'));
+      }
+      return new Promise<HostMethodResult<M>>((resolve, reject) => {
+        lastPostedId = null;
+        const answer = methods[method](...args);
+        const id = lastPostedId as string | null;
+        if (id === null) return reject(new FramewireError(ErrorCode.CONNECTION_DESTROYED, 'The call was not sent.'));
+        const timer = setTimeout(
+          () => abandon(id, new FramewireError(ErrorCode.CONNECTION_TIMEOUT, `${method} got no answer in ${timeoutMs} ms.`)),
+          timeoutMs,
+        );
+        calls.set(id, { resolve: resolve as (value: unknown) => void, reject, timer, method });
+        answer.then((value) => settle(id, value), (error: unknown) => abandon(id, hostError(error)));
+      });
+    },
+    pending: () => calls.size,
+    close(reason) {
+      if (closed) return;
+      for (const id of [...calls.keys()]) abandon(id, reason);
+      closed = true;
+      comlinkListeners.clear();
+      port.removeEventListener('message', onPortMessage);
+      port.close();
+    },
+  };
+}
+
+function hostError(cause: unknown): FramewireError {
+  return new FramewireError(ErrorCode.HOST_ERROR, 'The host failed to handle the call.', { cause });
+}

@@ -1,0 +1,10 @@
+export { createBridgeClient, DEFAULT_BRIDGE_CLIENT_CONFIG } from './bridge-client';
+export { createCallChannel } from './call-channel';
+export { shakeHands } from './handshake';
+export { resolveHostOrigin } from './host-origin';
+export { ParentStorageAdapter } from './parent-storage';
+export { ensureSessionId, SESSION_ID_KEY } from './session';
+export type { BridgeClient, BridgeClientOptions, BridgeState } from './bridge-client';
+export type { CallChannel } from './call-channel';
+export type { HandshakeOptions } from './handshake';
+export type { ParentStorageAdapterOptions } from './parent-storage';

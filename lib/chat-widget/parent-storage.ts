@@ -1,0 +1,63 @@
+import { storageNamespace } from '../protocol/limits';
+import { openStorage } from '../util/safe-storage';
+import type { BridgeClient } from './bridge-client';
+
+export interface ParentStorageAdapterOptions {
+  widgetId: string;
+  /** The bridge to the host page; `null` when the widget runs standalone (no parent). */
+  bridge: BridgeClient | null;
+  /** Local mirror for `getItemSync` and standalone use. @default this window's sessionStorage, or memory where it throws */
+  mirror?: Storage;
+}
+
+/**
+ * The widget's storage in its host page's localStorage, through the bridge. Every value
+ * read or written is also mirrored in the widget's own sessionStorage, so `getItemSync`
+ * answers at once. No retries and no queue: failures reach the caller as `FramewireError`s
+ * (see `EnhancedParentStorageAdapter` for the resilient variant).
+ */
+export class ParentStorageAdapter {
+  readonly #bridge: BridgeClient | null;
+  readonly #mirror: Storage;
+  readonly #prefix: string;
+
+  constructor(options: ParentStorageAdapterOptions) {
+    this.#bridge = options.bridge;
+    this.#mirror = options.mirror ?? openStorage(() => globalThis.sessionStorage).storage;
+    this.#prefix = storageNamespace(options.widgetId);
+  }
+
+  /** Reads a key from the host (or, standalone, from the mirror). */
+  async getItem(key: string): Promise<string | null> {
+    if (!this.#bridge) return this.getItemSync(key);
+    const value = await this.#bridge.call('getItem', key);
+    this.#remember(key, value);
+    return value;
+  }
+
+  /** Writes a key to the host; the mirror has the value at once. */
+  async setItem(key: string, value: string): Promise<void> {
+    this.#remember(key, value);
+    if (this.#bridge) await this.#bridge.call('setItem', key, value);
+  }
+
+  /** Removes a key from the host and the mirror. */
+  async removeItem(key: string): Promise<void> {
+    this.#remember(key, null);
+    if (this.#bridge) await this.#bridge.call('removeItem', key);
+  }
+
+  /** The last value this widget read or wrote for the key, from the mirror. */
+  getItemSync(key: string): string | null {
+    return this.#mirror.getItem(this.#prefix + key);
+  }
+
+  #remember(key: string, value: string | null): void {
+    try {
+      if (value === null) this.#mirror.removeItem(this.#prefix + key);
+      else this.#mirror.setItem(this.#prefix + key, value);
+    } catch {
+      // A full mirror only costs getItemSync its answer; the host still has the value.
+    }
+  }
+}

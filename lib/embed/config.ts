@@ -1,0 +1,79 @@
+import { WIDGET_ID_PATTERN } from '../protocol/limits';
+
+/** What `framewire('init', …)` accepts. */
+export interface EmbedConfig {
+  /** The widget's id: 1–64 letters, digits, `_` or `-`. */
+  widgetId: string;
+  /** Address of the widget app (`widget.html`); its origin is the only one the host talks to. */
+  widgetUrl: string;
+  /** Where the host sends the widget's events. @default none */
+  collectorUrl?: string | undefined;
+  /** Debug lines in the console, each prefixed with its class name. @default false */
+  debug?: boolean | undefined;
+  /** Corner the launcher sits in. @default 'bottom-right' */
+  position?: 'bottom-right' | 'bottom-left' | undefined;
+  /** Accessible name of the launcher and the iframe (1–80 characters). @default 'Chat' */
+  title?: string | undefined;
+}
+
+/** {@link EmbedConfig} with every default applied. */
+export type ResolvedEmbedConfig = Required<Pick<EmbedConfig, 'widgetId' | 'widgetUrl'>> & {
+  collectorUrl: string | undefined;
+  debug: boolean;
+  position: 'bottom-right' | 'bottom-left';
+  title: string;
+};
+
+export const DEFAULT_EMBED_CONFIG = {
+  debug: false,
+  position: 'bottom-right',
+  title: 'Chat',
+} as const satisfies Partial<EmbedConfig>;
+
+const isHttpUrl = (value: unknown): boolean => {
+  try {
+    return typeof value === 'string' && /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+};
+
+const optional = (check: (value: unknown) => boolean) => (value: unknown) => value === undefined || check(value);
+
+/** One check per option, with the message shown when it fails. */
+const FIELDS: Record<keyof EmbedConfig, [check: (value: unknown) => boolean, message: string]> = {
+  widgetId: [(v) => typeof v === 'string' && WIDGET_ID_PATTERN.test(v), 'must be 1-64 letters, digits, _ or -'],
+  widgetUrl: [isHttpUrl, 'must be an absolute http(s) URL'],
+  collectorUrl: [optional(isHttpUrl), 'must be an absolute http(s) URL'],
+  debug: [optional((v) => typeof v === 'boolean'), 'must be true or false'],
+  position: [optional((v) => v === 'bottom-right' || v === 'bottom-left'), "must be 'bottom-right' or 'bottom-left'"],
+  title: [optional((v) => typeof v === 'string' && v.length >= 1 && v.length <= 80), 'must be 1-80 characters'],
+};
+
+/**
+ * Validates and completes a configuration. Unknown options are errors (a typo must not pass
+ * silently); the message names every bad field.
+ */
+export function resolveEmbedConfig(input: unknown): { ok: true; config: ResolvedEmbedConfig } | { ok: false; error: string } {
+  if (typeof input !== 'object' || input === null) return { ok: false, error: 'Invalid framewire config: expected an object.' };
+  const record = input as Record<string, unknown>;
+  const problems = Object.keys(record)
+    .filter((key) => !Object.hasOwn(FIELDS, key))
+    .map((key) => `${key}: unknown option`);
+  for (const [key, [check, message]] of Object.entries(FIELDS)) {
+    if (!check(record[key])) problems.push(`${key}: ${message}`);
+  }
+  if (problems.length > 0) return { ok: false, error: `Invalid framewire config: ${problems.join('; ')}` };
+  const config = record as unknown as EmbedConfig;
+  return {
+    ok: true,
+    config: {
+      widgetId: config.widgetId,
+      widgetUrl: config.widgetUrl,
+      collectorUrl: config.collectorUrl,
+      debug: config.debug ?? DEFAULT_EMBED_CONFIG.debug,
+      position: config.position ?? DEFAULT_EMBED_CONFIG.position,
+      title: config.title ?? DEFAULT_EMBED_CONFIG.title,
+    },
+  };
+}

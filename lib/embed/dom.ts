@@ -1,0 +1,99 @@
+import type { ResolvedEmbedConfig } from './config';
+
+/**
+ * What the widget's iframe may do, deliberately (see docs/SECURITY.md):
+ * - `allow-scripts`: the widget is an app.
+ * - `allow-same-origin`: keeps the widget on its own origin; without it the origin is
+ *   opaque (`null`) and the origin checks of the handshake could not work. Safe because
+ *   the widget is served from another origin than the host.
+ * - `allow-forms`: the chat input is a form.
+ * - `allow-popups` + `allow-popups-to-escape-sandbox`: offers open in a new tab as normal
+ *   pages.
+ * Not granted: top navigation (the widget cannot redirect the host page), modals, pointer
+ * lock, downloads, presentation.
+ */
+export const IFRAME_SANDBOX = 'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox';
+
+export interface WidgetFrame {
+  readonly iframe: HTMLIFrameElement;
+  /** Puts the launcher and the iframe into the page; the iframe starts loading. */
+  attach(): void;
+  open(): void;
+  close(): void;
+  isOpen(): boolean;
+  /** Removes every element and listener it added. */
+  destroy(): void;
+}
+
+const PANEL_STYLE =
+  'position:fixed;bottom:88px;width:min(380px,calc(100vw - 32px));height:min(600px,calc(100vh - 120px));' +
+  'border:0;border-radius:16px;box-shadow:0 12px 40px rgba(15,23,42,.25);background:#fff;z-index:2147483000;';
+const LAUNCHER_STYLE =
+  'position:fixed;bottom:20px;width:56px;height:56px;border:0;border-radius:50%;cursor:pointer;' +
+  'background:#4f46e5;color:#fff;font:600 24px/56px system-ui,sans-serif;box-shadow:0 6px 20px rgba(79,70,229,.45);' +
+  'z-index:2147483001;';
+
+/** The iframe URL: the widget app with its id, the host origin and the debug switch. */
+export function widgetFrameUrl(config: ResolvedEmbedConfig, hostOrigin: string): string {
+  const url = new URL(config.widgetUrl);
+  url.searchParams.set('widgetId', config.widgetId);
+  url.searchParams.set('host', hostOrigin);
+  if (config.debug) url.searchParams.set('debug', '1');
+  return url.toString();
+}
+
+/**
+ * Builds the launcher button and the widget iframe inside a shadow root, so the host
+ * page's CSS cannot restyle them and theirs cannot leak into the page.
+ */
+export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, hostOrigin: string): WidgetFrame {
+  const side = config.position === 'bottom-left' ? 'left:20px;' : 'right:20px;';
+  const root = doc.createElement('div');
+  root.setAttribute('data-framewire', config.widgetId);
+  const shadow = root.attachShadow({ mode: 'open' });
+
+  const iframe = doc.createElement('iframe');
+  iframe.id = `framewire-${config.widgetId}`;
+  iframe.src = widgetFrameUrl(config, hostOrigin);
+  iframe.title = config.title;
+  iframe.setAttribute('sandbox', IFRAME_SANDBOX);
+  iframe.setAttribute('referrerpolicy', 'origin');
+  iframe.setAttribute('style', PANEL_STYLE + side);
+  iframe.hidden = true;
+
+  const launcher = doc.createElement('button');
+  launcher.type = 'button';
+  launcher.textContent = '💬';
+  launcher.setAttribute('data-testid', 'widget-launcher');
+  launcher.setAttribute('aria-label', config.title);
+  launcher.setAttribute('aria-controls', iframe.id);
+  launcher.setAttribute('aria-expanded', 'false');
+  launcher.setAttribute('style', LAUNCHER_STYLE + side);
+
+  const setOpen = (open: boolean): void => {
+    iframe.hidden = !open;
+    launcher.setAttribute('aria-expanded', String(open));
+  };
+  const toggle = (): void => setOpen(iframe.hidden);
+  launcher.addEventListener('click', toggle);
+  shadow.append(iframe, launcher);
+
+  // An async embed script can run before <body> exists.
+  const append = (): void => void doc.body.append(root);
+
+  return {
+    iframe,
+    attach() {
+      if (doc.body) append();
+      else doc.addEventListener('DOMContentLoaded', append, { once: true });
+    },
+    open: () => setOpen(true),
+    close: () => setOpen(false),
+    isOpen: () => !iframe.hidden,
+    destroy() {
+      doc.removeEventListener('DOMContentLoaded', append);
+      launcher.removeEventListener('click', toggle);
+      root.remove();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { createLogger } from '../util/logger';
+import { resolveEmbedConfig } from './config';
+import type { ResolvedEmbedConfig } from './config';
+import { createWidgetFrame } from './dom';
+import { createHostApi } from './host-api';
+import { createHostBridge } from './host-bridge';
+import { createNamespacedStorage } from './namespaced-storage';
+
+/** One widget mounted on a host page. */
+export interface Embed {
+  readonly config: ResolvedEmbedConfig;
+  open(): void;
+  close(): void;
+  isOpen(): boolean;
+  /** Removes the iframe and the launcher, the listener and the port; nothing is left. */
+  destroy(): void;
+}
+
+/**
+ * Mounts a widget: validates the config, opens the widget's storage namespace, starts the
+ * bridge and only then puts the iframe into the page, so the widget's first handshake
+ * cannot arrive before the host listens.
+ */
+export function createEmbed(input: unknown, win: Window = window): Embed {
+  const resolved = resolveEmbedConfig(input);
+  if (!resolved.ok) throw new TypeError(resolved.error);
+  const { config } = resolved;
+  const log = createLogger('FramewireEmbed', config.debug);
+
+  const storage = createNamespacedStorage({ widgetId: config.widgetId });
+  if (!storage.persistent) log("The host's localStorage is unavailable; the widget's data is kept in memory.");
+
+  const frame = createWidgetFrame(win.document, config, win.location.origin);
+  const bridge = createHostBridge({
+    window: win,
+    iframe: frame.iframe,
+    widgetOrigin: new URL(config.widgetUrl).origin,
+    widgetId: config.widgetId,
+    api: createHostApi(storage),
+    log,
+  });
+  frame.attach();
+
+  let destroyed = false;
+  return {
+    config,
+    open: () => frame.open(),
+    close: () => frame.close(),
+    isOpen: () => frame.isOpen(),
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      bridge.destroy();
+      frame.destroy();
+    },
+  };
+}

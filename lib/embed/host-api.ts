@@ -1,0 +1,27 @@
+import { ErrorCode, isFramewireError } from '../protocol/errors';
+import type { HostApi, HostResult } from '../protocol/host-api';
+import type { NamespacedStorage } from './namespaced-storage';
+
+function run<T>(operation: () => T): HostResult<T> {
+  try {
+    return { ok: true, value: operation() };
+  } catch (error) {
+    if (isFramewireError(error)) return { ok: false, code: error.code, message: error.message };
+    return { ok: false, code: ErrorCode.HOST_ERROR, message: 'The host failed to handle the call.' };
+  }
+}
+
+/**
+ * The functions the host serves to its widget. Arguments arrive already validated; every
+ * outcome, failure included, is returned as a {@link HostResult} value.
+ */
+export function createHostApi(storage: NamespacedStorage): HostApi {
+  const api: HostApi = {
+    ping: (pingTime) => ({ ok: true, value: pingTime }),
+    getItem: (key) => run(() => storage.getItem(key)),
+    setItem: (key, value) => run(() => (storage.setItem(key, value), null)),
+    removeItem: (key) => run(() => (storage.removeItem(key), null)),
+  };
+  // No prototype: nothing but the methods above can be reached by name.
+  return Object.freeze(Object.assign(Object.create(null) as HostApi, api));
+}

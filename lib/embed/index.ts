@@ -1,0 +1,13 @@
+export { createEmbed } from './embed';
+export { DEFAULT_EMBED_CONFIG, resolveEmbedConfig } from './config';
+export { createHostBridge } from './host-bridge';
+export { createHostApi } from './host-api';
+export { createNamespacedStorage } from './namespaced-storage';
+export { gatePort } from './call-gate';
+export { createWidgetFrame, widgetFrameUrl, IFRAME_SANDBOX } from './dom';
+export type { Embed } from './embed';
+export type { EmbedConfig, ResolvedEmbedConfig } from './config';
+export type { HostBridge, HostBridgeOptions } from './host-bridge';
+export type { NamespacedStorage, NamespacedStorageOptions } from './namespaced-storage';
+export type { GatedEndpoint } from './call-gate';
+export type { WidgetFrame } from './dom';

@@ -1,0 +1,82 @@
+import { ErrorCode, FramewireError } from '../protocol/errors';
+import { STORAGE_LIMITS, storageNamespace } from '../protocol/limits';
+import { openStorage } from '../util/safe-storage';
+
+/** The part of the host's localStorage one widget owns. */
+export interface NamespacedStorage {
+  getItem(key: string): string | null;
+  /** @throws FramewireError `QUOTA_EXCEEDED` over a limit or when the browser's quota is full. */
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+  /** Characters the widget's keys and values take together. */
+  usage(): number;
+  /** False when localStorage was unavailable and the data lives in memory only. */
+  readonly persistent: boolean;
+}
+
+export interface NamespacedStorageOptions {
+  widgetId: string;
+  /** Where the data goes. @default the host window's localStorage, or memory where it throws */
+  storage?: Storage;
+  limits?: Partial<typeof STORAGE_LIMITS>;
+}
+
+/**
+ * The widget's keys in the host's localStorage, all under `framewire:<widgetId>:`. Keys are
+ * always prefixed, so a widget cannot name (read, overwrite or remove) any other key.
+ */
+export function createNamespacedStorage(options: NamespacedStorageOptions): NamespacedStorage {
+  const { storage, persistent } = options.storage
+    ? { storage: options.storage, persistent: true }
+    : openStorage(() => globalThis.localStorage);
+  const limits = { ...STORAGE_LIMITS, ...options.limits };
+  const prefix = storageNamespace(options.widgetId);
+
+  const checkKey = (key: string): void => {
+    if (key.length > limits.maxKeyLength) {
+      throw new FramewireError(ErrorCode.QUOTA_EXCEEDED, `Key is longer than ${limits.maxKeyLength} characters.`);
+    }
+  };
+
+  const usage = (): number => {
+    let total = 0;
+    for (let i = 0; i < storage.length; i++) {
+      const fullKey = storage.key(i);
+      if (fullKey === null || !fullKey.startsWith(prefix)) continue;
+      total += fullKey.length - prefix.length + (storage.getItem(fullKey)?.length ?? 0);
+    }
+    return total;
+  };
+
+  return {
+    persistent,
+    usage,
+    getItem(key) {
+      checkKey(key);
+      return storage.getItem(prefix + key);
+    },
+    setItem(key, value) {
+      checkKey(key);
+      if (value.length > limits.maxValueLength) {
+        throw new FramewireError(ErrorCode.QUOTA_EXCEEDED, `Value is longer than ${limits.maxValueLength} characters.`);
+      }
+      const previous = storage.getItem(prefix + key);
+      const next = usage() - (previous === null ? 0 : key.length + previous.length) + key.length + value.length;
+      if (next > limits.maxTotalLength) {
+        throw new FramewireError(
+          ErrorCode.QUOTA_EXCEEDED,
+          `The widget's storage would exceed ${limits.maxTotalLength} characters.`,
+        );
+      }
+      try {
+        storage.setItem(prefix + key, value);
+      } catch (cause) {
+        throw new FramewireError(ErrorCode.QUOTA_EXCEEDED, "The host's storage is full.", { cause });
+      }
+    },
+    removeItem(key) {
+      checkKey(key);
+      storage.removeItem(prefix + key);
+    },
+  };
+}

@@ -1,0 +1,20 @@
+export { PROTOCOL_VERSION, MESSAGE_MARKER } from './version';
+export { ErrorCode, FramewireError, isFramewireError } from './errors';
+export { STORAGE_LIMITS, WIDGET_ID_PATTERN, storageNamespace } from './limits';
+export { HOST_METHOD_NAMES, HOST_METHOD_ARGS, isHostMethodName } from './methods';
+export {
+  createHandshakeRequest,
+  createHandshakeAck,
+  parseHandshakeRequest,
+  parseCallMessage,
+  NONCE_LENGTH,
+  MESSAGE_ID_LENGTH,
+  MAX_ARGUMENTS,
+} from './messages';
+export { HandshakeRequestSchema, HandshakeAckSchema } from './handshake';
+export { HOST_METHODS, HostResultSchema } from './host-api';
+export { CallMessageSchema, ReplyMessageSchema } from './wire';
+export type { HostMethodName } from './methods';
+export type { HandshakeRequest, HandshakeAck, CallMessage, ParsedCall } from './messages';
+export type { HostApi, HostMethodArgs, HostMethodResult, HostResult } from './host-api';
+export type { ReplyMessage } from './wire';

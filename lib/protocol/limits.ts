@@ -1,0 +1,20 @@
+/**
+ * Limits on what a widget may keep in its host's localStorage. Lengths are in UTF-16 code
+ * units (JavaScript string length), the unit browsers count localStorage quota in.
+ */
+export const STORAGE_LIMITS = {
+  /** Longest key a widget may use, without the namespace prefix. */
+  maxKeyLength: 128,
+  /** Longest value of one key (64 KB). */
+  maxValueLength: 64 * 1024,
+  /** Most a widget may keep in all its keys together, keys and values counted (512 KB). */
+  maxTotalLength: 512 * 1024,
+} as const;
+
+/** Widget ids are safe in storage keys and URLs: letters, digits, `_` and `-`. */
+export const WIDGET_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The prefix of every key a widget owns in its host's localStorage. */
+export function storageNamespace(widgetId: string): string {
+  return `framewire:${widgetId}:`;
+}

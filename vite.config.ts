@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+import type { UserConfig } from 'vite';
+
+const root = import.meta.dirname;
+const at = (path: string): string => resolve(root, path);
+
+/**
+ * Three builds, picked by `--mode`:
+ * - `widget`: the React app served in the iframe -> dist/widget/
+ * - `embed`:  the host page's script, one IIFE -> dist/embed.js
+ * - `lib`:    the package's ESM entry points -> dist/lib/ (types by tsc -> dist/types/)
+ */
+const builds: Record<string, UserConfig> = {
+  widget: {
+    root: at('components/app'),
+    base: './',
+    build: {
+      outDir: at('dist/widget'),
+      emptyOutDir: true,
+      target: 'es2022',
+      rolldownOptions: { input: at('components/app/widget.html') },
+    },
+  },
+  embed: {
+    build: {
+      outDir: at('dist'),
+      emptyOutDir: false,
+      target: 'es2020',
+      copyPublicDir: false,
+      lib: {
+        entry: at('embed/main.ts'),
+        formats: ['iife'],
+        name: 'framewireEmbed',
+        fileName: () => 'embed.js',
+      },
+    },
+  },
+  lib: {
+    build: {
+      outDir: at('dist/lib'),
+      emptyOutDir: true,
+      target: 'es2022',
+      copyPublicDir: false,
+      lib: {
+        entry: {
+          framewire: at('lib/index.ts'),
+          react: at('components/index.ts'),
+          embed: at('lib/embed/index.ts'),
+        },
+        formats: ['es'],
+      },
+      rolldownOptions: {
+        external: [/^react($|\/)/, /^react-dom($|\/)/, /^zod($|\/)/, 'comlink'],
+      },
+    },
+  },
+};
+
+export default defineConfig(({ mode }) => {
+  const config = builds[mode];
+  if (!config) throw new Error(`Unknown build mode "${mode}": use one of ${Object.keys(builds).join(', ')}.`);
+  return { ...config, define: { 'process.env.NODE_ENV': JSON.stringify('production') } };
+});
