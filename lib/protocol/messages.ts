@@ -61,8 +61,9 @@ export type ParsedCall = { ok: true; message: CallMessage } | { ok: false; id: s
 export function parseCallMessage(data: unknown): ParsedCall {
   const id = isRecord(data) && isStringOf(data.id, MESSAGE_ID_LENGTH.min, MESSAGE_ID_LENGTH.max) ? data.id : null;
   const refuse = (reason: string): ParsedCall => ({ ok: false, id, reason });
-  if (id === null || !hasExactKeys(data, ['id', 'type', 'path', 'argumentList'])) return refuse('not a call');
+  if (id === null || !isRecord(data)) return refuse('not a call');
   if (data.type !== 'APPLY') return refuse('only method calls are allowed');
+  if (!hasExactKeys(data, ['id', 'type', 'path', 'argumentList'])) return refuse('not a call');
   const { path, argumentList } = data;
   if (!Array.isArray(path) || path.length !== 1 || !isHostMethodName(path[0])) return refuse('not an allowed method');
   const method = path[0];

@@ -1,0 +1,67 @@
+import { describe, expect, test, vi } from 'vitest';
+import type { BridgeClient } from '../../../lib/chat-widget/bridge-client';
+import { ParentStorageAdapter } from '../../../lib/chat-widget/parent-storage';
+import { ensureSessionId } from '../../../lib/chat-widget/session';
+import { ErrorCode, FramewireError } from '../../../lib/protocol/errors';
+import { createMemoryStorage } from '../../../lib/util/memory-storage';
+
+/** A bridge whose host keeps a plain map. */
+function fakeBridge(hostData = new Map<string, string>()) {
+  const call = vi.fn(async (method: string, ...args: unknown[]) => {
+    const [key, value] = args as [string, string];
+    if (method === 'getItem') return hostData.get(key) ?? null;
+    if (method === 'setItem') return (hostData.set(key, value), null);
+    if (method === 'removeItem') return (hostData.delete(key), null);
+    return args[0];
+  });
+  return { bridge: { call } as unknown as BridgeClient, call, hostData };
+}
+
+describe('ParentStorageAdapter', () => {
+  test('reads from the host and mirrors the value for getItemSync', async () => {
+    const { bridge, hostData } = fakeBridge(new Map([['k', 'v']]));
+    const mirror = createMemoryStorage();
+    const storage = new ParentStorageAdapter({ widgetId: 'demo', bridge, mirror });
+    expect(storage.getItemSync('k')).toBeNull();
+    await expect(storage.getItem('k')).resolves.toBe('v');
+    expect(storage.getItemSync('k')).toBe('v');
+    expect(mirror.getItem('framewire:demo:k')).toBe('v');
+    expect(hostData.size).toBe(1);
+  });
+
+  test('writes and removes through the host, the mirror following at once', async () => {
+    const { bridge, call, hostData } = fakeBridge();
+    const storage = new ParentStorageAdapter({ widgetId: 'demo', bridge, mirror: createMemoryStorage() });
+    const writing = storage.setItem('k', 'v');
+    expect(storage.getItemSync('k')).toBe('v');
+    await writing;
+    expect(hostData.get('k')).toBe('v');
+    await storage.removeItem('k');
+    expect(storage.getItemSync('k')).toBeNull();
+    expect(call.mock.calls.map(([method]) => method)).toEqual(['setItem', 'removeItem']);
+  });
+
+  test('passes bridge failures to the caller without retrying', async () => {
+    const call = vi.fn().mockRejectedValue(new FramewireError(ErrorCode.CONNECTION_TIMEOUT, 'timeout'));
+    const storage = new ParentStorageAdapter({ widgetId: 'demo', bridge: { call } as unknown as BridgeClient, mirror: createMemoryStorage() });
+    await expect(storage.getItem('k')).rejects.toMatchObject({ code: 'CONNECTION_TIMEOUT' });
+    expect(call).toHaveBeenCalledTimes(1);
+  });
+
+  test('standalone (no bridge) it works on the mirror, which defaults to sessionStorage', async () => {
+    sessionStorage.clear();
+    const storage = new ParentStorageAdapter({ widgetId: 'demo', bridge: null });
+    await storage.setItem('k', 'v');
+    await expect(storage.getItem('k')).resolves.toBe('v');
+    expect(sessionStorage.getItem('framewire:demo:k')).toBe('v');
+  });
+
+  test('ensureSessionId keeps an existing id and creates a UUIDv7 only once', async () => {
+    const { bridge, hostData } = fakeBridge();
+    const storage = new ParentStorageAdapter({ widgetId: 'demo', bridge, mirror: createMemoryStorage() });
+    const first = await ensureSessionId(storage);
+    expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(await ensureSessionId(storage)).toBe(first);
+    expect(hostData.get('session_id')).toBe(first);
+  });
+});

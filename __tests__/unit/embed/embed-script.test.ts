@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { IFRAME_SANDBOX } from '../../../lib/embed/dom';
+import { resolveEmbedConfig } from '../../../lib/embed/config';
+
+type Framewire = ((...command: unknown[]) => void) & { q?: unknown[][]; loaded?: boolean };
+const global = window as unknown as { framewire?: Framewire };
+
+const CONFIG = { widgetId: 'demo', widgetUrl: 'https://widget.example/widget.html' };
+
+/** The copy-paste snippet's stub, then the embed script itself (a fresh module each time). */
+async function loadEmbed(commands: unknown[][]): Promise<Framewire> {
+  const stub: Framewire = (...command: unknown[]) => void (stub.q ??= []).push(command);
+  global.framewire = stub;
+  for (const command of commands) stub(...command);
+  vi.resetModules();
+  await import('../../../embed/main');
+  return global.framewire as Framewire;
+}
+
+const shadow = () => document.querySelector('[data-framewire]')?.shadowRoot ?? null;
+
+beforeEach(() => {
+  document.body.innerHTML = '';
+  delete global.framewire;
+});
+afterEach(() => {
+  global.framewire?.('destroy');
+  vi.restoreAllMocks();
+});
+
+describe('the embed script', () => {
+  test('runs the commands queued before it loaded, in order', async () => {
+    await loadEmbed([['init', CONFIG], ['open']]);
+    const iframe = shadow()?.querySelector('iframe');
+    expect(iframe?.hidden).toBe(false);
+    const src = new URL(iframe?.src ?? '');
+    expect(src.origin + src.pathname).toBe('https://widget.example/widget.html');
+    expect(src.searchParams.get('widgetId')).toBe('demo');
+    expect(src.searchParams.get('host')).toBe(location.origin);
+  });
+
+  test('mounts a launcher and a sandboxed iframe that starts hidden', async () => {
+    await loadEmbed([['init', CONFIG]]);
+    const root = shadow();
+    const launcher = root?.querySelector<HTMLButtonElement>('[data-testid="widget-launcher"]');
+    const iframe = root?.querySelector('iframe');
+    expect(iframe?.getAttribute('sandbox')).toBe(IFRAME_SANDBOX);
+    expect(IFRAME_SANDBOX).not.toContain('allow-top-navigation');
+    expect(iframe?.getAttribute('referrerpolicy')).toBe('origin');
+    expect(iframe?.hidden).toBe(true);
+    launcher?.click();
+    expect(iframe?.hidden).toBe(false);
+    expect(launcher?.getAttribute('aria-expanded')).toBe('true');
+    global.framewire?.('close');
+    expect(iframe?.hidden).toBe(true);
+  });
+
+  test('destroy removes everything it added and allows a new init', async () => {
+    const framewire = await loadEmbed([['init', CONFIG]]);
+    const removed = vi.spyOn(window, 'removeEventListener');
+    framewire('destroy');
+    expect(document.querySelector('[data-framewire]')).toBeNull();
+    expect(removed).toHaveBeenCalledWith('message', expect.any(Function));
+    framewire('init', CONFIG);
+    expect(document.querySelectorAll('[data-framewire]')).toHaveLength(1);
+  });
+
+  test('reports a bad config and unknown commands in the console without throwing', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const framewire = await loadEmbed([['init', { widgetId: 'a:b', widgetUrl: 'javascript:alert(1)', typo: 1 }], ['fly']]);
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('widgetId: must be 1-64 letters'));
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('widgetUrl: must be an absolute http(s) URL'));
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('typo: unknown option'));
+    expect(warn).toHaveBeenCalledWith('[framewire] Unknown command "fly".');
+    expect(document.querySelector('[data-framewire]')).toBeNull();
+    expect(() => framewire('open')).not.toThrow();
+  });
+
+  test('a second init is refused while one widget is mounted', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await loadEmbed([['init', CONFIG], ['init', CONFIG]]);
+    expect(document.querySelectorAll('[data-framewire]')).toHaveLength(1);
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('resolveEmbedConfig', () => {
+  test('applies the documented defaults', () => {
+    expect(resolveEmbedConfig(CONFIG)).toEqual({
+      ok: true,
+      config: { ...CONFIG, collectorUrl: undefined, debug: false, position: 'bottom-right', title: 'Chat' },
+    });
+  });
+
+  test('refuses a non-object', () => {
+    expect(resolveEmbedConfig('demo')).toEqual({ ok: false, error: 'Invalid framewire config: expected an object.' });
+  });
+});

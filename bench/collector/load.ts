@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import { uuidv7 } from '../../__tests__/server/support/events';
+
+/** Options of {@link runLoad}. */
+export interface LoadOptions {
+  /** Collector base URLs; connections are spread evenly over them. */
+  urls: readonly string[];
+  connections: number;
+  durationSeconds: number;
+  eventsPerBatch: number;
+}
+
+/** What one scenario measured. */
+export interface LoadFigures {
+  eventsPerSecond: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+function clickBatch(eventsPerBatch: number): string {
+  const now = Date.now();
+  const events = Array.from({ length: eventsPerBatch }, () => ({
+    id: uuidv7(now), // time-ordered, as the embed script makes them
+    sessionId: 'bench-session',
+    questionId: 'q1',
+    offerId: 'offer-1',
+    buttonVariantId: 'a',
+    timestamp: now,
+    userAgent: 'autocannon',
+  }));
+  return JSON.stringify({ widgetId: 'bench', batchId: randomUUID(), events });
+}
+
+/**
+ * Sends click batches with fresh UUIDv7 event ids on every request (so the insert path is measured,
+ * not the duplicate path), to every URL at once, and sums the figures. Latency percentiles are
+ * the worst of the instances.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
+  const perUrl = Math.max(1, Math.round(options.connections / options.urls.length));
+  const results = await Promise.all(
+    options.urls.map((url) =>
+      autocannon({
+        url: `${url}/api/track/click/batch`,
+        connections: perUrl,
+        duration: options.durationSeconds,
+        timeout: 10,
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (request) => ({ ...request, body: clickBatch(options.eventsPerBatch) }),
+          },
+        ],
+      }),
+    ),
+  );
+  const ok = results.reduce((sum, r) => sum + r['2xx'], 0);
+  const duration = Math.max(...results.map((r) => r.duration));
+  return {
+    requestsPerSecond: ok / duration,
+    eventsPerSecond: (ok * options.eventsPerBatch) / duration,
+    p50Ms: Math.max(...results.map((r) => r.latency.p50)),
+    p99Ms: Math.max(...results.map((r) => r.latency.p99)),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+  };
+}

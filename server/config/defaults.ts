@@ -1,0 +1,23 @@
+import type { CollectorConfig } from './types';
+
+/** Defaults of every collector option; see {@link CollectorConfig} for what each means. */
+export const DEFAULT_COLLECTOR_CONFIG: Readonly<CollectorConfig> = Object.freeze({
+  host: '127.0.0.1',
+  port: 8787,
+  databaseUrl: './data/framewire.db',
+  maxEventsPerBatch: 25,
+  maxBodyBytes: 64 * 1024,
+  maxEventBytes: 8 * 1024,
+  maxEventAgeMs: 24 * 60 * 60 * 1000,
+  maxFutureSkewMs: 5 * 60 * 1000,
+  rateLimit: Object.freeze({ burstEvents: 1000, refillEventsPerSecond: 50, maxBuckets: 100_000 }),
+  allowedOrigins: 'any',
+  trustProxy: false,
+  storageRetryAfterSeconds: 5,
+  pgPoolSize: 10,
+  sqliteSynchronous: 'full',
+  shutdownTimeoutMs: 10_000,
+  logLevel: 'info',
+  // Read at call time so tests can fake the clock.
+  now: () => Date.now(),
+});

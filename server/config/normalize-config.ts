@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { CollectorError, COLLECTOR_ERROR_CODES } from '../errors';
+import { DEFAULT_COLLECTOR_CONFIG } from './defaults';
+import type { CollectorConfig, RateLimitConfig } from './types';
+
+/** Options as callers give them: everything optional, the rate limit too. */
+export type CollectorOptions = { [K in Exclude<keyof CollectorConfig, 'rateLimit'>]?: CollectorConfig[K] | undefined } & {
+  rateLimit?: { [K in keyof RateLimitConfig]?: RateLimitConfig[K] | undefined } | undefined;
+};
+
+const ORIGIN = /^https?:\/\/[^/\s*]+$/;
+
+const configSchema = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(0).max(65535),
+  databaseUrl: z.string().min(1),
+  maxEventsPerBatch: z.number().int().min(1).max(1000),
+  maxBodyBytes: z.number().int().min(1024),
+  maxEventBytes: z.number().int().min(256),
+  maxEventAgeMs: z.number().int().positive(),
+  maxFutureSkewMs: z.number().int().min(0),
+  rateLimit: z.object({
+    burstEvents: z.number().int().min(0),
+    refillEventsPerSecond: z.number().positive(),
+    maxBuckets: z.number().int().min(1),
+  }),
+  allowedOrigins: z.union([
+    z.literal('any'),
+    z.array(z.string().regex(ORIGIN, 'must be an origin such as https://shop.example (scheme://host[:port], no path)')).min(1),
+  ]),
+  trustProxy: z.boolean(),
+  storageRetryAfterSeconds: z.number().int().min(1),
+  pgPoolSize: z.number().int().min(1).max(1000),
+  sqliteSynchronous: z.enum(['full', 'normal']),
+  shutdownTimeoutMs: z.number().int().min(0),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  now: z.custom<() => number>((value) => typeof value === 'function', 'a function returning ms since the epoch'),
+});
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Describes the first problem of a zod error as "path: message". */
+export function describeIssue(error: z.ZodError, names: Readonly<Record<string, string>> = {}): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'invalid value';
+  const path = issue.path.map(String).join('.');
+  const name = names[path] ?? names[String(issue.path[0] ?? '')] ?? path;
+  return `${name === '' ? 'value' : name}: ${issue.message}`;
+}
+
+/**
+ * Merges options over {@link DEFAULT_COLLECTOR_CONFIG} (`undefined` means "use the default")
+ * and validates the result.
+ * @throws CollectorError `INVALID_CONFIG` naming the bad option.
+ */
+export function normalizeConfig(options: CollectorOptions = {}): CollectorConfig {
+  const merged = {
+    ...DEFAULT_COLLECTOR_CONFIG,
+    ...withoutUndefined(options),
+    rateLimit: { ...DEFAULT_COLLECTOR_CONFIG.rateLimit, ...withoutUndefined(options.rateLimit ?? {}) },
+  };
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new CollectorError(COLLECTOR_ERROR_CODES.INVALID_CONFIG, `Invalid collector configuration: ${describeIssue(parsed.error)}`);
+  }
+  return Object.freeze({ ...parsed.data, rateLimit: Object.freeze(parsed.data.rateLimit) }) as CollectorConfig;
+}

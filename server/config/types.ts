@@ -1,0 +1,106 @@
+/** Token bucket per widget and client address. */
+export interface RateLimitConfig {
+  /**
+   * Bucket size in events: how many events one widget/client pair may send in a burst.
+   * `0` turns rate limiting off.
+   * @default 1000
+   */
+  burstEvents: number;
+  /**
+   * Events added back to each bucket per second.
+   * @default 50
+   */
+  refillEventsPerSecond: number;
+  /**
+   * Buckets kept in memory before full (idle) ones are swept.
+   * @default 100000
+   */
+  maxBuckets: number;
+}
+
+/** Everything the collector can be told. Times are in milliseconds, sizes in bytes. */
+export interface CollectorConfig {
+  /**
+   * Interface to listen on.
+   * @default "127.0.0.1"
+   */
+  host: string;
+  /**
+   * TCP port; `0` picks a free one.
+   * @default 8787
+   */
+  port: number;
+  /**
+   * Where events are kept: a file path or `sqlite:` URL for SQLite, `postgres://…` for PostgreSQL.
+   * @default "./data/framewire.db"
+   */
+  databaseUrl: string;
+  /**
+   * Most events one batch request may carry.
+   * @default 25
+   */
+  maxEventsPerBatch: number;
+  /**
+   * Largest request body; bigger ones are refused with 413 before parsing.
+   * @default 65536
+   */
+  maxBodyBytes: number;
+  /**
+   * Largest single event (compact JSON, UTF-8); bigger ones fail as `too_large`.
+   * @default 8192
+   */
+  maxEventBytes: number;
+  /**
+   * Oldest accepted event (by its `timestamp`); older ones fail as `too_old`.
+   * @default 86400000 (24 h)
+   */
+  maxEventAgeMs: number;
+  /**
+   * How far in the future an event's `timestamp` may be (client clock skew); further fails as `in_future`.
+   * @default 300000 (5 min)
+   */
+  maxFutureSkewMs: number;
+  /** Token bucket per widget and client address. */
+  rateLimit: RateLimitConfig;
+  /**
+   * Host page origins allowed to send events (`Origin` header), or `"any"`.
+   * Requests without an `Origin` header (servers, tools) are always allowed.
+   * @default "any"
+   */
+  allowedOrigins: 'any' | readonly string[];
+  /**
+   * Trust `X-Forwarded-For` from a reverse proxy to find the client address.
+   * @default false
+   */
+  trustProxy: boolean;
+  /**
+   * `Retry-After` (seconds) sent with a 503 when storage fails.
+   * @default 5
+   */
+  storageRetryAfterSeconds: number;
+  /**
+   * Connections in the PostgreSQL pool of one collector.
+   * @default 10
+   */
+  pgPoolSize: number;
+  /**
+   * SQLite `synchronous` pragma: `full` survives power loss, `normal` survives a process crash only.
+   * @default "full"
+   */
+  sqliteSynchronous: 'full' | 'normal';
+  /**
+   * How long a graceful stop waits for in-flight requests before closing their connections.
+   * @default 10000
+   */
+  shutdownTimeoutMs: number;
+  /**
+   * Log level of the collector's logger (`silent` for none).
+   * @default "info"
+   */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * The clock, in ms since the epoch; injectable for tests.
+   * @default () => Date.now()
+   */
+  now: () => number;
+}

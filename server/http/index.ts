@@ -1,0 +1,5 @@
+export { registerJsonBodyParser } from './body-parser';
+export { PREFLIGHT_MAX_AGE_SECONDS, registerCors } from './cors';
+export { registerErrorHandler } from './error-handler';
+export { createTokenBucketLimiter } from './token-bucket';
+export type { TakeResult, TokenBucketLimiter, TokenBucketOptions } from './token-bucket';

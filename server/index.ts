@@ -1,0 +1,12 @@
+export { COLLECTOR_ENV_VARS, DEFAULT_COLLECTOR_CONFIG, loadConfig, normalizeConfig } from './config';
+export { createCollectorApp } from './create-app';
+export { COLLECTOR_ERROR_CODES, CollectorError, isCollectorError } from './errors';
+export { anonymizeIp, FIELD_LIMITS, PROPERTIES_LIMITS } from './ingest';
+export { startCollector } from './start-collector';
+export { DEFAULT_EVENT_QUERY_LIMIT, openPostgresStore, openSqliteStore, openStore, parseDatabaseUrl } from './store';
+export type { CollectorConfig, CollectorOptions, RateLimitConfig } from './config';
+export type { CollectorApp } from './create-app';
+export type { CollectorErrorCode } from './errors';
+export type { BatchAnswer, EventFailure } from './ingest';
+export type { CollectorDeps, RunningCollector } from './start-collector';
+export type { EventKind, EventQuery, EventRow, EventStore, InsertResult, JsonObject, StoreEngine } from './store';

@@ -1,0 +1,80 @@
+import { CollectorError, COLLECTOR_ERROR_CODES } from '../errors';
+import type { CollectorConfig } from '../config';
+import { describeIssue } from '../config';
+import type { TokenBucketLimiter } from '../http';
+import type { EventKind, EventStore } from '../store';
+import { batchEnvelopeSchema } from './schemas';
+import { validateEvents } from './validate-events';
+import type { EventFailure } from './validate-events';
+
+/** The 200 answer of every ingestion route. */
+export interface BatchAnswer {
+  /** Stored by this request. */
+  accepted: string[];
+  /** Already stored earlier (or repeated in this batch): the client should drop them too. */
+  duplicates: string[];
+  /** Refused for good: the client should drop them (retrying cannot help). */
+  failed: EventFailure[];
+}
+
+/** What ingestion needs besides the body. */
+export interface IngestDeps {
+  store: EventStore;
+  limiter: TokenBucketLimiter;
+  config: CollectorConfig;
+}
+
+/** Facts about the request itself. */
+export interface RequestFacts {
+  /** Raw client address: used as a rate-limit key in memory, stored only anonymized. */
+  ip: string;
+  anonymizedIp: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * Ingests one batch request.
+ *
+ * 1. Envelope: `widgetId`, optional `batchId`, `events` an array of at most
+ *    `maxEventsPerBatch` → else 400.
+ * 2. Rate limit: one token per event from the bucket of (widgetId, client address) → else 429.
+ * 3. Each event validated on its own (see `validateEvents`).
+ * 4. The valid ones stored in one transaction, skipping known (widgetId, id) → else 503.
+ * 5. Answer once the transaction has committed.
+ */
+export async function ingestBatch(kind: EventKind, body: unknown, facts: RequestFacts, deps: IngestDeps): Promise<BatchAnswer> {
+  const { config } = deps;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new CollectorError(COLLECTOR_ERROR_CODES.INVALID_REQUEST, 'bad envelope: the body must be a JSON object');
+  }
+  const events = (body as { events?: unknown }).events;
+  if (Array.isArray(events) && events.length > config.maxEventsPerBatch) {
+    throw new CollectorError(
+      COLLECTOR_ERROR_CODES.INVALID_REQUEST,
+      `too many events: ${events.length} (at most ${config.maxEventsPerBatch} per request; split the batch)`,
+    );
+  }
+  const envelope = batchEnvelopeSchema.safeParse(body);
+  if (!envelope.success) throw new CollectorError(COLLECTOR_ERROR_CODES.INVALID_REQUEST, `bad envelope: ${describeIssue(envelope.error)}`);
+  const { widgetId, batchId } = envelope.data;
+
+  const take = deps.limiter.take(`${widgetId}\u0000${facts.ip}`, Math.max(1, envelope.data.events.length));
+  if (!take.allowed) {
+    throw new CollectorError(COLLECTOR_ERROR_CODES.RATE_LIMITED, 'rate limit exceeded for this widget and client', {
+      retryAfterSeconds: take.retryAfterSeconds,
+    });
+  }
+
+  const validated = validateEvents(kind, envelope.data.events, {
+    widgetId,
+    batchId: batchId ?? null,
+    receivedAt: config.now(),
+    ip: facts.anonymizedIp,
+    userAgent: facts.userAgent,
+    maxEventBytes: config.maxEventBytes,
+    maxEventAgeMs: config.maxEventAgeMs,
+    maxFutureSkewMs: config.maxFutureSkewMs,
+  });
+  const stored = await deps.store.insertEvents(validated.rows);
+  return { accepted: stored.inserted, duplicates: [...stored.duplicates, ...validated.repeated], failed: validated.failed };
+}

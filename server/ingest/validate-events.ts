@@ -1,0 +1,136 @@
+import type { z } from 'zod';
+import type { EventKind, EventRow } from '../store';
+import { analyticsEventSchema, clickEventSchema, EVENT_ID_PATTERN } from './schemas';
+import type { AnalyticsEvent, ClickEvent } from './schemas';
+
+/** One event the collector will not store, and why. */
+export interface EventFailure {
+  /** The event's id, or `#<index>` (0-based position in `events`) when it has no usable id. */
+  id: string;
+  /** `too_old`, `in_future`, `too_large` or `invalid: <field>`. */
+  reason: string;
+}
+
+/** What the collector knows about the request, stamped on every row. */
+export interface IngestContext {
+  widgetId: string;
+  batchId: string | null;
+  receivedAt: number;
+  ip: string | null;
+  /** The request's `User-Agent`, used when the event carries none. */
+  userAgent: string | null;
+  maxEventBytes: number;
+  maxEventAgeMs: number;
+  maxFutureSkewMs: number;
+}
+
+/** The outcome of validating a batch, in input order. */
+export interface ValidatedBatch {
+  rows: EventRow[];
+  failed: EventFailure[];
+  /** Ids repeated within the batch after their first valid occurrence. */
+  repeated: string[];
+}
+
+function usableId(raw: unknown): string | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const id = (raw as { id?: unknown }).id;
+  return typeof id === 'string' && EVENT_ID_PATTERN.test(id) ? id : null;
+}
+
+function invalidReason(error: z.ZodError): string {
+  const path = error.issues[0]?.path.map(String).join('.') ?? '';
+  return path === '' ? 'invalid: event' : `invalid: ${path}`;
+}
+
+function clickRow(event: ClickEvent, ctx: IngestContext): EventRow {
+  return {
+    widgetId: ctx.widgetId,
+    eventId: event.id,
+    kind: 'click',
+    name: 'offer_click',
+    category: null,
+    sessionId: event.sessionId,
+    anonymousId: null,
+    userId: null,
+    questionId: event.questionId,
+    offerId: event.offerId,
+    buttonVariantId: event.buttonVariantId,
+    ts: event.timestamp,
+    receivedAt: ctx.receivedAt,
+    batchId: ctx.batchId,
+    ip: ctx.ip,
+    userAgent: event.userAgent ?? ctx.userAgent,
+    properties: null,
+    context: null,
+  };
+}
+
+function analyticsRow(event: AnalyticsEvent, ctx: IngestContext): EventRow {
+  return {
+    widgetId: ctx.widgetId,
+    eventId: event.id,
+    kind: 'analytics',
+    name: event.name,
+    category: event.category,
+    sessionId: event.sessionId,
+    anonymousId: event.anonymousId,
+    userId: event.userId,
+    questionId: null,
+    offerId: null,
+    buttonVariantId: null,
+    ts: event.timestamp,
+    receivedAt: ctx.receivedAt,
+    batchId: ctx.batchId,
+    ip: ctx.ip,
+    userAgent: event.context?.userAgent ?? ctx.userAgent,
+    properties: event.properties,
+    context: event.context,
+  };
+}
+
+/**
+ * Validates each event of a batch on its own.
+ *
+ * 1. No usable `id` → failed as `#<index>`, `invalid: id`.
+ * 2. Compact JSON over `maxEventBytes` → `too_large` (checked before the schema: cheap and bounded).
+ * 3. Schema → `invalid: <first bad field path>`.
+ * 4. `timestamp` older than `maxEventAgeMs` → `too_old`; beyond `maxFutureSkewMs` → `in_future`.
+ * 5. An id seen earlier in the same batch → repeated (answered as a duplicate, stored once).
+ */
+export function validateEvents(kind: EventKind, events: readonly unknown[], ctx: IngestContext): ValidatedBatch {
+  const result: ValidatedBatch = { rows: [], failed: [], repeated: [] };
+  const seen = new Set<string>();
+  events.forEach((raw, index) => {
+    const id = usableId(raw);
+    if (id === null) {
+      result.failed.push({ id: `#${index}`, reason: 'invalid: id' });
+      return;
+    }
+    if (Buffer.byteLength(JSON.stringify(raw)) > ctx.maxEventBytes) {
+      result.failed.push({ id, reason: 'too_large' });
+      return;
+    }
+    const parsed = kind === 'click' ? clickEventSchema.safeParse(raw) : analyticsEventSchema.safeParse(raw);
+    if (!parsed.success) {
+      result.failed.push({ id, reason: invalidReason(parsed.error) });
+      return;
+    }
+    const ts = parsed.data.timestamp;
+    if (ts < ctx.receivedAt - ctx.maxEventAgeMs) {
+      result.failed.push({ id, reason: 'too_old' });
+      return;
+    }
+    if (ts > ctx.receivedAt + ctx.maxFutureSkewMs) {
+      result.failed.push({ id, reason: 'in_future' });
+      return;
+    }
+    if (seen.has(id)) {
+      result.repeated.push(id);
+      return;
+    }
+    seen.add(id);
+    result.rows.push(kind === 'click' ? clickRow(parsed.data as ClickEvent, ctx) : analyticsRow(parsed.data as AnalyticsEvent, ctx));
+  });
+  return result;
+}

@@ -1,0 +1,10 @@
+export { openStore } from './open-store';
+export { openSqliteStore } from './sqlite/sqlite-store';
+export { openPostgresStore } from './postgres/postgres-store';
+export { parseDatabaseUrl } from './parse-database-url';
+export { DEFAULT_EVENT_QUERY_LIMIT } from './types';
+export type { OpenStoreOptions } from './open-store';
+export type { SqliteStoreOptions } from './sqlite/sqlite-store';
+export type { PostgresStoreOptions } from './postgres/postgres-store';
+export type { DatabaseTarget } from './parse-database-url';
+export type { EventKind, EventQuery, EventRow, EventStore, InsertResult, JsonObject, StoreEngine } from './types';

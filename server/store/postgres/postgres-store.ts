@@ -1,0 +1,148 @@
+import pg from 'pg';
+import { CollectorError, COLLECTOR_ERROR_CODES } from '../../errors';
+import { EVENT_COLUMNS, recordToRow, rowToValues } from '../row-codec';
+import type { RawEventRecord } from '../row-codec';
+import { splitResults } from '../split-results';
+import { DEFAULT_EVENT_QUERY_LIMIT } from '../types';
+import type { EventQuery, EventRow, EventStore, InsertResult } from '../types';
+import { POSTGRES_MIGRATIONS } from './migrations';
+
+/** Options of {@link openPostgresStore}. */
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /**
+   * Connections in the pool.
+   * @default 10
+   */
+  poolSize?: number;
+  /**
+   * How long to wait for a connection before failing a call.
+   * @default 5000
+   */
+  connectionTimeoutMs?: number;
+  /** Called with errors of idle connections (which would otherwise crash the process). */
+  onIdleError?: (error: Error) => void;
+}
+
+/** Any number works, as long as every collector uses the same one. */
+const MIGRATION_LOCK_KEY = 0x66776972; // "fwir"
+
+const COLUMN_TYPES: Readonly<Record<(typeof EVENT_COLUMNS)[number], string>> = {
+  widget_id: 'text',
+  event_id: 'text',
+  kind: 'text',
+  name: 'text',
+  category: 'text',
+  session_id: 'text',
+  anonymous_id: 'text',
+  user_id: 'text',
+  question_id: 'text',
+  offer_id: 'text',
+  button_variant_id: 'text',
+  ts: 'bigint',
+  received_at: 'bigint',
+  batch_id: 'text',
+  ip: 'text',
+  user_agent: 'text',
+  properties: 'text',
+  context: 'text',
+};
+
+// One statement with one array per column: a fixed text, so it is prepared once per
+// connection whatever the batch size, and a single statement is atomic on its own.
+const INSERT_SQL = `
+  INSERT INTO events (${EVENT_COLUMNS.join(', ')})
+  SELECT ${EVENT_COLUMNS.map((c) => (c === 'properties' || c === 'context' ? `${c}::jsonb` : c)).join(', ')}
+  FROM unnest(${EVENT_COLUMNS.map((c, i) => `$${i + 1}::${COLUMN_TYPES[c]}[]`).join(', ')})
+    AS incoming (${EVENT_COLUMNS.join(', ')})
+  ON CONFLICT (widget_id, event_id) DO NOTHING
+  RETURNING event_id, widget_id`;
+
+const LIST_SQL = `
+  SELECT ${EVENT_COLUMNS.join(', ')} FROM events
+  WHERE widget_id = $1 AND ($2::text IS NULL OR kind = $2)
+  ORDER BY ts, event_id LIMIT $3`;
+
+async function runMigrations(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Several collectors may start at once: one migrates, the others wait and then see it done.
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((row) => row.version));
+    for (const migration of POSTGRES_MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function toColumns(rows: readonly EventRow[]): unknown[][] {
+  const columns: unknown[][] = EVENT_COLUMNS.map(() => []);
+  for (const row of rows) rowToValues(row).forEach((value, i) => columns[i]?.push(value));
+  return columns;
+}
+
+/**
+ * Opens a PostgreSQL event store: a connection pool, migrations applied under an advisory lock
+ * so several collectors can start against one database at once.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<EventStore> {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+  });
+  pool.on('error', (error) => options.onIdleError?.(error));
+  try {
+    await runMigrations(pool);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new CollectorError(COLLECTOR_ERROR_CODES.STORAGE_UNAVAILABLE, `Cannot open PostgreSQL store: ${(error as Error).message}`, { cause: error });
+  }
+  let closed = false;
+
+  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (closed) throw new CollectorError(COLLECTOR_ERROR_CODES.STORE_CLOSED, 'The PostgreSQL store is closed');
+    try {
+      return await work();
+    } catch (error) {
+      throw new CollectorError(COLLECTOR_ERROR_CODES.STORAGE_UNAVAILABLE, `PostgreSQL: ${(error as Error).message}`, { cause: error });
+    }
+  };
+
+  return {
+    engine: 'postgres',
+    insertEvents: (rows): Promise<InsertResult> =>
+      guard(async () => {
+        if (rows.length === 0) return { inserted: [], duplicates: [] };
+        const result = await pool.query<{ event_id: string; widget_id: string }>({
+          name: 'framewire_insert_events',
+          text: INSERT_SQL,
+          values: toColumns(rows),
+        });
+        const inserted = new Set(result.rows.map((r) => `${r.widget_id}\u0000${r.event_id}`));
+        return splitResults(rows, (row) => inserted.has(`${row.widgetId}\u0000${row.eventId}`));
+      }),
+    listEvents: (query: EventQuery) =>
+      guard(async () => {
+        const result = await pool.query<RawEventRecord>(LIST_SQL, [query.widgetId, query.kind ?? null, query.limit ?? DEFAULT_EVENT_QUERY_LIMIT]);
+        return result.rows.map(recordToRow);
+      }),
+    ping: () => guard(async () => void (await pool.query('SELECT 1'))),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { CollectorError, COLLECTOR_ERROR_CODES } from '../../errors';
+import { EVENT_COLUMNS, recordToRow, rowToValues } from '../row-codec';
+import type { RawEventRecord } from '../row-codec';
+import { splitResults } from '../split-results';
+import { DEFAULT_EVENT_QUERY_LIMIT } from '../types';
+import type { EventQuery, EventRow, EventStore, InsertResult } from '../types';
+import { createGroupCommit } from './group-commit';
+import { SQLITE_MIGRATIONS } from './migrations';
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** File path, or `:memory:`. */
+  filename: string;
+  /**
+   * `synchronous` pragma: `full` survives power loss, `normal` a process crash.
+   * @default "full"
+   */
+  synchronous?: 'full' | 'normal';
+  /**
+   * How long to wait for a lock held by another connection.
+   * @default 5000
+   */
+  busyTimeoutMs?: number;
+}
+
+function runMigrations(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const migration of SQLITE_MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, Date.now());
+    }).immediate();
+  }
+}
+
+/**
+ * Opens (creating if needed) a SQLite event store: WAL journal, one connection that is the only
+ * writer, migrations applied. Batches submitted in the same event-loop turn share one commit
+ * (see `createGroupCommit`), each batch still all or nothing.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): EventStore {
+  if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+  const db = new Database(options.filename);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.pragma('cache_size = -65536'); // 64 MB: keeps the key index hot
+    runMigrations(db);
+  } catch (error) {
+    db.close();
+    throw new CollectorError(COLLECTOR_ERROR_CODES.STORAGE_UNAVAILABLE, `Cannot open SQLite store: ${(error as Error).message}`, { cause: error });
+  }
+
+  const insert = db.prepare(
+    `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
+     ON CONFLICT (widget_id, event_id) DO NOTHING`,
+  );
+  const insertRows = (rows: readonly EventRow[]): InsertResult => splitResults(rows, (row) => insert.run(...rowToValues(row)).changes === 1);
+  const commitGroup = createGroupCommit(db, insertRows);
+  const list = db.prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM events WHERE widget_id = ? AND (? IS NULL OR kind = ?) ORDER BY ts, event_id LIMIT ?`);
+  const ping = db.prepare('SELECT 1');
+  let closed = false;
+
+  const guard = <T>(work: () => T): Promise<T> => {
+    if (closed) return Promise.reject(new CollectorError(COLLECTOR_ERROR_CODES.STORE_CLOSED, 'The SQLite store is closed'));
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(new CollectorError(COLLECTOR_ERROR_CODES.STORAGE_UNAVAILABLE, `SQLite: ${(error as Error).message}`, { cause: error }));
+    }
+  };
+
+  return {
+    engine: 'sqlite',
+    insertEvents: (rows): Promise<InsertResult> => {
+      if (closed) return Promise.reject(new CollectorError(COLLECTOR_ERROR_CODES.STORE_CLOSED, 'The SQLite store is closed'));
+      return rows.length === 0 ? Promise.resolve({ inserted: [], duplicates: [] }) : commitGroup.submit(rows);
+    },
+    listEvents: (query: EventQuery) =>
+      guard(() =>
+        (list.all(query.widgetId, query.kind ?? null, query.kind ?? null, query.limit ?? DEFAULT_EVENT_QUERY_LIMIT) as RawEventRecord[]).map(recordToRow),
+      ),
+    ping: () => guard(() => void ping.get()),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      commitGroup.flush();
+      db.close();
+    },
+  };
+}
