@@ -38,6 +38,12 @@ export type BridgeState = 'connecting' | 'connected' | 'destroyed';
 export interface BridgeClient {
   /** Calls a host method; rejects with a `FramewireError` (`CONNECTION_TIMEOUT`, …). */
   call<M extends HostMethodName>(method: M, ...args: HostMethodArgs<M>): Promise<HostMethodResult<M>>;
+  /** {@link call} with its own timeout instead of `callTimeoutMs` (a heartbeat wants a short one). */
+  callWithTimeout<M extends HostMethodName>(
+    timeoutMs: number,
+    method: M,
+    ...args: HostMethodArgs<M>
+  ): Promise<HostMethodResult<M>>;
   getState(): BridgeState;
   /** Called on every state change; returns the unsubscribe function. */
   subscribe(listener: (state: BridgeState) => void): () => void;
@@ -113,16 +119,23 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
       connected.then(resolve, reject).finally(() => clearTimeout(timer));
     });
 
+  const callWithTimeout = async <M extends HostMethodName>(
+    timeoutMs: number,
+    method: M,
+    args: HostMethodArgs<M>,
+  ): Promise<HostMethodResult<M>> => {
+    if (state === 'destroyed') throw destroyedError();
+    if (channel) return channel.call(method, args, timeoutMs);
+    const start = Date.now();
+    const ready = await waitForChannel(timeoutMs);
+    return ready.call(method, args, Math.max(1, timeoutMs - (Date.now() - start)));
+  };
+
   connect();
 
   return {
-    async call(method, ...args) {
-      if (state === 'destroyed') throw destroyedError();
-      if (channel) return channel.call(method, args, config.callTimeoutMs);
-      const start = Date.now();
-      const ready = await waitForChannel(config.callTimeoutMs);
-      return ready.call(method, args, Math.max(1, config.callTimeoutMs - (Date.now() - start)));
-    },
+    call: (method, ...args) => callWithTimeout(config.callTimeoutMs, method, args),
+    callWithTimeout: (timeoutMs, method, ...args) => callWithTimeout(timeoutMs, method, args),
     getState: () => state,
     subscribe(listener) {
       listeners.add(listener);
