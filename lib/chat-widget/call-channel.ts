@@ -7,6 +7,7 @@ import { HOST_METHOD_NAMES } from '../protocol/methods';
 import type { HostMethodName } from '../protocol/methods';
 import { ReplyMessageSchema } from '../protocol/wire';
 import type { Logger } from '../util/logger';
+import { createDeadlines } from './deadlines';
 
 /** Calls of host methods over one private port, each with a timeout. */
 export interface CallChannel {
@@ -20,8 +21,8 @@ export interface CallChannel {
 interface PendingCall {
   resolve(value: unknown): void;
   reject(error: FramewireError): void;
-  timer: ReturnType<typeof setTimeout>;
   method: HostMethodName;
+  timeoutMs: number;
 }
 
 type RemoteMethod = (...args: unknown[]) => Promise<unknown>;
@@ -39,7 +40,8 @@ export function createCallChannel(port: MessagePort, log: Logger): CallChannel {
   let closed = false;
 
   const deliver = (data: unknown): void => {
-    const event = new MessageEvent('message', { data });
+    // comlink reads only `data`; a DOM MessageEvent would cost more than the call itself.
+    const event = { data } as MessageEvent;
     for (const listener of comlinkListeners) {
       if (typeof listener === 'function') listener(event);
       else listener.handleEvent(event);
@@ -80,16 +82,21 @@ export function createCallChannel(port: MessagePort, log: Logger): CallChannel {
     const entry = calls.get(id);
     if (!entry) return;
     calls.delete(id);
-    clearTimeout(entry.timer);
+    deadlines.clear(id);
     entry.reject(error);
     deliver({ id, type: 'RAW', value: { ok: false, code: error.code, message: error.message } });
   };
+
+  const deadlines = createDeadlines<string>((id) => {
+    const entry = calls.get(id);
+    if (entry) abandon(id, new FramewireError(ErrorCode.CONNECTION_TIMEOUT, `${entry.method} got no answer in ${entry.timeoutMs} ms.`));
+  });
 
   const settle = (id: string, answer: unknown): void => {
     const entry = calls.get(id);
     if (!entry) return;
     calls.delete(id);
-    clearTimeout(entry.timer);
+    deadlines.clear(id);
     const result = answer as HostResult<unknown>;
     if (!result.ok) return entry.reject(new FramewireError(result.code, result.message));
     const value = HOST_METHODS[entry.method].result.safeParse(result.value);
@@ -107,11 +114,8 @@ export function createCallChannel(port: MessagePort, log: Logger): CallChannel {
         const answer = methods[method](...args);
         const id = lastPostedId as string | null;
         if (id === null) return reject(new FramewireError(ErrorCode.CONNECTION_DESTROYED, 'The call was not sent.'));
-        const timer = setTimeout(
-          () => abandon(id, new FramewireError(ErrorCode.CONNECTION_TIMEOUT, `${method} got no answer in ${timeoutMs} ms.`)),
-          timeoutMs,
-        );
-        calls.set(id, { resolve: resolve as (value: unknown) => void, reject, timer, method });
+        calls.set(id, { resolve: resolve as (value: unknown) => void, reject, method, timeoutMs });
+        deadlines.set(id, timeoutMs);
         answer.then((value) => settle(id, value), (error: unknown) => abandon(id, hostError(error)));
       });
     },
@@ -119,6 +123,7 @@ export function createCallChannel(port: MessagePort, log: Logger): CallChannel {
     close(reason) {
       if (closed) return;
       for (const id of [...calls.keys()]) abandon(id, reason);
+      deadlines.clearAll();
       closed = true;
       comlinkListeners.clear();
       port.removeEventListener('message', onPortMessage);

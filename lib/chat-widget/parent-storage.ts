@@ -35,21 +35,31 @@ export class ParentStorageAdapter {
     return value;
   }
 
-  /** Writes a key to the host; the mirror has the value at once. */
-  async setItem(key: string, value: string): Promise<void> {
-    this.#remember(key, value);
-    if (this.#bridge) await this.#bridge.call('setItem', key, value);
+  /** Writes a key to the host; the mirror has the value at once, and loses it again if the host refuses. */
+  setItem(key: string, value: string): Promise<void> {
+    return this.#write(key, value, () => this.#bridge?.call('setItem', key, value));
   }
 
   /** Removes a key from the host and the mirror. */
-  async removeItem(key: string): Promise<void> {
-    this.#remember(key, null);
-    if (this.#bridge) await this.#bridge.call('removeItem', key);
+  removeItem(key: string): Promise<void> {
+    return this.#write(key, null, () => this.#bridge?.call('removeItem', key));
   }
 
   /** The last value this widget read or wrote for the key, from the mirror. */
   getItemSync(key: string): string | null {
     return this.#mirror.getItem(this.#prefix + key);
+  }
+
+  async #write(key: string, value: string | null, send: () => Promise<unknown> | undefined): Promise<void> {
+    const previous = this.getItemSync(key);
+    this.#remember(key, value);
+    try {
+      await send();
+    } catch (error) {
+      // Undo, unless a later write has replaced the value meanwhile.
+      if (this.getItemSync(key) === value) this.#remember(key, previous);
+      throw error;
+    }
   }
 
   #remember(key: string, value: string | null): void {

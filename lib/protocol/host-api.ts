@@ -30,7 +30,7 @@ export type HostMethodResult<M extends HostMethodName> = z.infer<(typeof HOST_ME
  */
 export type HostResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
-export const HostResultSchema = z.union([
+export const HostResultSchema = z.discriminatedUnion('ok', [
   z.strictObject({ ok: z.literal(true), value: z.unknown() }),
   z.strictObject({
     ok: z.literal(false),

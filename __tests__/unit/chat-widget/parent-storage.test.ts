@@ -65,3 +65,18 @@ describe('ParentStorageAdapter', () => {
     expect(hostData.get('session_id')).toBe(first);
   });
 });
+
+describe('ParentStorageAdapter when the host refuses a write', () => {
+  test('the mirror goes back to the value the host still has', async () => {
+    const call = vi.fn().mockRejectedValue(new FramewireError(ErrorCode.QUOTA_EXCEEDED, 'full'));
+    const mirror = createMemoryStorage();
+    mirror.setItem('framewire:demo:k', 'old');
+    const storage = new ParentStorageAdapter({ widgetId: 'demo', bridge: { call } as unknown as BridgeClient, mirror });
+    const writing = storage.setItem('k', 'new');
+    expect(storage.getItemSync('k')).toBe('new');
+    await expect(writing).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' });
+    expect(storage.getItemSync('k')).toBe('old');
+    await expect(storage.removeItem('k')).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' });
+    expect(storage.getItemSync('k')).toBe('old');
+  });
+});

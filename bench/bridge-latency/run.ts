@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
+import { CHROMIUM_ARGS, ensureChromium } from '../../__tests__/e2e/support/chromium';
+import { startDemoServers } from '../../examples/demo/demo-servers';
+
+/**
+ * Round-trip latency across the host/widget origin boundary in Chromium, 2,000 sequential
+ * calls each, from inside the widget frame:
+ *   (a) a raw MessagePort echo (the floor),
+ *   (b) a bare comlink call on its own port,
+ *   (c) ParentStorageAdapter.getItem over the real bridge (gate, zod, timeout, storage).
+ * Goal: c/a <= 1.3. Run after `npm run build`.
+ */
+const CALLS = 2000;
+const WARMUP = 200;
+const ROUNDS = 20;
+const GOAL = 1.3;
+
+interface Figures {
+  mean: number;
+  p50: number;
+  p99: number;
+}
+
+const require = createRequire(import.meta.url);
+const comlinkUmd = readFileSync(require.resolve('comlink/dist/umd/comlink.min.js'), 'utf8');
+
+/**
+ * Times sequential round trips of the async functions named by `runners` inside the frame.
+ * The runners take turns in rounds (rotating who goes first), so that drift in the
+ * machine's speed during the run does not favour one of them.
+ */
+async function measure(frame: Frame, runners: string[]): Promise<Figures[]> {
+  const all = await frame.evaluate(
+    async ({ runners, calls, warmup, rounds }) => {
+      const w = window as unknown as Record<string, () => Promise<unknown>>;
+      const fns = runners.map((name) => w[name] as () => Promise<unknown>);
+      for (const fn of fns) for (let i = 0; i < warmup; i++) await fn();
+      const samples = fns.map(() => [] as number[]);
+      for (let round = 0; round < rounds; round++) {
+        for (let k = 0; k < fns.length; k++) {
+          const index = (round + k) % fns.length;
+          const fn = fns[index] as () => Promise<unknown>;
+          const out = samples[index] as number[];
+          for (let i = 0; i < calls / rounds; i++) {
+            const start = performance.now();
+            await fn();
+            out.push(performance.now() - start);
+          }
+        }
+      }
+      return samples;
+    },
+    { runners, calls: CALLS, warmup: WARMUP, rounds: ROUNDS },
+  );
+  return all.map((samples) => {
+    samples.sort((x, y) => x - y);
+    const at = (q: number): number => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] as number;
+    return { mean: samples.reduce((sum, value) => sum + value, 0) / samples.length, p50: at(0.5), p99: at(0.99) };
+  });
+}
+
+/** Hands the widget frame a port whose host end runs `serve` (echo, or comlink's expose). */
+async function connectBenchPort(page: Page, widget: Frame, widgetOrigin: string, kind: 'echo' | 'comlink'): Promise<void> {
+  const received = widget.evaluate(
+    (kind) =>
+      new Promise<void>((resolve) => {
+        addEventListener('message', function take(event) {
+          if ((event.data as { bench?: string } | null)?.bench !== kind) return;
+          removeEventListener('message', take);
+          const port = event.ports[0] as MessagePort;
+          const w = window as unknown as Record<string, unknown> & { Comlink: { wrap(p: MessagePort): Record<string, (x: number) => Promise<number>> } };
+          if (kind === 'echo') {
+            let resolveReply: ((value: unknown) => void) | null = null;
+            port.onmessage = (reply) => resolveReply?.(reply.data);
+            w.benchEcho = () => new Promise((done) => ((resolveReply = done), port.postMessage(1)));
+          } else {
+            const remote = w.Comlink.wrap(port);
+            const echo = remote.echo as (x: number) => Promise<number>;
+            w.benchComlink = () => echo(1);
+          }
+          resolve();
+        });
+      }),
+    kind,
+  );
+  await page.evaluate(
+    ({ kind, widgetOrigin }) => {
+      const { port1, port2 } = new MessageChannel();
+      if (kind === 'echo') {
+        port1.onmessage = (event) => port1.postMessage(event.data);
+      } else {
+        (window as unknown as { Comlink: { expose(o: object, p: MessagePort): void } }).Comlink.expose({ echo: (x: number) => x }, port1);
+      }
+      const iframe = document.querySelector('[data-framewire]')?.shadowRoot?.querySelector('iframe');
+      iframe?.contentWindow?.postMessage({ bench: kind }, widgetOrigin, [port2]);
+    },
+    { kind, widgetOrigin },
+  );
+  await received;
+}
+
+async function main(): Promise<void> {
+  const demo = await startDemoServers({ init: { debug: true } });
+  const browser = await chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_ARGS, headless: true });
+  try {
+    const page = await browser.newPage();
+    await page.goto(demo.hostUrl);
+    const handle = await page.waitForSelector(`iframe[src^="${demo.widgetOrigin}"]`, { state: 'attached' });
+    const widget = (await handle.contentFrame()) as Frame;
+    await widget.waitForSelector('[data-testid="connection-status"][data-state="connected"]', { state: 'attached' });
+    // tsx keeps function names through an `__name` helper that evaluated code refers to.
+    for (const target of [page, widget]) {
+      await target.addScriptTag({ content: `${comlinkUmd}\nwindow.__name = (f) => f;` });
+    }
+    await connectBenchPort(page, widget, demo.widgetOrigin, 'echo');
+    await connectBenchPort(page, widget, demo.widgetOrigin, 'comlink');
+    await widget.evaluate(() => {
+      const w = window as unknown as Record<string, unknown> & { framewireWidget: { storage: { getItem(k: string): Promise<unknown> } } };
+      w.benchStorage = () => w.framewireWidget.storage.getItem('session_id');
+    });
+
+    const [raw, comlink, storage] = (await measure(widget, ['benchEcho', 'benchComlink', 'benchStorage'])) as [Figures, Figures, Figures];
+    const row = (name: string, f: Figures): string =>
+      `${name.padEnd(36)} mean ${(f.mean * 1000).toFixed(0).padStart(5)} µs   p50 ${(f.p50 * 1000).toFixed(0).padStart(5)} µs   p99 ${(f.p99 * 1000).toFixed(0).padStart(5)} µs`;
+    console.log(`bridge latency, Chromium ${browser.version()}, ${CALLS} sequential calls each in ${ROUNDS} alternating rounds (host ${new URL(demo.hostUrl).origin}, widget ${demo.widgetOrigin})`);
+    console.log(row('(a) raw MessagePort echo', raw));
+    console.log(row('(b) bare comlink call', comlink));
+    console.log(row('(c) ParentStorageAdapter.getItem', storage));
+    const ratio = storage.mean / raw.mean;
+    console.log(`ratio b/a ${(comlink.mean / raw.mean).toFixed(2)}, c/a ${ratio.toFixed(2)}, c/b ${(storage.mean / comlink.mean).toFixed(2)}`);
+    console.log(`budget c/a <= ${GOAL}: ${ratio <= GOAL ? 'OK' : 'OVER'}`);
+  } finally {
+    await browser.close();
+    await demo.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
