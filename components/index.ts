@@ -1,7 +1,9 @@
 export { WidgetApp } from './WidgetApp/WidgetApp';
+export { ChatWidget, CHAT_STORAGE_KEYS, createChatServices, useChatServices, useChatState, useConnectionState } from './ChatWidget/index';
 export { ConnectionStatus, toConnectionState } from './ConnectionStatus/ConnectionStatus';
 export { useBridgeState } from './hooks/useBridgeState';
 export { useSessionId } from './hooks/useSessionId';
 export type { WidgetAppProps } from './WidgetApp/WidgetApp';
 export type { ConnectionState, ConnectionStatusProps } from './ConnectionStatus/ConnectionStatus';
 export type { SessionIdState } from './hooks/useSessionId';
+export type { ChatMessage, ChatServices, ChatServicesOptions, ChatState, ChatStorage, ChatWidgetProps, Offer, SurveyQuestion, UseChatStateProps } from './ChatWidget/index';

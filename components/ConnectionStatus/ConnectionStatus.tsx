@@ -1,12 +1,13 @@
 import type { BridgeState } from '../../lib/chat-widget/bridge-client';
+import type { ConnectionState } from '../../lib/chat-widget/connection-monitor';
 
-/** What the status element shows: the bridge's state as the UI names it. */
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
+/** What the status element shows: the connection monitor's states (the bridge's map onto them). */
+export type { ConnectionState };
 
 const LABELS: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
   connected: 'Online',
-  disconnected: 'Offline',
+  disconnected: 'Connection lost. Retrying…',
 };
 
 export function toConnectionState(state: BridgeState | null): ConnectionState {
@@ -21,7 +22,7 @@ export interface ConnectionStatusProps {
   standalone?: boolean;
 }
 
-/** A small status pill; tests read `data-state`. */
+/** A status pill, a banner when the connection is lost; tests read `data-state`. */
 export function ConnectionStatus({ state, standalone = false }: ConnectionStatusProps) {
   return (
     <span

@@ -3,8 +3,9 @@ import { createRoot } from 'react-dom/client';
 import { createBridgeClient } from '../../lib/chat-widget/bridge-client';
 import type { BridgeClient } from '../../lib/chat-widget/bridge-client';
 import { resolveHostOrigin } from '../../lib/chat-widget/host-origin';
-import { ParentStorageAdapter } from '../../lib/chat-widget/parent-storage';
 import { WIDGET_ID_PATTERN } from '../../lib/protocol/limits';
+import { createChatServices } from '../ChatWidget/chat-services';
+import type { SurveyQuestion } from '../ChatWidget/types';
 import { WidgetApp } from '../WidgetApp/WidgetApp';
 import './styles.css';
 
@@ -13,7 +14,19 @@ import './styles.css';
  * `widgetId` (default `demo`), `host` (the host origin, checked against the referrer where
  * the browser has no `ancestorOrigins`), `debug=1`.
  * Opened directly (no parent window) it runs standalone on sessionStorage.
+ * The demo runs the enhanced path: a connection monitor and the enhanced storage adapter.
  */
+/** The demo's survey question, shown after the greeting. */
+const DEMO_SURVEY: SurveyQuestion = {
+  id: 'q-visit-reason',
+  text: 'What brings you here today?',
+  offers: [
+    { id: 'offer-trail', label: 'Trail shoes', questionId: 'q-visit-reason', buttonVariantId: 'v-primary' },
+    { id: 'offer-boots', label: 'Hiking boots', questionId: 'q-visit-reason', buttonVariantId: 'v-primary' },
+    { id: 'offer-browse', label: 'Just browsing', questionId: 'q-visit-reason', buttonVariantId: 'v-secondary' },
+  ],
+};
+
 function start(): void {
   const params = new URLSearchParams(location.search);
   const requestedId = params.get('widgetId') ?? 'demo';
@@ -26,17 +39,17 @@ function start(): void {
   }
 
   const bridge: BridgeClient | null = hostOrigin === null ? null : createBridgeClient({ widgetId, hostOrigin, debug });
-  const storage = new ParentStorageAdapter({ widgetId, bridge });
+  const services = createChatServices({ bridge, widgetId, useEnhancedStorage: true, debug });
   if (debug) {
     // A documented debug handle (docs/PROTOCOL.md), for inspecting the bridge from the console.
-    Object.assign(window, { framewireWidget: { bridge, storage, widgetId } });
+    Object.assign(window, { framewireWidget: { bridge, storage: services.storage, monitor: services.monitor, widgetId } });
   }
 
   const root = document.getElementById('root');
   if (!root) throw new Error('widget.html has no #root element');
   createRoot(root).render(
     <StrictMode>
-      <WidgetApp bridge={bridge} storage={storage} />
+      <WidgetApp bridge={bridge} widgetId={widgetId} useEnhancedStorage services={services} survey={DEMO_SURVEY} debug={debug} />
     </StrictMode>,
   );
 }

@@ -8,3 +8,13 @@ export type { BridgeClient, BridgeClientOptions, BridgeState } from './bridge-cl
 export type { CallChannel } from './call-channel';
 export type { HandshakeOptions } from './handshake';
 export type { ParentStorageAdapterOptions } from './parent-storage';
+export { ConnectionMonitor, connectionMonitor, DEFAULT_CONNECTION_MONITOR_CONFIG, normalizeConnectionMonitorConfig } from './connection-monitor';
+export {
+  DEFAULT_ENHANCED_STORAGE_CONFIG,
+  EnhancedParentStorageAdapter,
+  enhancedParentStorage,
+  normalizeEnhancedStorageConfig,
+} from './parent-storage-enhanced';
+export type { ConnectionListener, ConnectionMonitorConfig, ConnectionMonitorOptions, ConnectionState, ConnectionStats, Pinger } from './connection-monitor';
+export type { ConnectionSource, EnhancedParentStorageOptions, StorageBridge } from './parent-storage-enhanced';
+export type { RetryConfig } from './retry';

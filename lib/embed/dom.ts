@@ -33,6 +33,10 @@ const LAUNCHER_STYLE =
   'background:#4f46e5;color:#fff;font:600 24px/56px system-ui,sans-serif;box-shadow:0 6px 20px rgba(79,70,229,.45);' +
   'z-index:2147483001;';
 
+const CHAT_ICON =
+  '<svg viewBox="0 0 24 24" width="26" height="26" fill="currentColor" aria-hidden="true" style="vertical-align:middle">' +
+  '<path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
+
 /** The iframe URL: the widget app with its id, the host origin and the debug switch. */
 export function widgetFrameUrl(config: ResolvedEmbedConfig, hostOrigin: string): string {
   const url = new URL(config.widgetUrl);
@@ -63,7 +67,8 @@ export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, ho
 
   const launcher = doc.createElement('button');
   launcher.type = 'button';
-  launcher.textContent = '💬';
+  // An inline icon: an emoji depends on the visitor's fonts.
+  launcher.innerHTML = CHAT_ICON;
   launcher.setAttribute('data-testid', 'widget-launcher');
   launcher.setAttribute('aria-label', config.title);
   launcher.setAttribute('aria-controls', iframe.id);

@@ -1,0 +1,58 @@
+import type { BridgeClient } from '../../lib/chat-widget/bridge-client';
+import { ConnectionMonitor } from '../../lib/chat-widget/connection-monitor';
+import type { ConnectionMonitorConfig } from '../../lib/chat-widget/connection-monitor';
+import { ParentStorageAdapter } from '../../lib/chat-widget/parent-storage';
+import { EnhancedParentStorageAdapter } from '../../lib/chat-widget/parent-storage-enhanced';
+import type { EnhancedParentStorageOptions } from '../../lib/chat-widget/parent-storage-enhanced';
+
+/** What the chat needs of a storage adapter; both adapters have it. */
+export interface ChatStorage {
+  getItem(key: string): Promise<string | null>;
+  /** The basic adapter returns a promise, the enhanced one nothing (it cannot fail). */
+  setItem(key: string, value: string): Promise<void> | void;
+  removeItem(key: string): Promise<void> | void;
+  getItemSync(key: string): string | null;
+  /** Sends debounced writes now (enhanced adapter only). */
+  flush?(): void;
+}
+
+/** The storage adapter and, on the enhanced path, the connection monitor of one widget. */
+export interface ChatServices {
+  readonly storage: ChatStorage;
+  /** `null` on the basic path and standalone (no host to monitor). */
+  readonly monitor: ConnectionMonitor | null;
+  readonly enhanced: boolean;
+  destroy(): void;
+}
+
+export interface ChatServicesOptions {
+  /** `null`: standalone, no host page. */
+  bridge: BridgeClient | null;
+  widgetId: string;
+  /** The enhanced adapter with a connection monitor; otherwise the basic adapter. @default false */
+  useEnhancedStorage?: boolean;
+  monitorConfig?: ConnectionMonitorConfig;
+  storageConfig?: Omit<EnhancedParentStorageOptions, 'bridge' | 'monitor' | 'widgetId'>;
+  /** @default false */
+  debug?: boolean;
+}
+
+/** Builds (and starts) the storage of one widget; `destroy()` stops it all. */
+export function createChatServices(options: ChatServicesOptions): ChatServices {
+  const { bridge, widgetId, useEnhancedStorage = false, debug = false } = options;
+  if (!useEnhancedStorage) {
+    return { storage: new ParentStorageAdapter({ widgetId, bridge }), monitor: null, enhanced: false, destroy: () => undefined };
+  }
+  const monitor = bridge ? new ConnectionMonitor({ ...options.monitorConfig, pinger: bridge, debug }) : null;
+  monitor?.start();
+  const storage = new EnhancedParentStorageAdapter({ ...options.storageConfig, widgetId, bridge, monitor, debug });
+  return {
+    storage,
+    monitor,
+    enhanced: true,
+    destroy() {
+      storage.destroy();
+      monitor?.destroy();
+    },
+  };
+}

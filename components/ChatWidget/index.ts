@@ -1,0 +1,10 @@
+export { ChatWidget } from './ChatWidget';
+export { createChatServices } from './chat-services';
+export { CHAT_STORAGE_KEYS, MAX_STORED_MESSAGES, cannedReply, parseConversation, serializeConversation } from './conversation';
+export { useChatState } from './hooks/useChatState';
+export { useChatServices } from './hooks/useChatServices';
+export { useConnectionState } from './hooks/useConnectionState';
+export type { ChatWidgetProps } from './ChatWidget';
+export type { ChatServices, ChatServicesOptions, ChatStorage } from './chat-services';
+export type { ChatState, UseChatStateProps } from './hooks/useChatState';
+export type { ChatMessage, Offer, SurveyQuestion } from './types';
