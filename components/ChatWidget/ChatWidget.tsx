@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { ConnectionStatus } from '../ConnectionStatus/ConnectionStatus';
 import { useChatState } from './hooks/useChatState';
+import { TrackerContext } from './hooks/useWidget';
 import type { UseChatStateProps } from './hooks/useChatState';
 import type { Offer, SurveyQuestion } from './types';
 
@@ -12,7 +13,7 @@ export interface ChatWidgetProps extends UseChatStateProps {
   greeting?: string;
   /** A question shown after the greeting, answered with one of its offers. */
   survey?: SurveyQuestion;
-  /** Called when the visitor clicks an offer (before its `url`, if any, opens). */
+  /** Called when the visitor clicks an offer, after the click is recorded (and before its `url`, if any, opens). */
   onOfferClick?: (offer: Offer) => void;
 }
 
@@ -30,11 +31,13 @@ export function ChatWidget({ title = 'Chat', greeting = 'Hi there! How can we he
   };
 
   const clickOffer = (offer: Offer): void => {
+    chat.tracker?.click({ offerId: offer.id, questionId: offer.questionId, buttonVariantId: offer.buttonVariantId });
     onOfferClick?.(offer);
     if (offer.url) window.open(offer.url, '_blank', 'noopener,noreferrer');
   };
 
   return (
+    <TrackerContext.Provider value={chat.tracker}>
     <div className={`fw-app${chat.isOpen ? '' : ' fw-app--minimised'}`} data-open={String(chat.isOpen)}>
       <header className="fw-header">
         <h1 className="fw-title">{title}</h1>
@@ -100,5 +103,6 @@ export function ChatWidget({ title = 'Chat', greeting = 'Hi there! How can we he
         {chat.status === 'error' && <span role="alert">Could not load your conversation.</span>}
       </footer>
     </div>
+    </TrackerContext.Provider>
   );
 }

@@ -4,6 +4,8 @@ import type { ConnectionMonitorConfig } from '../../lib/chat-widget/connection-m
 import { ParentStorageAdapter } from '../../lib/chat-widget/parent-storage';
 import { EnhancedParentStorageAdapter } from '../../lib/chat-widget/parent-storage-enhanced';
 import type { EnhancedParentStorageOptions } from '../../lib/chat-widget/parent-storage-enhanced';
+import { EventOutbox } from '../../lib/chat-widget/event-outbox';
+import { Tracker } from '../../lib/chat-widget/tracker';
 
 /** What the chat needs of a storage adapter; both adapters have it. */
 export interface ChatStorage {
@@ -22,6 +24,9 @@ export interface ChatServices {
   /** `null` on the basic path and standalone (no host to monitor). */
   readonly monitor: ConnectionMonitor | null;
   readonly enhanced: boolean;
+  /** Clicks and analytics events, handed to the host's queues through the bridge. */
+  readonly tracker: Tracker;
+  readonly outbox: EventOutbox;
   destroy(): void;
 }
 
@@ -41,16 +46,28 @@ export interface ChatServicesOptions {
 export function createChatServices(options: ChatServicesOptions): ChatServices {
   const { bridge, widgetId, useEnhancedStorage = false, debug = false } = options;
   if (!useEnhancedStorage) {
-    return { storage: new ParentStorageAdapter({ widgetId, bridge }), monitor: null, enhanced: false, destroy: () => undefined };
+    const outbox = new EventOutbox({ widgetId, bridge, debug });
+    return {
+      storage: new ParentStorageAdapter({ widgetId, bridge }),
+      monitor: null,
+      enhanced: false,
+      tracker: new Tracker(outbox),
+      outbox,
+      destroy: () => outbox.destroy(),
+    };
   }
   const monitor = bridge ? new ConnectionMonitor({ ...options.monitorConfig, pinger: bridge, debug }) : null;
   monitor?.start();
   const storage = new EnhancedParentStorageAdapter({ ...options.storageConfig, widgetId, bridge, monitor, debug });
+  const outbox = new EventOutbox({ widgetId, bridge, monitor, debug });
   return {
     storage,
     monitor,
     enhanced: true,
+    tracker: new Tracker(outbox),
+    outbox,
     destroy() {
+      outbox.destroy();
       storage.destroy();
       monitor?.destroy();
     },

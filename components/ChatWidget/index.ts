@@ -4,7 +4,9 @@ export { CHAT_STORAGE_KEYS, MAX_STORED_MESSAGES, cannedReply, parseConversation,
 export { useChatState } from './hooks/useChatState';
 export { useChatServices } from './hooks/useChatServices';
 export { useConnectionState } from './hooks/useConnectionState';
+export { useWidget, TrackerContext } from './hooks/useWidget';
 export type { ChatWidgetProps } from './ChatWidget';
 export type { ChatServices, ChatServicesOptions, ChatStorage } from './chat-services';
 export type { ChatState, UseChatStateProps } from './hooks/useChatState';
 export type { ChatMessage, Offer, SurveyQuestion } from './types';
+export type { WidgetTracking } from './hooks/useWidget';

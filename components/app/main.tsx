@@ -42,7 +42,9 @@ function start(): void {
   const services = createChatServices({ bridge, widgetId, useEnhancedStorage: true, debug });
   if (debug) {
     // A documented debug handle (docs/PROTOCOL.md), for inspecting the bridge from the console.
-    Object.assign(window, { framewireWidget: { bridge, storage: services.storage, monitor: services.monitor, widgetId } });
+    Object.assign(window, {
+      framewireWidget: { bridge, storage: services.storage, monitor: services.monitor, outbox: services.outbox, widgetId },
+    });
   }
 
   const root = document.getElementById('root');

@@ -4,10 +4,6 @@ export { shakeHands } from './handshake';
 export { resolveHostOrigin } from './host-origin';
 export { ParentStorageAdapter } from './parent-storage';
 export { ensureSessionId, SESSION_ID_KEY } from './session';
-export type { BridgeClient, BridgeClientOptions, BridgeState } from './bridge-client';
-export type { CallChannel } from './call-channel';
-export type { HandshakeOptions } from './handshake';
-export type { ParentStorageAdapterOptions } from './parent-storage';
 export { ConnectionMonitor, connectionMonitor, DEFAULT_CONNECTION_MONITOR_CONFIG, normalizeConnectionMonitorConfig } from './connection-monitor';
 export {
   DEFAULT_ENHANCED_STORAGE_CONFIG,
@@ -15,6 +11,17 @@ export {
   enhancedParentStorage,
   normalizeEnhancedStorageConfig,
 } from './parent-storage-enhanced';
+export { createDeadlines } from './deadlines';
+export { EventOutbox, DEFAULT_EVENT_OUTBOX_CONFIG } from './event-outbox';
+export { Tracker, WIDGET_EVENTS } from './tracker';
+export type { BridgeClient, BridgeClientOptions, BridgeState } from './bridge-client';
+export type { CallChannel } from './call-channel';
+export type { HandshakeOptions } from './handshake';
+export type { ParentStorageAdapterOptions } from './parent-storage';
 export type { ConnectionListener, ConnectionMonitorConfig, ConnectionMonitorOptions, ConnectionState, ConnectionStats, Pinger } from './connection-monitor';
 export type { ConnectionSource, EnhancedParentStorageOptions, StorageBridge } from './parent-storage-enhanced';
 export type { RetryConfig } from './retry';
+export type { Deadlines } from './deadlines';
+export type { EventOutboxConfig, EventOutboxOptions } from './event-outbox';
+export type { OfferClick } from './tracker';
+export type { SessionStorageLike } from './session';

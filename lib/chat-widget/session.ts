@@ -1,14 +1,23 @@
 import { uuidv7 } from '../util/ids';
-import type { ParentStorageAdapter } from './parent-storage';
 
 /** Storage key of the visitor's session id, in the widget's namespace. */
 export const SESSION_ID_KEY = 'session_id';
 
+/** What {@link ensureSessionId} needs of a storage adapter (both adapters have it). */
+export interface SessionStorageLike {
+  getItem(key: string): Promise<string | null>;
+  setItem(key: string, value: string): Promise<void> | void;
+  /** Sends debounced writes now (the enhanced adapter). */
+  flush?(): void;
+}
+
 /** The session id kept in the host page: the stored one, or a new one stored now. */
-export async function ensureSessionId(storage: Pick<ParentStorageAdapter, 'getItem' | 'setItem'>): Promise<string> {
+export async function ensureSessionId(storage: SessionStorageLike): Promise<string> {
   const existing = await storage.getItem(SESSION_ID_KEY);
   if (existing) return existing;
   const created = uuidv7();
   await storage.setItem(SESSION_ID_KEY, created);
+  // A new visitor's id is worth a message at once rather than after a debounce.
+  storage.flush?.();
   return created;
 }

@@ -64,16 +64,7 @@ export function resolveEmbedConfig(input: unknown): { ok: true; config: Resolved
     if (!check(record[key])) problems.push(`${key}: ${message}`);
   }
   if (problems.length > 0) return { ok: false, error: `Invalid framewire config: ${problems.join('; ')}` };
-  const config = record as unknown as EmbedConfig;
-  return {
-    ok: true,
-    config: {
-      widgetId: config.widgetId,
-      widgetUrl: config.widgetUrl,
-      collectorUrl: config.collectorUrl,
-      debug: config.debug ?? DEFAULT_EMBED_CONFIG.debug,
-      position: config.position ?? DEFAULT_EMBED_CONFIG.position,
-      title: config.title ?? DEFAULT_EMBED_CONFIG.title,
-    },
-  };
+  // Every field is checked above; `undefined` means "use the default".
+  const given = Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+  return { ok: true, config: { ...DEFAULT_EMBED_CONFIG, collectorUrl: undefined, ...given } as ResolvedEmbedConfig };
 }

@@ -5,6 +5,8 @@ import { createWidgetFrame } from './dom';
 import { createHostApi } from './host-api';
 import { createHostBridge } from './host-bridge';
 import { createNamespacedStorage } from './namespaced-storage';
+import { createAnalyticsQueue, createClickQueue } from './click-queue';
+import { createTrack } from './track';
 
 /** One widget mounted on a host page. */
 export interface Embed {
@@ -12,7 +14,11 @@ export interface Embed {
   open(): void;
   close(): void;
   isOpen(): boolean;
-  /** Removes the iframe and the launcher, the listener and the port; nothing is left. */
+  /**
+   * Removes the iframe and the launcher, the listener and the port, and stops the event
+   * queues (their timers, listeners and requests); events not yet confirmed stay stored
+   * for the next page.
+   */
   destroy(): void;
 }
 
@@ -28,7 +34,18 @@ export function createEmbed(input: unknown, win: Window = window): Embed {
   const log = createLogger('FramewireEmbed', config.debug);
 
   const storage = createNamespacedStorage({ widgetId: config.widgetId });
-  if (!storage.persistent) log("The host's localStorage is unavailable; the widget's data is kept in memory.");
+  if (!storage.persistent) log('localStorage is unavailable: the widget keeps its data in memory.');
+
+  // The queues start with the page, not with the widget: events a previous page left
+  // behind are sent even if the widget never connects.
+  const queueLog = createLogger('EventQueue', config.debug);
+  const queueOptions = { collectorUrl: config.collectorUrl ?? '', widgetId: config.widgetId };
+  const queues = config.collectorUrl
+    ? {
+        clicks: createClickQueue(queueOptions, { window: win, log: queueLog }),
+        analytics: createAnalyticsQueue(queueOptions, { window: win, log: queueLog }),
+      }
+    : null;
 
   const frame = createWidgetFrame(win.document, config, win.location.origin);
   const bridge = createHostBridge({
@@ -36,7 +53,7 @@ export function createEmbed(input: unknown, win: Window = window): Embed {
     iframe: frame.iframe,
     widgetOrigin: new URL(config.widgetUrl).origin,
     widgetId: config.widgetId,
-    api: createHostApi(storage),
+    api: createHostApi(storage, createTrack(queues, win)),
     log,
   });
   frame.attach();
@@ -52,6 +69,8 @@ export function createEmbed(input: unknown, win: Window = window): Embed {
       destroyed = true;
       bridge.destroy();
       frame.destroy();
+      queues?.clicks.destroy();
+      queues?.analytics.destroy();
     },
   };
 }

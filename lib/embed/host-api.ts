@@ -1,6 +1,8 @@
 import { ErrorCode, isFramewireError } from '../protocol/errors';
 import type { HostApi, HostResult } from '../protocol/host-api';
 import type { NamespacedStorage } from './namespaced-storage';
+import { createTrack } from './track';
+import type { Track } from './track';
 
 function run<T>(operation: () => T): HostResult<T> {
   try {
@@ -15,12 +17,16 @@ function run<T>(operation: () => T): HostResult<T> {
  * The functions the host serves to its widget. Arguments arrive already validated; every
  * outcome, failure included, is returned as a {@link HostResult} value.
  */
-export function createHostApi(storage: NamespacedStorage): HostApi {
+export function createHostApi(storage: NamespacedStorage, track: Track = createTrack(null)): HostApi {
   const api: HostApi = {
     ping: (pingTime) => ({ ok: true, value: pingTime }),
     getItem: (key) => run(() => storage.getItem(key)),
     setItem: (key, value) => run(() => (storage.setItem(key, value), null)),
     removeItem: (key) => run(() => (storage.removeItem(key), null)),
+    track: (events) => {
+      const result = run(() => track(events));
+      return result.ok ? result.value : result;
+    },
   };
   // No prototype: nothing but the methods above can be reached by name.
   return Object.freeze(Object.assign(Object.create(null) as HostApi, api));

@@ -47,7 +47,7 @@ export function createHostBridge(options: HostBridgeOptions): HostBridge {
     if (widgetWindow === null || event.source !== widgetWindow || event.origin !== widgetOrigin) return;
     const request = parseHandshakeRequest(event.data);
     if (request === null || request.widgetId !== widgetId) {
-      log('Dropped a message from the widget that is not a valid handshake.');
+      log('Dropped a message that is not a handshake.');
       return;
     }
     if (request.nonce === lastNonce) return;

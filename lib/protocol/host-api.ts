@@ -1,8 +1,49 @@
 import * as z from 'zod/mini';
 import { ErrorCode } from './errors';
+import { EVENT_ID_PATTERN, MAX_TRACK_EVENTS } from './methods';
 import type { HostMethodName } from './methods';
 
 const storageKey = z.string().check(z.minLength(1));
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+const optionalText = (max: number) => z.optional(z.string().check(z.maxLength(max)));
+
+/**
+ * What every tracked event carries. The widget sets `id` (a UUIDv7) and `timestamp` (ms
+ * since the epoch) when the event happens, so a `track` call retried after a timeout is
+ * harmless: the host keeps an id once, the collector stores it once.
+ */
+const trackedEvent = {
+  id: z.string().check(z.regex(EVENT_ID_PATTERN)),
+  timestamp: z.int().check(z.minimum(0)),
+  sessionId: text(128),
+};
+
+/** An offer click; the host adds `userAgent`. Fields and limits are the collector's. */
+export const TrackClickSchema = z.strictObject({
+  type: z.literal('click'),
+  ...trackedEvent,
+  offerId: text(128),
+  questionId: optionalText(128),
+  buttonVariantId: optionalText(128),
+});
+
+/**
+ * An analytics event (`widget_loaded`, `widget_opened`, `widget_closed`, `message_sent`,
+ * `offer_clicked`, `error`, …); the host adds `context` (page, referrer, UTM, screen,
+ * userAgent). `properties` is checked in depth by the collector.
+ */
+export const TrackAnalyticsSchema = z.strictObject({
+  type: z.literal('analytics'),
+  ...trackedEvent,
+  name: text(100),
+  category: optionalText(64),
+  anonymousId: optionalText(128),
+  userId: optionalText(128),
+  properties: z.optional(z.record(z.string(), z.unknown())),
+});
+
+export const TrackEventSchema = z.discriminatedUnion('type', [TrackClickSchema, TrackAnalyticsSchema]);
+export type TrackEvent = z.infer<typeof TrackEventSchema>;
 
 /**
  * The host API: every method the widget may call on its host, with the schema of its
@@ -19,6 +60,15 @@ export const HOST_METHODS = {
   setItem: { args: z.tuple([storageKey, z.string()]), result: z.null() },
   /** Removes a key of the widget's namespace. */
   removeItem: { args: z.tuple([storageKey]), result: z.null() },
+  /**
+   * Hands events to the host's persistent queues (clicks and analytics). Answers how many
+   * were new (ids already queued are not counted again); `INVALID_CONFIG` when the page set
+   * no `collectorUrl`, `QUOTA_EXCEEDED` when an event is too large (nothing is queued then).
+   */
+  track: {
+    args: z.tuple([z.array(TrackEventSchema).check(z.minLength(1), z.maxLength(MAX_TRACK_EVENTS))]),
+    result: z.strictObject({ queued: z.int().check(z.minimum(0)) }),
+  },
 } as const satisfies Record<HostMethodName, { args: z.ZodMiniType; result: z.ZodMiniType }>;
 
 export type HostMethodArgs<M extends HostMethodName> = z.infer<(typeof HOST_METHODS)[M]['args']>;

@@ -1,7 +1,7 @@
 export { PROTOCOL_VERSION, MESSAGE_MARKER } from './version';
 export { ErrorCode, FramewireError, isFramewireError } from './errors';
 export { STORAGE_LIMITS, WIDGET_ID_PATTERN, storageNamespace } from './limits';
-export { HOST_METHOD_NAMES, HOST_METHOD_ARGS, isHostMethodName } from './methods';
+export { HOST_METHOD_NAMES, HOST_METHOD_ARGS, isHostMethodName, MAX_TRACK_EVENTS, EVENT_ID_PATTERN } from './methods';
 export {
   createHandshakeRequest,
   createHandshakeAck,
@@ -12,9 +12,9 @@ export {
   MAX_ARGUMENTS,
 } from './messages';
 export { HandshakeRequestSchema, HandshakeAckSchema } from './handshake';
-export { HOST_METHODS, HostResultSchema } from './host-api';
+export { HOST_METHODS, HostResultSchema, TrackEventSchema, TrackClickSchema, TrackAnalyticsSchema } from './host-api';
 export { CallMessageSchema, ReplyMessageSchema } from './wire';
 export type { HostMethodName } from './methods';
 export type { HandshakeRequest, HandshakeAck, CallMessage, ParsedCall } from './messages';
-export type { HostApi, HostMethodArgs, HostMethodResult, HostResult } from './host-api';
+export type { HostApi, HostMethodArgs, HostMethodResult, HostResult, TrackEvent } from './host-api';
 export type { ReplyMessage } from './wire';

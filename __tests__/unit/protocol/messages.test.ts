@@ -63,6 +63,8 @@ describe('parseCallMessage', () => {
     ['getItem', ['session_id']],
     ['setItem', ['session_id', 'v']],
     ['removeItem', ['session_id']],
+    ['track', [[{ type: 'click', id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', timestamp: 1, sessionId: 's', offerId: 'o' }]]],
+    ['track', [[{ type: 'analytics', id: 'e1', timestamp: 0, sessionId: 's', name: 'widget_opened', properties: { a: 1 } }]]],
   ])('accepts a call of %s and rebuilds it from scratch', (method, args) => {
     const data = call([method], args);
     const parsed = parseCallMessage(data);
@@ -97,6 +99,17 @@ describe('parseCallMessage', () => {
     ['setItem with a number value', call(['setItem'], ['k', 1])],
     ['setItem with one argument', call(['setItem'], ['k'])],
     ['an extra top-level key', call(['ping'], [1], { extra: 1 })],
+    ['track with no events', call(['track'], [[]])],
+    ['track with 26 events', call(['track'], [Array.from({ length: 26 }, (_, i) => ({ type: 'click', id: `e${i}`, timestamp: 1, sessionId: 's', offerId: 'o' }))])],
+    ['track with an unknown type', call(['track'], [[{ type: 'view', id: 'e1', timestamp: 1, sessionId: 's' }]])],
+    ['track with a click lacking its offer', call(['track'], [[{ type: 'click', id: 'e1', timestamp: 1, sessionId: 's' }]])],
+    ['track with a click with an analytics field', call(['track'], [[{ type: 'click', id: 'e1', timestamp: 1, sessionId: 's', offerId: 'o', name: 'x' }]])],
+    ['track without an id', call(['track'], [[{ type: 'click', timestamp: 1, sessionId: 's', offerId: 'o' }]])],
+    ['track with an id starting with #', call(['track'], [[{ type: 'click', id: '#1', timestamp: 1, sessionId: 's', offerId: 'o' }]])],
+    ['track with a fractional timestamp', call(['track'], [[{ type: 'click', id: 'e1', timestamp: 1.5, sessionId: 's', offerId: 'o' }]])],
+    ['track with array properties', call(['track'], [[{ type: 'analytics', id: 'e1', timestamp: 1, sessionId: 's', name: 'n', properties: [] }]])],
+    ['track with a type of __proto__', call(['track'], [[{ type: '__proto__', id: 'e1', timestamp: 1, sessionId: 's' }]])],
+    ['track with a sparse array', call(['track'], [Object.assign(new Array(2), { 1: { type: 'click', id: 'e1', timestamp: 1, sessionId: 's', offerId: 'o' } })])],
   ])('refuses %s, keeping its id for the answer', (_name, data) => {
     const parsed = parseCallMessage(data);
     expect(parsed).toMatchObject({ ok: false, id: 'c1' });
@@ -138,6 +151,52 @@ describe('the compact parsers agree with the zod specification', () => {
       if (random() < 0.05) delete message.path;
       expect(parseCallMessage(message).ok, JSON.stringify(message)).toBe(specAcceptsCall(message));
     }
+  });
+
+  test('on 5,000 random track calls', () => {
+    const random = seeded(23);
+    const fields: Record<string, unknown[]> = {
+      type: ['click', 'analytics', 'view', undefined],
+      id: ['0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 'e.1:x-y_z', '', '#3', '-a', 'x'.repeat(64), 'x'.repeat(65), 7],
+      timestamp: [0, 1730956800000, -1, 1.5, Number.MAX_SAFE_INTEGER, 2 ** 53, '1', Number.NaN],
+      sessionId: ['s', '', 'x'.repeat(128), 'x'.repeat(129), null],
+      offerId: ['o', '', 'x'.repeat(129), undefined],
+      questionId: [undefined, '', 'q', 'x'.repeat(129), null],
+      buttonVariantId: [undefined, 'b', 3],
+      name: ['widget_opened', '', 'x'.repeat(100), 'x'.repeat(101), undefined],
+      category: [undefined, 'engagement', 'x'.repeat(65)],
+      anonymousId: [undefined, 'a', null],
+      userId: [undefined, 'u', 'x'.repeat(129)],
+      properties: [undefined, {}, { a: [1] }, [], null, 'p', Object.create(null), new Date(0)],
+      extra: [undefined],
+    };
+    const event = (): unknown => {
+      if (random() < 0.03) return pick([null, 'e', [], 5], random);
+      const out: Record<string, unknown> = {};
+      const type = pick(['click', 'analytics'], random);
+      const own = type === 'click' ? ['offerId', 'questionId', 'buttonVariantId'] : ['name', 'category', 'anonymousId', 'userId', 'properties'];
+      const required = ['type', 'id', 'timestamp', 'sessionId', 'offerId', 'name'];
+      for (const [key, options] of Object.entries(fields)) {
+        const belongs = ['type', 'id', 'timestamp', 'sessionId'].includes(key) || own.includes(key);
+        if (random() < (belongs ? (required.includes(key) ? 0.05 : 0.4) : 0.95)) continue;
+        if (key === 'type') {
+          out.type = random() < 0.9 ? type : pick(options, random);
+          continue;
+        }
+        out[key] = random() < 0.8 ? options[0] : pick(options, random);
+      }
+      if (random() < 0.05) out.other = 1;
+      return out;
+    };
+    let accepted = 0;
+    for (let i = 0; i < 5000; i++) {
+      const events = random() < 0.03 ? pick([[], 'x', null], random) : Array.from({ length: 1 + Math.floor(random() * 3) }, event);
+      const message = call(['track'], [events]);
+      const ok = parseCallMessage(message).ok;
+      expect(ok, JSON.stringify(message)).toBe(specAcceptsCall(message));
+      if (ok) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(100);
   });
 
   test('on 3,000 random handshakes', () => {

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BridgeClient } from '../../../lib/chat-widget/bridge-client';
 import type { ConnectionState } from '../../../lib/chat-widget/connection-monitor';
-import { SESSION_ID_KEY } from '../../../lib/chat-widget/session';
+import { ensureSessionId } from '../../../lib/chat-widget/session';
+import { WIDGET_EVENTS } from '../../../lib/chat-widget/tracker';
+import type { Tracker } from '../../../lib/chat-widget/tracker';
 import { uuidv7 } from '../../../lib/util/ids';
 import type { ChatServices, ChatStorage } from '../chat-services';
 import { cannedReply, CHAT_STORAGE_KEYS, parseConversation, serializeConversation } from '../conversation';
@@ -40,6 +42,8 @@ export interface ChatState {
   connectionState: ConnectionState;
   standalone: boolean;
   storage: ChatStorage | null;
+  /** Records clicks and analytics events; `null` until the services exist. */
+  tracker: Tracker | null;
 }
 
 /** Writes without letting a refused write (basic adapter) become an unhandled rejection. */
@@ -47,21 +51,12 @@ function persist(storage: ChatStorage, key: string, value: string): void {
   Promise.resolve(storage.setItem(key, value)).catch((error: unknown) => console.warn('[framewire] Could not save', key, error));
 }
 
-async function loadSessionId(storage: ChatStorage): Promise<string> {
-  const existing = await storage.getItem(SESSION_ID_KEY);
-  if (existing) return existing;
-  const created = uuidv7();
-  await storage.setItem(SESSION_ID_KEY, created);
-  // A new visitor's id is worth a message at once rather than after the debounce.
-  storage.flush?.();
-  return created;
-}
-
 /** The chat's state, kept in the host page through the chosen storage adapter. */
 export function useChatState(props: UseChatStateProps): ChatState {
   const { bridge, widgetId = 'demo', useEnhancedStorage = false, reply = cannedReply, debug = false } = props;
   const services = useChatServices(props.services, bridge, widgetId, useEnhancedStorage, debug);
   const storage = services?.storage ?? null;
+  const tracker = services?.tracker ?? null;
   const standalone = bridge === null;
   const connectionState = useConnectionState(services?.monitor ?? null, bridge);
   // The basic adapter cannot read before the handshake; the enhanced one waits or falls back by itself.
@@ -77,7 +72,7 @@ export function useChatState(props: UseChatStateProps): ChatState {
   useEffect(() => {
     if (!canLoad || !storage || loadedFrom.current === storage) return;
     let current = true;
-    Promise.all([loadSessionId(storage), storage.getItem(CHAT_STORAGE_KEYS.conversation), storage.getItem(CHAT_STORAGE_KEYS.open)]).then(
+    Promise.all([ensureSessionId(storage), storage.getItem(CHAT_STORAGE_KEYS.conversation), storage.getItem(CHAT_STORAGE_KEYS.open)]).then(
       ([id, conversation, open]) => {
         if (!current) return;
         loadedFrom.current = storage;
@@ -88,17 +83,19 @@ export function useChatState(props: UseChatStateProps): ChatState {
         setIsOpen(open !== 'false');
         setSessionId(id);
         setStatus('ready');
+        services?.tracker.setSessionId(id);
       },
       (error: unknown) => {
         if (!current) return;
         console.warn('[framewire] Could not load the conversation.', error);
         setStatus('error');
+        services?.tracker.event(WIDGET_EVENTS.error, { where: 'load' }, 'error');
       },
     );
     return () => {
       current = false;
     };
-  }, [canLoad, storage]);
+  }, [canLoad, storage, services]);
 
   const sendMessage = useCallback(
     (text: string) => {
@@ -113,17 +110,20 @@ export function useChatState(props: UseChatStateProps): ChatState {
       messagesRef.current = next;
       setMessages(next);
       persist(storage, CHAT_STORAGE_KEYS.conversation, serializeConversation(next));
+      // The length, not the text: what visitors write stays out of analytics.
+      tracker?.event(WIDGET_EVENTS.messageSent, { length: trimmed.length });
     },
-    [storage, reply],
+    [storage, reply, tracker],
   );
 
   const setOpen = useCallback(
     (open: boolean) => {
       setIsOpen(open);
       if (storage) persist(storage, CHAT_STORAGE_KEYS.open, String(open));
+      tracker?.event(open ? WIDGET_EVENTS.opened : WIDGET_EVENTS.closed, { source: 'widget' });
     },
-    [storage],
+    [storage, tracker],
   );
 
-  return { status, messages, sendMessage, isOpen, setOpen, sessionId, connectionState, standalone, storage };
+  return { status, messages, sendMessage, isOpen, setOpen, sessionId, connectionState, standalone, storage, tracker };
 }

@@ -1,0 +1,243 @@
+import { uuidv7 } from '../../util/ids';
+import { createLogger } from '../../util/logger';
+import type { Logger } from '../../util/logger';
+import { openStorage } from '../../util/safe-storage';
+import { retryDelay } from './backoff';
+import { HEARTBEAT_INTERVAL, KEEPALIVE_BYTES, MAX_EVENTS_PER_REQUEST, MAX_REQUEST_BYTES, normalizeQueueConfig } from './config';
+import type { QueueConfig } from './config';
+import { createTabStore } from './tab-store';
+import type { Locks, QueuedEvent } from './tab-store';
+
+/** Where a queue sends and what it may change. */
+export type EventQueueOptions = { [K in keyof QueueConfig]?: QueueConfig[K] | undefined } & {
+  /** The collector's batch endpoint, e.g. `https://c.example/api/track/click/batch`. */
+  url: string;
+  widgetId: string;
+};
+
+/** What the queue takes from its surroundings; tests pass fakes. */
+export interface EventQueueDeps {
+  /** Source of `navigator`, `document`, listeners and `fetch`. @default window */
+  window?: Window;
+  fetch?: typeof fetch;
+  /** `null` = storage unavailable. @default the window's localStorage, memory where it throws */
+  storage?: Storage | null;
+  /** Web Locks; without them (jsdom, old browsers) the heartbeat fallback runs. @default navigator.locks */
+  locks?: Locks;
+  log?: Logger;
+  random?: () => number;
+}
+
+/** A persistent, batching, retrying queue of events for one collector endpoint. */
+export interface EventQueue {
+  /**
+   * Stores the event (in localStorage before returning) and schedules its sending. An event
+   * without `id`/`timestamp` gets a UUIDv7 and the current time; one with an id already
+   * held is ignored. Returns true when the event was added. The size of an event is the
+   * caller's to check (`track` refuses events over `MAX_EVENT_CHARS`); the byte bound
+   * protects the storage in any case.
+   */
+  enqueue(event: Record<string, unknown>): boolean;
+  /** Sends everything that waits now, batch after batch; resolves when done or failed. */
+  flush(): Promise<void>;
+  /** Events this tab holds, sent or not yet confirmed. */
+  size(): number;
+  /** Events dropped by the count and byte bounds. */
+  dropped(): number;
+  /** Stops timers, listeners and requests; pending events stay stored. */
+  destroy(): void;
+}
+
+type Answer = { accepted?: unknown; duplicates?: unknown; failed?: unknown };
+
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/**
+ * Creates the queue.
+ *
+ * 1. `enqueue` writes the event to this tab's key at once (see `createTabStore`).
+ * 2. Sending starts when `maxBatchSize` events wait, `maxBatchDelay` after the first, on
+ *    `online`, and on `pagehide`/`visibilitychange` hidden (with `keepalive`, within
+ *    `KEEPALIVE_BYTES`). `navigator.onLine === false` holds everything until `online`.
+ * 3. A request carries at most 25 events and 64 KB, as
+ *    `text/plain` JSON, which needs no CORS preflight.
+ * 4. A 200 answer removes `accepted`, `duplicates` and `failed` (logged) ids; nothing else
+ *    removes an event, except the bounds.
+ * 5. Network error, 408, 429, 5xx and anything unexpected: back off (see `retryDelay`), same
+ *    ids. 400/413: halve the batch; a single event refused so is dropped with its reason,
+ *    so one poison event cannot block the queue.
+ */
+export function createEventQueue(options: EventQueueOptions, deps: EventQueueDeps = {}): EventQueue {
+  const config = normalizeQueueConfig(options);
+  const win = deps.window ?? window;
+  const nav = win.navigator;
+  const log = deps.log ?? createLogger('EventQueue', false);
+  const random = deps.random ?? Math.random;
+  const post = deps.fetch ?? ((url, init) => win.fetch(url, init));
+  const opened = openStorage(() => (deps.storage === undefined ? win.localStorage : deps.storage));
+  const store = createTabStore(config, opened.storage, opened.persistent, deps.locks ?? nav.locks, log, () => soon());
+  const inFlight = new Set<string>();
+  const abort = new AbortController();
+  const encoder = new TextEncoder();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let retrying = false;
+  let failures = 0;
+  let limit = MAX_EVENTS_PER_REQUEST;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let destroyed = false;
+
+  const offline = (): boolean => nav.onLine === false;
+  const waiting = (): QueuedEvent[] => store.read().filter((event) => !inFlight.has(event.id));
+  const disarm = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    retrying = false;
+  };
+  const arm = (ms: number, retry: boolean): void => {
+    disarm();
+    retrying = retry;
+    timer = setTimeout(() => void flush(), ms);
+  };
+  /** Sends soon unless a backoff is running: the batch timer, or at once when a batch is full. */
+  const soon = (): void => {
+    if (retrying || destroyed || offline()) return;
+    if (waiting().length >= config.maxBatchSize) void flush();
+    else if (timer === undefined) arm(config.maxBatchDelay, false);
+  };
+
+  const body = (batch: QueuedEvent[]): string => JSON.stringify({ widgetId: options.widgetId, events: batch });
+  /** The oldest waiting events that fit in one request of at most `maxBytes`. */
+  const pick = (maxBytes: number): [QueuedEvent[], string] => {
+    let batch = waiting().slice(0, limit);
+    let text = body(batch);
+    while (batch.length > 1 && encoder.encode(text).length > maxBytes) text = body((batch = batch.slice(0, batch.length >> 1)));
+    return [batch, text];
+  };
+  const remove = (ids: Set<unknown>): void => store.write(store.read().filter((event) => !ids.has(event.id)));
+
+  /**
+   * Sends one batch and handles the answer: 0 = stop (failed), 1 = go on if a full batch
+   * waits, 2 = go on at once (the batch was split or partly confirmed).
+   */
+  const send = async ([batch, text]: [QueuedEvent[], string], keepalive: boolean): Promise<number> => {
+    for (const event of batch) inFlight.add(event.id);
+    let status = 0;
+    let retryAfter: string | null = null;
+    let answer: Answer | undefined;
+    try {
+      const response = await post(options.url, { method: 'POST', body: text, keepalive, signal: abort.signal });
+      status = response.status;
+      retryAfter = response.headers.get('Retry-After');
+      if (response.ok) answer = (await response.json()) as Answer;
+    } catch {
+      // A network error, an abort or an unreadable answer: retried below, same ids.
+    } finally {
+      for (const event of batch) inFlight.delete(event.id);
+    }
+    if (destroyed) return 0;
+    if (answer) {
+      const done = new Set<unknown>([...list(answer.accepted), ...list(answer.duplicates)]);
+      for (const failure of list(answer.failed) as ({ id?: unknown; reason?: unknown } | null)[]) {
+        // The collector names an event without a usable id by its position: `#3`.
+        const named = String(failure?.id);
+        const id = named[0] === '#' ? batch[+named.slice(1)]?.id : named;
+        log(`Event ${id} refused: ${failure?.reason}.`);
+        done.add(id);
+      }
+      if (batch.some((event) => done.has(event.id))) {
+        remove(done);
+        failures = 0;
+        // The other halves of a split batch, or ids left unconfirmed, go at once.
+        const more = limit < MAX_EVENTS_PER_REQUEST || !batch.every((event) => done.has(event.id));
+        limit = MAX_EVENTS_PER_REQUEST;
+        return more ? 2 : 1;
+      }
+    } else if (status === 400 || status === 413) {
+      if (batch.length > 1) limit = (batch.length + 1) >> 1;
+      else {
+        log(`Event ${batch[0]?.id} refused: HTTP ${status}.`);
+        remove(new Set([batch[0]?.id]));
+      }
+      return 2;
+    }
+    failures++;
+    log(`Send failed: ${status || 'network'}.`);
+    // Past maxRetries the queue stays paused (no timer) until online, hide, reload or flush().
+    retrying = true;
+    if (failures <= config.maxRetries) arm(retryDelay(config, failures, retryAfter, random), true);
+    return 0;
+  };
+
+  /** Sends a first batch, then more only while full batches wait; the rest waits for the timer. */
+  const loop = async (): Promise<void> => {
+    disarm();
+    let next: [QueuedEvent[], string];
+    for (let go = 2; !destroyed && !offline() && (go > 1 || waiting().length >= config.maxBatchSize); ) {
+      if ((next = pick(MAX_REQUEST_BYTES))[0].length === 0 || !(go = await send(next, false))) break;
+    }
+  };
+  // A trigger that comes while a flush is ending must not be lost: it runs one more.
+  const flush = (): Promise<void> => {
+    if (running) return (again = true), running;
+    again = false;
+    return (running = loop().finally(() => {
+      running = undefined;
+      if (again) void flush();
+      else soon();
+    }));
+  };
+
+  /** Page hidden or unloading: one keepalive request now, whatever the timers say. */
+  const onHide = (): void => {
+    if (offline() || destroyed) return;
+    const next = pick(KEEPALIVE_BYTES);
+    if (next[0].length > 0) void send(next, true);
+  };
+  const onVisibility = (): void => {
+    if (win.document.visibilityState === 'hidden') onHide();
+  };
+  const onPageHide = (): void => {
+    onHide();
+    store.beat(0);
+  };
+  const onOnline = (): void => {
+    failures = 0;
+    void flush();
+  };
+  const tick = (): void => {
+    store.beat();
+    store.adopt();
+  };
+  const listeners: [EventTarget, string, () => void][] = [
+    [win, 'online', onOnline],
+    [win, 'pagehide', onPageHide],
+    [win.document, 'visibilitychange', onVisibility],
+  ];
+  for (const [target, type, listener] of listeners) target.addEventListener(type, listener);
+  const heartbeat = setInterval(tick, HEARTBEAT_INTERVAL);
+  store.adopt();
+
+  return {
+    enqueue(input) {
+      const event = { ...input, id: input.id ?? uuidv7(), timestamp: input.timestamp ?? Date.now() } as QueuedEvent;
+      const events = store.read();
+      if (events.some((held) => held.id === event.id)) return false;
+      store.write([...events, event]);
+      soon();
+      return true;
+    },
+    flush,
+    size: () => store.read().length,
+    dropped: store.dropped,
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      disarm();
+      clearInterval(heartbeat);
+      abort.abort();
+      for (const [target, type, listener] of listeners) target.removeEventListener(type, listener);
+      store.destroy();
+    },
+  };
+}
