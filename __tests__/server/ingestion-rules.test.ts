@@ -156,6 +156,16 @@ describe('CORS', () => {
     expect(answer.headers['access-control-allow-credentials']).toBeUndefined();
   });
 
+  it('lets the page read Retry-After on a cross-origin answer', async () => {
+    const c = await collector();
+    const answer = await send(`${c.url}${CLICK_BATCH}`, {
+      method: 'POST',
+      headers: { origin: 'https://shop.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(answer.headers['access-control-expose-headers']).toBe('Retry-After');
+  });
+
   it('refuses requests and preflights from origins not in the allowed list with 403', async () => {
     const c = await collector({ allowedOrigins: ['https://shop.example'] });
     const allowed = await post(c.url, CLICK_BATCH, batch(clicks(1, { timestamp: NOW })), { headers: { origin: 'https://shop.example' } });

@@ -56,11 +56,16 @@ export async function startDemoServers(options: DemoOptions = {}): Promise<Runni
       .replace('%INIT_CONFIG%', escapeForScript(init))
       .replace(
         '%COLLECTOR_NOTE%',
-        options.collectorUrl ? `Events go to the collector at <code>${options.collectorUrl}</code>.` : '',
+        options.collectorUrl
+          ? `Events go to the collector at <code>${options.collectorUrl}</code>. To watch the offline click queue, ` +
+              `open the <a href="/widget-offline-test.html?${new URLSearchParams({ widget: widgetOrigin, collector: options.collectorUrl })}">offline test page</a>.`
+          : '',
       );
     const host = await startStaticServer({
       port: options.hostPort ?? 0,
       mounts: {},
+      // The manual offline test page (seed 000), on the host origin like any customer page.
+      files: { '/widget-offline-test.html': resolve(ROOT, 'examples/widget-offline-test.html') },
       routes: [
         (request, response) => {
           const path = new URL(request.url ?? '/', 'http://local').pathname;

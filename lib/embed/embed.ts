@@ -1,3 +1,4 @@
+import { ErrorCode, FramewireError } from '../protocol/errors';
 import { createLogger } from '../util/logger';
 import { resolveEmbedConfig } from './config';
 import type { ResolvedEmbedConfig } from './config';
@@ -29,8 +30,14 @@ export interface Embed {
  */
 export function createEmbed(input: unknown, win: Window = window): Embed {
   const resolved = resolveEmbedConfig(input);
-  if (!resolved.ok) throw new TypeError(resolved.error);
+  if (!resolved.ok) throw new FramewireError(ErrorCode.INVALID_CONFIG, resolved.error);
   const { config } = resolved;
+  const widgetOrigin = new URL(config.widgetUrl).origin;
+  // A sandboxed iframe with allow-scripts and allow-same-origin on the host's own origin
+  // could lift its own sandbox and reach into the page: the widget must live elsewhere.
+  if (widgetOrigin === win.location.origin) {
+    throw new FramewireError(ErrorCode.INVALID_CONFIG, 'Invalid framewire config: widgetUrl must be on another origin than the page.');
+  }
   const log = createLogger('FramewireEmbed', config.debug);
 
   const storage = createNamespacedStorage({ widgetId: config.widgetId });
@@ -51,7 +58,7 @@ export function createEmbed(input: unknown, win: Window = window): Embed {
   const bridge = createHostBridge({
     window: win,
     iframe: frame.iframe,
-    widgetOrigin: new URL(config.widgetUrl).origin,
+    widgetOrigin,
     widgetId: config.widgetId,
     api: createHostApi(storage, createTrack(queues, win)),
     log,

@@ -1,17 +1,9 @@
-import { ErrorCode } from '../protocol/errors';
-import type { FramewireError } from '../protocol/errors';
+import { ErrorCode, FramewireError } from '../protocol/errors';
 import { STORAGE_LIMITS, storageNamespace } from '../protocol/limits';
 import { openStorage } from '../util/safe-storage';
 
-/**
- * A `QUOTA_EXCEEDED` {@link FramewireError} as `isFramewireError` recognises it (by `name`
- * and `code`). Built on a plain Error rather than with `new FramewireError`: at the embed
- * script's es2020 target the class's field initialisers pull in ~0.4 kB gzip of helpers,
- * and on the host these errors only ever become result values (see host-api.ts).
- */
-function quotaError(message: string, cause?: unknown): FramewireError {
-  return Object.assign(new Error(message, { cause }), { name: 'FramewireError', code: ErrorCode.QUOTA_EXCEEDED }) as FramewireError;
-}
+const quotaError = (message: string, cause?: unknown): FramewireError =>
+  new FramewireError(ErrorCode.QUOTA_EXCEEDED, message, { cause });
 
 /** The part of the host's localStorage one widget owns. */
 export interface NamespacedStorage {

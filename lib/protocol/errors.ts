@@ -24,11 +24,13 @@ const ERROR_NAME = 'FramewireError';
 
 /** The one error type framewire throws or rejects with; `code` says what happened. */
 export class FramewireError extends Error {
-  override readonly name = ERROR_NAME;
-  readonly code: ErrorCode;
+  // Declared, and assigned in the constructor: class field initialisers would cost the
+  // embed script helper code at its es2020 target.
+  declare readonly code: ErrorCode;
 
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
+    this.name = ERROR_NAME;
     this.code = code;
   }
 }

@@ -9,7 +9,7 @@ export const PREFLIGHT_MAX_AGE_SECONDS = 7200;
  *
  * 1. No `Origin` header (servers, tools): nothing to do.
  * 2. Origin allowed (`"any"`, or listed): echo it in `Access-Control-Allow-Origin` with
- *    `Vary: Origin`; never `*`, never credentials.
+ *    `Vary: Origin`; never `*`, never credentials; expose `Retry-After` to the page.
  * 3. Origin not allowed: a preflight gets 403 without CORS headers; any other request is
  *    refused with 403 before its body is read, so `text/plain` beacons from that origin,
  *    which skip the preflight, are refused too.
@@ -25,6 +25,8 @@ export function registerCors(app: FastifyInstance, prefix: string, allowedOrigin
     reply.header('Vary', 'Origin');
     if (!isAllowed(origin)) throw new CollectorError(COLLECTOR_ERROR_CODES.ORIGIN_NOT_ALLOWED, 'origin not allowed');
     reply.header('Access-Control-Allow-Origin', origin);
+    // A page may read only CORS-safelisted headers unless told: clients must see Retry-After.
+    reply.header('Access-Control-Expose-Headers', 'Retry-After');
   });
 
   app.options(`${prefix}*`, async (_request, reply) => {

@@ -77,6 +77,13 @@ describe('the embed script', () => {
     expect(() => framewire('open')).not.toThrow();
   });
 
+  test("refuses a widget on the page's own origin, which could lift its sandbox", async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    await loadEmbed([['init', { widgetId: 'demo', widgetUrl: `${location.origin}/widget.html` }]]);
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('widgetUrl must be on another origin than the page'));
+    expect(document.querySelector('[data-framewire]')).toBeNull();
+  });
+
   test('a second init is refused while one widget is mounted', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     await loadEmbed([['init', CONFIG], ['init', CONFIG]]);
