@@ -4,10 +4,6 @@ export const ErrorCode = {
   CONNECTION_TIMEOUT: 'CONNECTION_TIMEOUT',
   /** The connection was destroyed or replaced while the call was pending. */
   CONNECTION_DESTROYED: 'CONNECTION_DESTROYED',
-  /** The widget could not establish which origin its host page has. */
-  HOST_ORIGIN_UNKNOWN: 'HOST_ORIGIN_UNKNOWN',
-  /** Storage cannot be used at all. */
-  STORAGE_UNAVAILABLE: 'STORAGE_UNAVAILABLE',
   /** A key, a value or the widget's total storage is over its limit. */
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
   /** A message or an argument did not match its schema. */
