@@ -118,8 +118,9 @@ async function main(): Promise<void> {
     await connectBenchPort(page, widget, demo.widgetOrigin, 'echo');
     await connectBenchPort(page, widget, demo.widgetOrigin, 'comlink');
     await widget.evaluate(() => {
-      const w = window as unknown as Record<string, unknown> & { framewireWidget: { storage: { getItem(k: string): Promise<unknown> } } };
-      w.benchStorage = () => w.framewireWidget.storage.getItem('session_id');
+      // The basic adapter: every getItem crosses the bridge (the enhanced one would answer from its cache).
+      const w = window as unknown as Record<string, unknown> & { framewireWidget: { basicStorage: { getItem(k: string): Promise<unknown> } } };
+      w.benchStorage = () => w.framewireWidget.basicStorage.getItem('session_id');
     });
 
     const [raw, comlink, storage] = (await measure(widget, ['benchEcho', 'benchComlink', 'benchStorage'])) as [Figures, Figures, Figures];

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { createBridgeClient } from '../../lib/chat-widget/bridge-client';
 import type { BridgeClient } from '../../lib/chat-widget/bridge-client';
 import { resolveHostOrigin } from '../../lib/chat-widget/host-origin';
+import { ParentStorageAdapter } from '../../lib/chat-widget/parent-storage';
 import { WIDGET_ID_PATTERN } from '../../lib/protocol/limits';
 import { createChatServices } from '../ChatWidget/chat-services';
 import type { SurveyQuestion } from '../ChatWidget/types';
@@ -42,8 +43,10 @@ function start(): void {
   const services = createChatServices({ bridge, widgetId, useEnhancedStorage: true, debug });
   if (debug) {
     // A documented debug handle (docs/PROTOCOL.md), for inspecting the bridge from the console.
+    // `basicStorage` reads the host through the plain adapter: no cache between the call and the host.
+    const basicStorage = bridge && new ParentStorageAdapter({ widgetId, bridge });
     Object.assign(window, {
-      framewireWidget: { bridge, storage: services.storage, monitor: services.monitor, outbox: services.outbox, widgetId },
+      framewireWidget: { bridge, storage: services.storage, basicStorage, monitor: services.monitor, outbox: services.outbox, widgetId },
     });
   }
 

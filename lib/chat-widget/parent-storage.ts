@@ -64,6 +64,8 @@ export class ParentStorageAdapter {
 
   #remember(key: string, value: string | null): void {
     try {
+      // Reads mostly find the mirror current already: a storage write costs more than a read.
+      if (this.#mirror.getItem(this.#prefix + key) === value) return;
       if (value === null) this.#mirror.removeItem(this.#prefix + key);
       else this.#mirror.setItem(this.#prefix + key, value);
     } catch {
