@@ -121,7 +121,19 @@ describe('whole-request errors', () => {
   });
 
   it('answers 503 with Retry-After when storage fails, and readyz says unavailable', async () => {
+    const fail = async (): Promise<never> => {
+      throw new CollectorError('STORAGE_UNAVAILABLE', 'disk on fire');
+    };
     const failing: EventStore = {
+      summary: fail,
+      trends: fail,
+      topEvents: fail,
+      activeSessions: fail,
+      listSessions: fail,
+      trafficSources: fail,
+      devices: fail,
+      deleteVisitor: fail,
+      applyRetention: fail,
       engine: 'sqlite',
       insertEvents: async () => {
         throw new CollectorError('STORAGE_UNAVAILABLE', 'disk on fire');

@@ -82,7 +82,11 @@ export interface TopEvents {
 export interface SessionSummary {
   /** Server-side session id. */
   sessionId: string;
-  /** `anonymousId`, else the client's `sessionId`: who the session belongs to. */
+  /**
+   * Who the session belongs to: the client's `sessionId`, framewire's per-browser id kept in
+   * the host page's localStorage (clicks carry no `anonymousId`, so this is the one id every
+   * event has).
+   */
   visitorId: string;
   /** The last non-null `userId` seen in the session (`framewire('identify')`), else null. */
   userId: string | null;

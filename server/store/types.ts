@@ -1,3 +1,5 @@
+import type { AnalyticsReader } from '../analytics/types';
+
 /** What produced an event: an offer click or a generic analytics event. */
 export type EventKind = 'click' | 'analytics';
 
@@ -57,11 +59,12 @@ export type StoreEngine = 'sqlite' | 'postgres';
  * Where events are kept. Implementations: SQLite and PostgreSQL; one contract test suite runs
  * against both.
  */
-export interface EventStore {
+export interface EventStore extends AnalyticsReader {
   readonly engine: StoreEngine;
   /**
    * Stores rows in one transaction, all or nothing, skipping those whose (widgetId, eventId)
-   * is already stored. Resolves only after the transaction has committed.
+   * is already stored, and updates the sessions and daily counters with the stored ones in
+   * the same transaction. Resolves only after the transaction has committed.
    * @throws CollectorError `STORAGE_UNAVAILABLE` when nothing could be stored.
    */
   insertEvents(rows: readonly EventRow[]): Promise<InsertResult>;

@@ -40,4 +40,90 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX events_received_at ON events (received_at);
     `,
   },
+  {
+    version: 2,
+    name: 'analytics: sessions, visitors, daily counters',
+    sql: `
+      CREATE TABLE sessions (
+        widget_id          TEXT    NOT NULL,
+        session_id         TEXT    NOT NULL,
+        visitor_id         TEXT    NOT NULL,
+        day                INTEGER NOT NULL,
+        first_ts           BIGINT   NOT NULL,
+        last_ts            BIGINT   NOT NULL,
+        events             INTEGER NOT NULL,
+        clicks             INTEGER NOT NULL,
+        opens              INTEGER NOT NULL,
+        messages_sent      INTEGER NOT NULL,
+        messages_received  INTEGER NOT NULL,
+        errors             INTEGER NOT NULL,
+        user_id            TEXT,
+        user_ts            BIGINT ,
+        source_ts          BIGINT ,
+        landing_page       TEXT,
+        referrer_domain    TEXT,
+        utm_source         TEXT,
+        utm_medium         TEXT,
+        utm_campaign       TEXT,
+        utm_term           TEXT,
+        utm_content        TEXT,
+        screen             TEXT,
+        device_ts          BIGINT ,
+        device_type        TEXT,
+        browser            TEXT,
+        os                 TEXT,
+        PRIMARY KEY (widget_id, session_id)
+      );
+      CREATE INDEX sessions_visitor ON sessions (widget_id, visitor_id, day, first_ts);
+      CREATE INDEX sessions_first_ts ON sessions (widget_id, first_ts, session_id);
+      CREATE INDEX sessions_day ON sessions (widget_id, day);
+      CREATE INDEX sessions_widget_last_ts ON sessions (widget_id, last_ts);
+      CREATE INDEX sessions_last_ts ON sessions (last_ts);
+      CREATE INDEX sessions_user ON sessions (widget_id, user_id);
+
+      CREATE TABLE visitors (
+        widget_id   TEXT   NOT NULL,
+        visitor_id  TEXT   NOT NULL,
+        first_ts    BIGINT  NOT NULL,
+        last_ts     BIGINT  NOT NULL,
+        PRIMARY KEY (widget_id, visitor_id)
+      );
+      CREATE INDEX visitors_last_ts ON visitors (last_ts);
+
+      CREATE TABLE daily_visitors (
+        widget_id   TEXT    NOT NULL,
+        day         INTEGER NOT NULL,
+        visitor_id  TEXT    NOT NULL,
+        PRIMARY KEY (widget_id, day, visitor_id)
+      );
+      CREATE INDEX daily_visitors_visitor ON daily_visitors (widget_id, visitor_id);
+      CREATE INDEX daily_visitors_day ON daily_visitors (day);
+
+      CREATE TABLE daily_stats (
+        widget_id            TEXT    NOT NULL,
+        day                  INTEGER NOT NULL,
+        shard                INTEGER NOT NULL,
+        events               BIGINT NOT NULL,
+        clicks               BIGINT NOT NULL,
+        sessions             BIGINT NOT NULL,
+        visitors             BIGINT NOT NULL,
+        new_visitors         BIGINT NOT NULL,
+        opens                BIGINT NOT NULL,
+        messages_sent        BIGINT NOT NULL,
+        messages_received    BIGINT NOT NULL,
+        conversions          BIGINT NOT NULL,
+        errors               BIGINT NOT NULL,
+        session_duration_ms  BIGINT   NOT NULL,
+        PRIMARY KEY (widget_id, day, shard)
+      );
+
+      CREATE TABLE daily_event_names (
+        widget_id  TEXT    NOT NULL,
+        day        INTEGER NOT NULL,
+        shard      INTEGER NOT NULL,
+        name       TEXT    NOT NULL,
+        count      BIGINT NOT NULL,
+        PRIMARY KEY (widget_id, day, shard, name)
+      );`,
+  },
 ];

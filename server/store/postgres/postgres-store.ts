@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { CollectorError, COLLECTOR_ERROR_CODES } from '../../errors';
 import { EVENT_COLUMNS, recordToRow, rowToValues } from '../row-codec';
@@ -5,6 +6,11 @@ import type { RawEventRecord } from '../row-codec';
 import { splitResults } from '../split-results';
 import { DEFAULT_EVENT_QUERY_LIMIT } from '../types';
 import type { EventQuery, EventRow, EventStore, InsertResult } from '../types';
+import { createAnalyticsReader } from '../analytics/analytics-reader';
+import { recordAnalytics } from '../analytics/record-analytics';
+import { runAsync, toPostgresPlaceholders } from '../analytics/sql-runner';
+import type { Statement, StatementResult, Work } from '../analytics/sql-runner';
+import { visitorOf } from '../../analytics/sessionize';
 import { POSTGRES_MIGRATIONS } from './migrations';
 
 /** Options of {@link openPostgresStore}. */
@@ -22,6 +28,26 @@ export interface PostgresStoreOptions {
   connectionTimeoutMs?: number;
   /** Called with errors of idle connections (which would otherwise crash the process). */
   onIdleError?: (error: Error) => void;
+}
+
+/**
+ * Daily counter rows per widget and day: concurrent transactions add to different rows
+ * (picked at random), so they do not queue behind one row lock. Reads add them up.
+ */
+const COUNTER_SHARDS = 16;
+
+// Transactions that touch the same visitor take its lock in key order, so they never deadlock.
+const LOCK_VISITORS_SQL = `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS k ORDER BY 1) AS keys`;
+
+/** Prepared once per connection under a name derived from the text. */
+const prepared = (sql: string): { name: string; text: string } => ({
+  name: `fw_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`,
+  text: toPostgresPlaceholders(sql),
+});
+
+async function execute(client: pg.ClientBase | pg.Pool, { sql, params }: Statement): Promise<StatementResult> {
+  const result = await client.query({ ...prepared(sql), values: params as unknown[] });
+  return { rows: result.rows as Record<string, unknown>[], count: result.rowCount ?? 0 };
 }
 
 /** Any number works, as long as every collector uses the same one. */
@@ -120,18 +146,55 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }
   };
 
+  /** Runs `work` inside BEGIN … COMMIT on one pooled connection. */
+  const transaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  const reader = createAnalyticsReader(
+    (sql, params) => guard(async () => (await execute(pool, { sql, params, want: 'rows' })).rows),
+    {
+      inTransaction: <T>(work: Work<T>) => guard(() => transaction((client) => runAsync(work, (statement) => execute(client, statement)))),
+      autocommit: <T>(work: Work<T>) => guard(() => runAsync(work, (statement) => execute(pool, statement))),
+    },
+  );
+
   return {
+    ...reader,
     engine: 'postgres',
     insertEvents: (rows): Promise<InsertResult> =>
       guard(async () => {
         if (rows.length === 0) return { inserted: [], duplicates: [] };
-        const result = await pool.query<{ event_id: string; widget_id: string }>({
-          name: 'framewire_insert_events',
-          text: INSERT_SQL,
-          values: toColumns(rows),
+        return transaction(async (client) => {
+          const result = await client.query<{ event_id: string; widget_id: string }>({
+            name: 'framewire_insert_events',
+            text: INSERT_SQL,
+            values: toColumns(rows),
+          });
+          const inserted = new Set(result.rows.map((r) => `${r.widget_id}\u0000${r.event_id}`));
+          const stored: EventRow[] = [];
+          const split = splitResults(rows, (row) => {
+            const isNew = inserted.has(`${row.widgetId}\u0000${row.eventId}`);
+            if (isNew) stored.push(row);
+            return isNew;
+          });
+          if (stored.length > 0) {
+            await client.query({ name: 'framewire_lock_visitors', text: LOCK_VISITORS_SQL, values: [stored.map((row) => `${row.widgetId}\u0000${visitorOf(row)}`)] });
+            await runAsync(recordAnalytics(stored, Math.floor(Math.random() * COUNTER_SHARDS)), (statement) => execute(client, statement));
+          }
+          return split;
         });
-        const inserted = new Set(result.rows.map((r) => `${r.widget_id}\u0000${r.event_id}`));
-        return splitResults(rows, (row) => inserted.has(`${row.widgetId}\u0000${row.eventId}`));
       }),
     listEvents: (query: EventQuery) =>
       guard(async () => {

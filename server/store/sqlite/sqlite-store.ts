@@ -7,6 +7,10 @@ import type { RawEventRecord } from '../row-codec';
 import { splitResults } from '../split-results';
 import { DEFAULT_EVENT_QUERY_LIMIT } from '../types';
 import type { EventQuery, EventRow, EventStore, InsertResult } from '../types';
+import { createAnalyticsReader } from '../analytics/analytics-reader';
+import { recordAnalytics } from '../analytics/record-analytics';
+import { runSync } from '../analytics/sql-runner';
+import type { Statement, StatementResult, Work } from '../analytics/sql-runner';
 import { createGroupCommit } from './group-commit';
 import { SQLITE_MIGRATIONS } from './migrations';
 
@@ -62,7 +66,27 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
      ON CONFLICT (widget_id, event_id) DO NOTHING`,
   );
-  const insertRows = (rows: readonly EventRow[]): InsertResult => splitResults(rows, (row) => insert.run(...rowToValues(row)).changes === 1);
+  const statements = new Map<string, Database.Statement>();
+  const execute = ({ sql, params, want }: Statement): StatementResult => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    if (want === 'rows') {
+      const found = statement.all(...params) as Record<string, unknown>[];
+      return { rows: found, count: found.length };
+    }
+    return { rows: [], count: statement.run(...params).changes };
+  };
+  // Raw events, then sessions and daily counters, in the same savepoint of the group commit.
+  const insertRows = (rows: readonly EventRow[]): InsertResult => {
+    const stored: EventRow[] = [];
+    const result = splitResults(rows, (row) => {
+      const inserted = insert.run(...rowToValues(row)).changes === 1;
+      if (inserted) stored.push(row);
+      return inserted;
+    });
+    runSync(recordAnalytics(stored, 0), execute);
+    return result;
+  };
   const commitGroup = createGroupCommit(db, insertRows);
   const list = db.prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM events WHERE widget_id = ? AND (? IS NULL OR kind = ?) ORDER BY ts, event_id LIMIT ?`);
   const ping = db.prepare('SELECT 1');
@@ -77,7 +101,17 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     }
   };
 
+  const reader = createAnalyticsReader(
+    (sql, params) => guard(() => execute({ sql, params, want: 'rows' }).rows),
+    {
+      // A synchronous transaction on the one connection: nothing else can run in between.
+      inTransaction: <T>(work: Work<T>) => guard(() => db.transaction(() => runSync(work, execute)).immediate()),
+      autocommit: <T>(work: Work<T>) => guard(() => runSync(work, execute)),
+    },
+  );
+
   return {
+    ...reader,
     engine: 'sqlite',
     insertEvents: (rows): Promise<InsertResult> => {
       if (closed) return Promise.reject(new CollectorError(COLLECTOR_ERROR_CODES.STORE_CLOSED, 'The SQLite store is closed'));

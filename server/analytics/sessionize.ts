@@ -1,0 +1,179 @@
+import type { EventRow } from '../store/types';
+import { dayOf } from './days';
+import { sessionSourceOf } from './session-context';
+import type { SessionSource } from './session-context';
+import { parseUserAgent } from './user-agent';
+import type { DeviceInfo } from './user-agent';
+
+/** 30 minutes without an event ends a session (seed 003). */
+export const SESSION_GAP_MS = 30 * 60 * 1000;
+
+/**
+ * One session as stored. A session is a run of one visitor's events on one UTC day in which
+ * no two neighbours are 30 minutes or more apart; so it never spans midnight UTC (at most
+ * 24 h) and belongs to exactly one day of the daily counters.
+ */
+export interface SessionRecord {
+  widgetId: string;
+  sessionId: string;
+  visitorId: string;
+  day: number;
+  firstTs: number;
+  lastTs: number;
+  events: number;
+  clicks: number;
+  opens: number;
+  messagesSent: number;
+  messagesReceived: number;
+  errors: number;
+  /** The user id of the latest event that had one, and that event's time. */
+  userId: string | null;
+  userTs: number | null;
+  /** From the earliest event with a page context, and that event's time. */
+  source: SessionSource | null;
+  sourceTs: number | null;
+  /** From the earliest event with a user agent, and that event's time. */
+  device: DeviceInfo | null;
+  deviceTs: number | null;
+}
+
+/** What a session adds to the daily counters of its day. */
+export interface SessionContribution {
+  sessions: number;
+  conversions: number;
+  sessionDurationMs: number;
+}
+
+/** The changes one batch makes to the sessions of one visitor on one day. */
+export interface SessionPlan {
+  /** Stored sessions merged into another one: delete them. */
+  deleted: SessionRecord[];
+  /** Sessions to insert or overwrite (by `sessionId`). */
+  upserted: SessionRecord[];
+  /** Stored sessions that changed (their old versions), whose contributions go away. */
+  replaced: SessionRecord[];
+}
+
+/** The visitor key of an event: the client's per-browser `sessionId`. */
+export const visitorOf = (row: EventRow): string => row.sessionId;
+
+/** A new event as a one-event session. */
+export function sessionOfEvent(row: EventRow): SessionRecord {
+  const source = sessionSourceOf(row);
+  const device = parseUserAgent(row.userAgent);
+  return {
+    widgetId: row.widgetId,
+    sessionId: row.eventId,
+    visitorId: visitorOf(row),
+    day: dayOf(row.ts),
+    firstTs: row.ts,
+    lastTs: row.ts,
+    events: 1,
+    clicks: row.kind === 'click' ? 1 : 0,
+    opens: row.kind === 'analytics' && row.name === 'widget_opened' ? 1 : 0,
+    messagesSent: row.kind === 'analytics' && row.name === 'message_sent' ? 1 : 0,
+    messagesReceived: row.kind === 'analytics' && row.name === 'message_received' ? 1 : 0,
+    errors: row.kind === 'analytics' && row.name === 'error' ? 1 : 0,
+    userId: row.userId,
+    userTs: row.userId === null ? null : row.ts,
+    source,
+    sourceTs: source === null ? null : row.ts,
+    device,
+    deviceTs: device === null ? null : row.ts,
+  };
+}
+
+/** `a` unless `b` has a value at a time that `prefer` picks over `a`'s. */
+function pick<T>(a: T | null, aTs: number | null, b: T | null, bTs: number | null, prefer: (x: number, y: number) => boolean): [T | null, number | null] {
+  if (b === null || bTs === null) return [a, aTs];
+  if (a === null || aTs === null || prefer(bTs, aTs)) return [b, bTs];
+  return [a, aTs];
+}
+
+/** Two sessions (or events) of one visitor and day as one session, named `sessionId`. */
+function merge(a: SessionRecord, b: SessionRecord, sessionId: string): SessionRecord {
+  const [userId, userTs] = pick(a.userId, a.userTs, b.userId, b.userTs, (x, y) => x > y);
+  const [source, sourceTs] = pick(a.source, a.sourceTs, b.source, b.sourceTs, (x, y) => x < y);
+  const [device, deviceTs] = pick(a.device, a.deviceTs, b.device, b.deviceTs, (x, y) => x < y);
+  return {
+    ...a,
+    sessionId,
+    firstTs: Math.min(a.firstTs, b.firstTs),
+    lastTs: Math.max(a.lastTs, b.lastTs),
+    events: a.events + b.events,
+    clicks: a.clicks + b.clicks,
+    opens: a.opens + b.opens,
+    messagesSent: a.messagesSent + b.messagesSent,
+    messagesReceived: a.messagesReceived + b.messagesReceived,
+    errors: a.errors + b.errors,
+    userId,
+    userTs,
+    source,
+    sourceTs,
+    device,
+    deviceTs,
+  };
+}
+
+/** What a session adds to its day's counters. */
+export const contributionOf = (session: SessionRecord): SessionContribution => ({
+  sessions: 1,
+  conversions: session.clicks > 0 ? 1 : 0,
+  sessionDurationMs: session.lastTs - session.firstTs,
+});
+
+/**
+ * Folds new events of one visitor on one day into the stored sessions they touch.
+ *
+ * 1. `stored` must hold every stored session of the visitor on that day with
+ *    `lastTs > min(event ts) − gap` and `firstTs < max(event ts) + gap` (no other can merge).
+ * 2. Sessions and events are swept in time order; an item joins the current session when it
+ *    starts less than `gapMs` after the session's last event.
+ * 3. A session made only of a stored session is left alone; any other keeps the id of its
+ *    earliest stored session (else its earliest event's id), and the other stored sessions
+ *    in it are deleted.
+ * The result does not depend on the order or the batching in which events arrive.
+ */
+export function planSessions(stored: readonly SessionRecord[], events: readonly EventRow[], gapMs = SESSION_GAP_MS): SessionPlan {
+  const items = [
+    ...stored.map((session) => ({ session, stored: true })),
+    ...events.map((row) => ({ session: sessionOfEvent(row), stored: false })),
+  ].sort((x, y) => x.session.firstTs - y.session.firstTs || (x.session.sessionId < y.session.sessionId ? -1 : x.session.sessionId > y.session.sessionId ? 1 : 0));
+
+  const plan: SessionPlan = { deleted: [], upserted: [], replaced: [] };
+  let group: typeof items = [];
+  const close = (): void => {
+    if (group.length === 0) return;
+    const storedOnes = group.filter((item) => item.stored).map((item) => item.session);
+    if (!(group.length === 1 && storedOnes.length === 1)) {
+      const keep = storedOnes[0]?.sessionId ?? (group[0] as (typeof items)[number]).session.sessionId;
+      let merged = (group[0] as (typeof items)[number]).session;
+      for (const item of group.slice(1)) merged = merge(merged, item.session, keep);
+      merged = { ...merged, sessionId: keep };
+      plan.upserted.push(merged);
+      plan.replaced.push(...storedOnes);
+      plan.deleted.push(...storedOnes.filter((session) => session.sessionId !== keep));
+    }
+    group = [];
+  };
+  let lastTs = Number.NEGATIVE_INFINITY;
+  for (const item of items) {
+    if (group.length > 0 && item.session.firstTs - lastTs >= gapMs) close();
+    lastTs = group.length === 0 ? item.session.lastTs : Math.max(lastTs, item.session.lastTs);
+    group.push(item);
+  }
+  close();
+  return plan;
+}
+
+/** Events grouped by visitor and UTC day, the unit {@link planSessions} works on. */
+export function groupByVisitorDay(rows: readonly EventRow[]): EventRow[][] {
+  const groups = new Map<string, EventRow[]>();
+  for (const row of rows) {
+    const key = `${row.widgetId}\u0000${visitorOf(row)}\u0000${dayOf(row.ts)}`;
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return [...groups.values()];
+}

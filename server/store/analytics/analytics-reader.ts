@@ -1,0 +1,208 @@
+import { DAILY_COUNTER_COLUMNS, DAILY_COUNTERS, zeroCounters } from '../../analytics/daily-deltas';
+import { DAY_MS, dayBounds, isoDay } from '../../analytics/days';
+import type { SessionRecord } from '../../analytics/sessionize';
+import { CollectorError, COLLECTOR_ERROR_CODES } from '../../errors';
+import type {
+  ActiveSessions,
+  AnalyticsReader,
+  AnalyticsSummary,
+  AnalyticsTrends,
+  DailyCounters,
+  DayRange,
+  DeviceBreakdown,
+  DimensionCount,
+  SessionPage,
+  SessionQuery,
+  SessionSummary,
+  TopEvents,
+  TrafficSources,
+} from '../../analytics/types';
+import { recordToSession, SESSION_COLUMNS } from './session-codec';
+import type { RawSessionRecord } from './session-codec';
+import { deleteVisitorWork, retentionWork } from './maintenance';
+import type { Work } from './sql-runner';
+
+/** Runs one read query (`?` placeholders) and hands back its rows. */
+export type QueryRows = (sql: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>;
+
+/** How an engine runs maintenance work: in one transaction, or statement by statement. */
+export interface WorkRunner {
+  inTransaction<T>(work: Work<T>): Promise<T>;
+  autocommit<T>(work: Work<T>): Promise<T>;
+}
+
+const SUMS = DAILY_COUNTERS.map((name) => `SUM(${DAILY_COUNTER_COLUMNS[name]}) AS ${DAILY_COUNTER_COLUMNS[name]}`).join(', ');
+const SESSION_SELECT = `SELECT ${SESSION_COLUMNS.map((c) => `s.${c}`).join(', ')}, v.first_ts AS visitor_first_ts
+  FROM sessions s LEFT JOIN visitors v ON v.widget_id = s.widget_id AND v.visitor_id = s.visitor_id`;
+const MAX_TS = Number.MAX_SAFE_INTEGER;
+const ACTIVE_LIST_LIMIT = 50;
+
+function countersOf(record: Record<string, unknown> | undefined): DailyCounters {
+  const counters = zeroCounters();
+  if (record) for (const name of DAILY_COUNTERS) counters[name] = Number(record[DAILY_COUNTER_COLUMNS[name]] ?? 0);
+  return counters;
+}
+
+function summaryOf(record: Record<string, unknown> & { visitor_first_ts?: unknown }): SessionSummary {
+  const s: SessionRecord = recordToSession(record as RawSessionRecord);
+  return {
+    sessionId: s.sessionId,
+    visitorId: s.visitorId,
+    userId: s.userId,
+    startedAt: s.firstTs,
+    lastSeenAt: s.lastTs,
+    durationMs: s.lastTs - s.firstTs,
+    events: s.events,
+    clicks: s.clicks,
+    opens: s.opens,
+    messagesSent: s.messagesSent,
+    messagesReceived: s.messagesReceived,
+    converted: s.clicks > 0,
+    isNewVisitor: record.visitor_first_ts !== null && record.visitor_first_ts !== undefined && Number(record.visitor_first_ts) === s.firstTs,
+    landingPage: s.source?.landingPage ?? null,
+    referrerDomain: s.source?.referrerDomain ?? null,
+    utm: {
+      source: s.source?.utmSource ?? null,
+      medium: s.source?.utmMedium ?? null,
+      campaign: s.source?.utmCampaign ?? null,
+      term: s.source?.utmTerm ?? null,
+      content: s.source?.utmContent ?? null,
+    },
+    deviceType: s.device?.deviceType ?? 'other',
+    browser: s.device?.browser ?? null,
+    os: s.device?.os ?? null,
+    screen: s.source?.screen ?? null,
+  };
+}
+
+/** Opaque keyset cursor of the session list: the last row's start time and id. */
+const encodeCursor = (s: SessionSummary): string => Buffer.from(JSON.stringify([s.startedAt, s.sessionId])).toString('base64url');
+
+function decodeCursor(cursor: string | null): [number, string] {
+  if (cursor === null) return [MAX_TS, ''];
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && Number.isSafeInteger(value[0]) && typeof value[1] === 'string') return [value[0] as number, value[1]];
+  } catch {
+    // fall through
+  }
+  throw new CollectorError(COLLECTOR_ERROR_CODES.INVALID_REQUEST, 'cursor: not a cursor this API handed out');
+}
+
+/**
+ * The read side of the analytics, written once for both engines: summary and trends read the
+ * daily counters (a few rows per day), the rest read the sessions table through its indexes;
+ * no read scans raw events.
+ */
+export function createAnalyticsReader(query: QueryRows, runner: WorkRunner): AnalyticsReader {
+  const dimension = async (column: string, range: DayRange & { limit: number }, empty: string | null): Promise<DimensionCount[]> => {
+    const { first, last } = dayBounds(range);
+    const value = empty === null ? column : `COALESCE(${column}, '${empty}')`;
+    const where = empty === null ? ` AND ${column} IS NOT NULL` : '';
+    const found = await query(
+      `SELECT ${value} AS value, COUNT(*) AS sessions FROM sessions
+       WHERE widget_id = ? AND day >= ? AND day <= ?${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?`,
+      [range.widgetId, first, last, range.limit],
+    );
+    return found.map((r) => ({ value: String(r.value), sessions: Number(r.sessions) }));
+  };
+
+  return {
+    async summary(range): Promise<AnalyticsSummary> {
+      const { first, last } = dayBounds(range);
+      const [sums, distinct] = await Promise.all([
+        query(`SELECT ${SUMS} FROM daily_stats WHERE widget_id = ? AND day >= ? AND day <= ?`, [range.widgetId, first, last]),
+        query('SELECT COUNT(DISTINCT visitor_id) AS n FROM daily_visitors WHERE widget_id = ? AND day >= ? AND day <= ?', [range.widgetId, first, last]),
+      ]);
+      const counters = countersOf(sums[0]);
+      const visitors = Number(distinct[0]?.n ?? 0);
+      const per = (n: number): number => (counters.sessions > 0 ? n / counters.sessions : 0);
+      return {
+        widgetId: range.widgetId,
+        from: range.from,
+        to: range.to,
+        ...counters,
+        visitors,
+        returningVisitors: Math.max(0, visitors - counters.newVisitors),
+        conversionRate: per(counters.conversions),
+        avgSessionDurationMs: per(counters.sessionDurationMs),
+        avgMessagesPerSession: per(counters.messagesSent),
+      };
+    },
+
+    async trends(range): Promise<AnalyticsTrends> {
+      const { first, last } = dayBounds(range);
+      const found = await query(`SELECT day, ${SUMS} FROM daily_stats WHERE widget_id = ? AND day >= ? AND day <= ? GROUP BY day`, [range.widgetId, first, last]);
+      const byDay = new Map(found.map((r) => [Number(r.day), r]));
+      const days = [];
+      for (let day = first; day <= last; day++) days.push({ date: isoDay(day), ...countersOf(byDay.get(day)) });
+      return { widgetId: range.widgetId, from: range.from, to: range.to, days };
+    },
+
+    async topEvents(range): Promise<TopEvents> {
+      const { first, last } = dayBounds(range);
+      const found = await query(
+        `SELECT name, SUM(count) AS count FROM daily_event_names WHERE widget_id = ? AND day >= ? AND day <= ?
+         GROUP BY name ORDER BY 2 DESC, name LIMIT ?`,
+        [range.widgetId, first, last, range.limit],
+      );
+      return { widgetId: range.widgetId, from: range.from, to: range.to, events: found.map((r) => ({ name: String(r.name), count: Number(r.count) })) };
+    },
+
+    async activeSessions({ widgetId, now, windowMs }): Promise<ActiveSessions> {
+      const since = now - windowMs;
+      const [count, list] = await Promise.all([
+        query('SELECT COUNT(*) AS n FROM sessions WHERE widget_id = ? AND last_ts >= ?', [widgetId, since]),
+        query(`${SESSION_SELECT} WHERE s.widget_id = ? AND s.last_ts >= ? ORDER BY s.last_ts DESC, s.session_id LIMIT ?`, [widgetId, since, ACTIVE_LIST_LIMIT]),
+      ]);
+      return { widgetId, at: now, windowMs, count: Number(count[0]?.n ?? 0), sessions: list.map(summaryOf) };
+    },
+
+    async listSessions(q: SessionQuery): Promise<SessionPage> {
+      const { first, last } = dayBounds(q);
+      const [beforeTs, beforeId] = decodeCursor(q.cursor);
+      const found = await query(
+        `${SESSION_SELECT} WHERE s.widget_id = ? AND s.first_ts >= ? AND s.first_ts < ?
+           AND (s.first_ts < ? OR (s.first_ts = ? AND s.session_id < ?))
+         ORDER BY s.first_ts DESC, s.session_id DESC LIMIT ?`,
+        [q.widgetId, first * DAY_MS, (last + 1) * DAY_MS, beforeTs, beforeTs, beforeId, q.limit + 1],
+      );
+      const sessions = found.slice(0, q.limit).map(summaryOf);
+      const lastShown = sessions[sessions.length - 1];
+      return {
+        widgetId: q.widgetId,
+        from: q.from,
+        to: q.to,
+        sessions,
+        nextCursor: found.length > q.limit && lastShown ? encodeCursor(lastShown) : null,
+      };
+    },
+
+    async trafficSources(range): Promise<TrafficSources> {
+      const [referrers, landingPages, source, medium, campaign, term, content] = await Promise.all([
+        dimension('referrer_domain', range, '(direct)'),
+        dimension('landing_page', range, null),
+        dimension('utm_source', range, null),
+        dimension('utm_medium', range, null),
+        dimension('utm_campaign', range, null),
+        dimension('utm_term', range, null),
+        dimension('utm_content', range, null),
+      ]);
+      return { widgetId: range.widgetId, from: range.from, to: range.to, referrers, landingPages, utm: { source, medium, campaign, term, content } };
+    },
+
+    async devices(range): Promise<DeviceBreakdown> {
+      const [deviceTypes, browsers, os, screens] = await Promise.all([
+        dimension('device_type', range, 'other'),
+        dimension('browser', range, '(unknown)'),
+        dimension('os', range, '(unknown)'),
+        dimension('screen', range, null),
+      ]);
+      return { widgetId: range.widgetId, from: range.from, to: range.to, deviceTypes, browsers, os, screens };
+    },
+
+    deleteVisitor: ({ widgetId, id }) => runner.inTransaction(deleteVisitorWork(widgetId, id)),
+
+    applyRetention: (policy, now, onProgress) => runner.autocommit(retentionWork(policy, now, onProgress)),
+  };
+}

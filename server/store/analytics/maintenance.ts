@@ -1,0 +1,81 @@
+import { dayOf } from '../../analytics/days';
+import type { RetentionPolicy, RetentionProgress, RetentionResult, VisitorDeletion } from '../../analytics/types';
+import { exec, rows } from './sql-runner';
+import type { Work } from './sql-runner';
+
+/**
+ * Removes everything stored about one person of one widget, in one transaction.
+ *
+ * 1. The visitor ids it concerns: `id` itself (a client session id), and those of the events
+ *    and sessions that carry `id` as anonymous id or user id.
+ * 2. Their raw events, sessions, per-day visitor entries and first-seen rows; then any event
+ *    left that carries `id`.
+ * The daily counters hold no identifiers and are kept.
+ */
+export function* deleteVisitorWork(widgetId: string, id: string): Work<VisitorDeletion> {
+  const linked = yield rows(
+    `SELECT DISTINCT session_id AS visitor FROM events WHERE widget_id = ? AND (anonymous_id = ? OR user_id = ?)
+     UNION SELECT DISTINCT visitor_id AS visitor FROM sessions WHERE widget_id = ? AND user_id = ?`,
+    widgetId,
+    id,
+    id,
+    widgetId,
+    id,
+  );
+  const visitors = new Set([id, ...linked.rows.map((r) => String(r.visitor))]);
+  let deletedEvents = 0;
+  let deletedSessions = 0;
+  for (const visitor of visitors) {
+    deletedEvents += (yield exec('DELETE FROM events WHERE widget_id = ? AND session_id = ?', widgetId, visitor)).count;
+    deletedSessions += (yield exec('DELETE FROM sessions WHERE widget_id = ? AND visitor_id = ?', widgetId, visitor)).count;
+    yield exec('DELETE FROM daily_visitors WHERE widget_id = ? AND visitor_id = ?', widgetId, visitor);
+    yield exec('DELETE FROM visitors WHERE widget_id = ? AND visitor_id = ?', widgetId, visitor);
+  }
+  deletedEvents += (yield exec('DELETE FROM events WHERE widget_id = ? AND (anonymous_id = ? OR user_id = ?)', widgetId, id, id)).count;
+  deletedSessions += (yield exec('DELETE FROM sessions WHERE widget_id = ? AND user_id = ?', widgetId, id)).count;
+  return { widgetId, id, deletedEvents, deletedSessions };
+}
+
+/** Deletes rows matched by `where` (a condition on `table`), `chunk` at a time, until none is left. */
+function* deleteInChunks(
+  table: 'events' | 'sessions' | 'daily_visitors' | 'visitors',
+  key: string,
+  where: string,
+  value: number,
+  chunk: number,
+  report: (deletedSoFar: number) => void,
+): Work<number> {
+  let total = 0;
+  for (;;) {
+    // Row-value IN works the same on SQLite and PostgreSQL; each chunk commits on its own.
+    const { count } = yield exec(`DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ?)`, value, chunk);
+    total += count;
+    if (count > 0) report(total);
+    if (count < chunk) return total;
+  }
+}
+
+/**
+ * The retention job's work, relative to `now`. Daily counters are already rolled up at ingest,
+ * so nothing has to be aggregated first, and they are kept for ever.
+ *
+ * 1. Raw events received more than `eventsMs` ago, `eventChunk` per statement.
+ * 2. Sessions whose last event is more than `sessionsMs` ago, `sessionChunk` per statement.
+ * 3. With them, the per-day visitor lists of those days and the first-seen rows of visitors
+ *    not seen since (a visitor who comes back after that counts as new again).
+ */
+export function* retentionWork(policy: RetentionPolicy, now: number, onProgress?: (progress: RetentionProgress) => void): Work<RetentionResult> {
+  const started = Date.now();
+  const eventsBefore = now - policy.eventsMs;
+  const sessionsBefore = now - policy.sessionsMs;
+  const deletedEvents = yield* deleteInChunks('events', 'widget_id, event_id', 'received_at < ?', eventsBefore, policy.eventChunk, (n) =>
+    onProgress?.({ table: 'events', deletedSoFar: n }),
+  );
+  const deletedSessions = yield* deleteInChunks('sessions', 'widget_id, session_id', 'last_ts < ?', sessionsBefore, policy.sessionChunk, (n) =>
+    onProgress?.({ table: 'sessions', deletedSoFar: n }),
+  );
+  const report = (n: number): void => onProgress?.({ table: 'visitors', deletedSoFar: n });
+  const dailyVisitors = yield* deleteInChunks('daily_visitors', 'widget_id, day, visitor_id', 'day < ?', dayOf(sessionsBefore), policy.sessionChunk, report);
+  const visitors = yield* deleteInChunks('visitors', 'widget_id, visitor_id', 'last_ts < ?', sessionsBefore, policy.sessionChunk, (n) => report(dailyVisitors + n));
+  return { deletedEvents, deletedSessions, deletedVisitorRows: dailyVisitors + visitors, tookMs: Date.now() - started };
+}

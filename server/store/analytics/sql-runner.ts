@@ -1,0 +1,44 @@
+/** One SQL statement with `?` placeholders (turned into `$n` for PostgreSQL). */
+export interface Statement {
+  sql: string;
+  params: readonly unknown[];
+  /** `rows`: the caller wants the rows back; `count`: only how many rows it changed. */
+  want: 'rows' | 'count';
+}
+
+/** What a statement gave back. */
+export interface StatementResult {
+  rows: Record<string, unknown>[];
+  count: number;
+}
+
+/** Shorthands for building {@link Statement}s. */
+export const rows = (sql: string, ...params: unknown[]): Statement => ({ sql, params, want: 'rows' });
+export const exec = (sql: string, ...params: unknown[]): Statement => ({ sql, params, want: 'count' });
+
+/**
+ * A unit of database work written once for both engines: a generator that yields statements
+ * and receives their results. SQLite runs it synchronously inside its transaction, PostgreSQL
+ * asynchronously on one client.
+ */
+export type Work<T> = Generator<Statement, T, StatementResult>;
+
+/** Runs {@link Work} with a synchronous executor (SQLite). */
+export function runSync<T>(work: Work<T>, execute: (statement: Statement) => StatementResult): T {
+  let step = work.next();
+  while (!step.done) step = work.next(execute(step.value));
+  return step.value;
+}
+
+/** Runs {@link Work} with an asynchronous executor (PostgreSQL). */
+export async function runAsync<T>(work: Work<T>, execute: (statement: Statement) => Promise<StatementResult>): Promise<T> {
+  let step = work.next();
+  while (!step.done) step = work.next(await execute(step.value));
+  return step.value;
+}
+
+/** `?` placeholders as PostgreSQL's `$1, $2, …` (the statements hold no `?` in literals). */
+export function toPostgresPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
