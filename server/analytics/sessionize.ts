@@ -128,7 +128,7 @@ export const contributionOf = (session: SessionRecord): SessionContribution => (
  * 1. `stored` must hold every stored session of the visitor on that day with
  *    `lastTs > min(event ts) − gap` and `firstTs < max(event ts) + gap` (no other can merge).
  * 2. Sessions and events are swept in time order; an item joins the current session when it
- *    starts less than `gapMs` after the session's last event.
+ *    is on the same UTC day and starts less than `gapMs` after the session's last event.
  * 3. A session made only of a stored session is left alone; any other keeps the id of its
  *    earliest stored session (else its earliest event's id), and the other stored sessions
  *    in it are deleted.
@@ -158,7 +158,8 @@ export function planSessions(stored: readonly SessionRecord[], events: readonly 
   };
   let lastTs = Number.NEGATIVE_INFINITY;
   for (const item of items) {
-    if (group.length > 0 && item.session.firstTs - lastTs >= gapMs) close();
+    const day = group[0]?.session.day;
+    if (day !== undefined && (item.session.day !== day || item.session.firstTs - lastTs >= gapMs)) close();
     lastTs = group.length === 0 ? item.session.lastTs : Math.max(lastTs, item.session.lastTs);
     group.push(item);
   }

@@ -190,7 +190,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
             return isNew;
           });
           if (stored.length > 0) {
-            await client.query({ name: 'framewire_lock_visitors', text: LOCK_VISITORS_SQL, values: [stored.map((row) => `${row.widgetId}\u0000${visitorOf(row)}`)] });
+            await client.query({ name: 'framewire_lock_visitors', text: LOCK_VISITORS_SQL, values: [stored.map((row) => JSON.stringify([row.widgetId, visitorOf(row)]))] });
             await runAsync(recordAnalytics(stored, Math.floor(Math.random() * COUNTER_SHARDS)), (statement) => execute(client, statement));
           }
           return split;

@@ -1,0 +1,260 @@
+import fc from 'fast-check';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../server';
+import type { EventRow, EventStore } from '../../server';
+import { DAY_MS, isoDay } from '../../server/analytics/days';
+import type { DailyCounters } from '../../server/analytics/types';
+import { eventRow, referenceDaily, referenceSessions } from './support/analytics-rows';
+import { ENGINES } from './support/engines';
+import type { EngineFixture } from './support/engines';
+
+const MIN = 60_000;
+/** 23:00 UTC, so that generated events straddle midnight. */
+const BASE = Date.UTC(2026, 10, 25, 23, 0, 0);
+const RANGE = { widgetId: 'demo', from: isoDay(BASE / DAY_MS - 1), to: isoDay(BASE / DAY_MS + 2) };
+const NAMES = ['widget_opened', 'message_sent', 'message_received', 'error', 'widget_loaded'] as const;
+const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+/** Random events: 1–3 visitors, times on a 5-minute grid over 4 h (exact 30-minute gaps are common). */
+const eventsArbitrary = fc
+  .array(
+    fc.record({
+      visitor: fc.constantFrom('v1', 'v2', 'v3'),
+      slot: fc.integer({ min: 0, max: 48 }),
+      click: fc.boolean(),
+      name: fc.constantFrom(...NAMES),
+    }),
+    { minLength: 1, maxLength: 40 },
+  )
+  .map((specs) =>
+    specs.map((spec, i) =>
+      eventRow({
+        eventId: `e${String(i).padStart(3, '0')}`,
+        ts: BASE + spec.slot * 5 * MIN,
+        sessionId: spec.visitor,
+        kind: spec.click ? 'click' : 'analytics',
+        name: spec.click ? 'offer_click' : spec.name,
+      }),
+    ),
+  );
+
+/** The events in a random order, cut into random batches, some sent twice. */
+const deliveryArbitrary = eventsArbitrary.chain((rows) =>
+  fc.tuple(
+    fc.constant(rows),
+    fc.shuffledSubarray(rows, { minLength: rows.length, maxLength: rows.length }),
+    fc.array(fc.integer({ min: 1, max: 8 }), { minLength: rows.length, maxLength: rows.length }),
+    fc.array(fc.integer({ min: 0, max: rows.length - 1 }), { maxLength: 5 }),
+  ),
+);
+
+function batches(order: readonly EventRow[], sizes: readonly number[], resend: readonly number[]): EventRow[][] {
+  const out: EventRow[][] = [];
+  for (let i = 0, k = 0; i < order.length; k++) {
+    const size = sizes[k] ?? 1;
+    out.push(order.slice(i, i + size));
+    i += size;
+  }
+  for (const index of resend) out.push([order[index] as EventRow]);
+  return out;
+}
+
+const dayCounters = (days: readonly (DailyCounters & { date: string })[]) =>
+  Object.fromEntries(days.filter((d) => d.events > 0).map(({ date, ...counters }) => [date, counters]));
+
+describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
+  let fixture: EngineFixture;
+  let store: EventStore;
+
+  beforeAll(() => {
+    fixture = create();
+  });
+  afterAll(async () => {
+    await fixture.teardown();
+  });
+  beforeEach(async () => {
+    store = await openStore({ databaseUrl: await fixture.freshDatabaseUrl() });
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it(
+    'keeps daily counters and sessions equal to the same aggregates computed from the raw events, whatever the order, batching and duplicates',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(deliveryArbitrary, async ([rows, order, sizes, resend]) => {
+          const widgetId = `w${Math.random().toString(36).slice(2, 10)}`;
+          const own = (list: readonly EventRow[]) => list.map((row) => ({ ...row, widgetId }));
+          for (const batch of batches(own(order), sizes, resend)) await store.insertEvents(batch);
+
+          const range = { ...RANGE, widgetId };
+          const expectedDays = referenceDaily(own(rows));
+          const trends = await store.trends(range);
+          expect(dayCounters(trends.days)).toEqual(Object.fromEntries([...expectedDays].map(([day, counters]) => [isoDay(day), counters])));
+
+          const expectedSessions = referenceSessions(own(rows));
+          const page = await store.listSessions({ ...range, limit: 100, cursor: null });
+          const shape = (list: { visitorId: string; firstTs: number; lastTs: number; events: number; clicks: number }[]) =>
+            list.map((s) => `${s.visitorId}@${s.firstTs}-${s.lastTs}:${s.events}/${s.clicks}`).sort();
+          expect(shape(page.sessions.map((s) => ({ ...s, firstTs: s.startedAt, lastTs: s.lastSeenAt })))).toEqual(shape(expectedSessions));
+
+          const summary = await store.summary(range);
+          expect(summary.visitors).toBe(new Set(rows.map((row) => row.sessionId)).size);
+          expect(summary.newVisitors).toBe(summary.visitors);
+          expect(summary.sessions).toBe(expectedSessions.length);
+          expect(summary.events).toBe(rows.length);
+        }),
+        { numRuns: name === 'sqlite' ? 60 : 15 },
+      );
+    },
+    120_000,
+  );
+
+  it('counts a duplicate event once, whether resent alone or inside a later batch', async () => {
+    const first = eventRow({ eventId: 'a', ts: BASE + MIN });
+    await store.insertEvents([first, eventRow({ eventId: 'b', ts: BASE + 2 * MIN, kind: 'click', name: 'offer_click' })]);
+    await store.insertEvents([first]);
+    await store.insertEvents([eventRow({ eventId: 'c', ts: BASE + 3 * MIN }), first]);
+    const summary = await store.summary(RANGE);
+    expect(summary).toMatchObject({ events: 3, clicks: 1, opens: 2, sessions: 1, conversions: 1, visitors: 1, conversionRate: 1 });
+  });
+
+  it('tells new from returning visitors, and moves "new" to an earlier day when an older event arrives late', async () => {
+    const day1 = BASE + 2 * MIN; // 23:02, day D
+    const day2 = BASE + 2 * 60 * MIN; // 01:00, day D+1
+    await store.insertEvents([eventRow({ eventId: 'late', ts: day2, sessionId: 'v1' })]);
+    let days = (await store.trends(RANGE)).days.filter((d) => d.events > 0);
+    expect(days.map((d) => [d.date, d.newVisitors])).toEqual([[isoDay(Math.floor(day2 / DAY_MS)), 1]]);
+
+    await store.insertEvents([eventRow({ eventId: 'early', ts: day1, sessionId: 'v1' })]);
+    days = (await store.trends(RANGE)).days.filter((d) => d.events > 0);
+    expect(days.map((d) => [d.date, d.visitors, d.newVisitors])).toEqual([
+      [isoDay(Math.floor(day1 / DAY_MS)), 1, 1],
+      [isoDay(Math.floor(day2 / DAY_MS)), 1, 0],
+    ]);
+    const summary = await store.summary(RANGE);
+    expect(summary).toMatchObject({ visitors: 1, newVisitors: 1, returningVisitors: 0, sessions: 2 });
+    const sessions = (await store.listSessions({ ...RANGE, limit: 10, cursor: null })).sessions;
+    expect(sessions.map((s) => s.isNewVisitor)).toEqual([false, true]);
+  });
+
+  it('pages through sessions newest first with a cursor, and refuses a forged cursor', async () => {
+    for (let i = 0; i < 5; i++) await store.insertEvents([eventRow({ eventId: `s${i}`, ts: BASE + i * 40 * MIN, sessionId: 'v9' })]);
+    const first = await store.listSessions({ ...RANGE, limit: 2, cursor: null });
+    const second = await store.listSessions({ ...RANGE, limit: 2, cursor: first.nextCursor });
+    const third = await store.listSessions({ ...RANGE, limit: 2, cursor: second.nextCursor });
+    expect([...first.sessions, ...second.sessions, ...third.sessions].map((s) => s.sessionId)).toEqual(['s4', 's3', 's2', 's1', 's0']);
+    expect(third.nextCursor).toBeNull();
+    await expect(store.listSessions({ ...RANGE, limit: 2, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+  });
+
+  it('breaks sessions down by source and device, and counts the sessions active in a window', async () => {
+    const context = { page: 'https://shop.example/landing', referrer: 'https://www.search.example/?q=boots', utm: { source: 'newsletter', medium: 'email' }, screen: '390x844' };
+    await store.insertEvents([
+      eventRow({ eventId: 'a', ts: BASE, context, userAgent: CHROME }),
+      eventRow({ eventId: 'b', ts: BASE + MIN, sessionId: 'v2', userAgent: 'curl/8.0', context: { page: 'https://shop.example/' } }),
+    ]);
+    const sources = await store.trafficSources({ ...RANGE, limit: 10 });
+    expect(sources.referrers).toEqual([
+      { value: '(direct)', sessions: 1 },
+      { value: 'search.example', sessions: 1 },
+    ]);
+    expect(sources.utm.source).toEqual([{ value: 'newsletter', sessions: 1 }]);
+    expect(sources.landingPages.map((d) => d.value).sort()).toEqual(['https://shop.example/', 'https://shop.example/landing']);
+    const devices = await store.devices({ ...RANGE, limit: 10 });
+    expect(devices.deviceTypes).toEqual([
+      { value: 'desktop', sessions: 1 },
+      { value: 'other', sessions: 1 },
+    ]);
+    expect(devices.browsers).toContainEqual({ value: 'Chrome 131', sessions: 1 });
+    expect(devices.screens).toEqual([{ value: '390x844', sessions: 1 }]);
+    const active = await store.activeSessions({ widgetId: 'demo', now: BASE + 3 * MIN, windowMs: 5 * MIN });
+    expect(active.count).toBe(2);
+    expect(active.sessions.map((s) => s.visitorId)).toEqual(['v2', 'visitor-1']);
+    expect((await store.activeSessions({ widgetId: 'demo', now: BASE + 10 * MIN, windowMs: 5 * MIN })).count).toBe(0);
+  });
+
+  it('lists top events by count', async () => {
+    await store.insertEvents([
+      eventRow({ eventId: 'a', ts: BASE, name: 'message_sent' }),
+      eventRow({ eventId: 'b', ts: BASE + MIN, name: 'message_sent' }),
+      eventRow({ eventId: 'c', ts: BASE + 2 * MIN, name: 'widget_opened' }),
+    ]);
+    expect((await store.topEvents({ ...RANGE, limit: 10 })).events).toEqual([
+      { name: 'message_sent', count: 2 },
+      { name: 'widget_opened', count: 1 },
+    ]);
+    expect((await store.topEvents({ ...RANGE, limit: 1 })).events).toHaveLength(1);
+  });
+
+  it('deletes everything of a person by user id, anonymous id or client session id, and keeps other visitors', async () => {
+    await store.insertEvents([
+      eventRow({ eventId: 'a', ts: BASE, sessionId: 'browser-1', userId: 'user-42' }),
+      eventRow({ eventId: 'b', ts: BASE + MIN, sessionId: 'browser-1' }),
+      eventRow({ eventId: 'c', ts: BASE + 2 * MIN, sessionId: 'browser-2', anonymousId: 'anon-7' }),
+      eventRow({ eventId: 'd', ts: BASE + 3 * MIN, sessionId: 'browser-3' }),
+    ]);
+    expect(await store.deleteVisitor({ widgetId: 'demo', id: 'user-42' })).toEqual({ widgetId: 'demo', id: 'user-42', deletedEvents: 2, deletedSessions: 1 });
+    expect(await store.deleteVisitor({ widgetId: 'demo', id: 'anon-7' })).toMatchObject({ deletedEvents: 1, deletedSessions: 1 });
+    const left = await store.listEvents({ widgetId: 'demo' });
+    expect(left.map((row) => row.eventId)).toEqual(['d']);
+    expect((await store.listSessions({ ...RANGE, limit: 10, cursor: null })).sessions.map((s) => s.visitorId)).toEqual(['browser-3']);
+    expect((await store.summary(RANGE)).visitors).toBe(1);
+    expect(await store.deleteVisitor({ widgetId: 'demo', id: 'nobody' })).toMatchObject({ deletedEvents: 0, deletedSessions: 0 });
+  });
+
+  it('retention deletes old raw events in chunks and old sessions, keeping the daily counters', async () => {
+    const now = BASE + 400 * DAY_MS;
+    const old = (i: number, ageDays: number) => eventRow({ eventId: `old-${ageDays}-${i}`, ts: now - ageDays * DAY_MS + i * MIN, sessionId: `v-${ageDays}` });
+    const rows = [
+      ...Array.from({ length: 7 }, (_, i) => old(i, 100)),
+      ...Array.from({ length: 3 }, (_, i) => old(i, 400)),
+      ...Array.from({ length: 4 }, (_, i) => old(i, 10)),
+    ];
+    await store.insertEvents(rows);
+    const wholeRange = { widgetId: 'demo', from: isoDay(Math.floor((now - 401 * DAY_MS) / DAY_MS)), to: isoDay(Math.floor(now / DAY_MS)) };
+    const before = await store.trends(wholeRange);
+    const progress: number[] = [];
+    const result = await store.applyRetention({ eventsMs: 90 * DAY_MS, sessionsMs: 365 * DAY_MS, eventChunk: 3, sessionChunk: 2 }, now, (p) => {
+      if (p.table === 'events') progress.push(p.deletedSoFar);
+    });
+    expect(result).toMatchObject({ deletedEvents: 10, deletedSessions: 1 });
+    expect(progress).toEqual([3, 6, 9, 10]);
+    expect((await store.listEvents({ widgetId: 'demo' })).map((row) => row.eventId).sort()).toEqual(rows.slice(10).map((row) => row.eventId).sort());
+    const sessions = await store.listSessions({ ...wholeRange, limit: 10, cursor: null });
+    expect(sessions.sessions.map((s) => s.visitorId).sort()).toEqual(['v-10', 'v-100']);
+    const after = await store.trends(wholeRange);
+    expect(after.days.map((d) => d.events)).toEqual(before.days.map((d) => d.events));
+    expect(await store.applyRetention({ eventsMs: 90 * DAY_MS, sessionsMs: 365 * DAY_MS, eventChunk: 3, sessionChunk: 2 }, now)).toMatchObject({
+      deletedEvents: 0,
+      deletedSessions: 0,
+      deletedVisitorRows: 0,
+    });
+  });
+});
+
+describe('analytics on one PostgreSQL database shared by two stores', () => {
+  const fixture = ENGINES[1].create();
+  afterAll(async () => {
+    await fixture.teardown();
+  });
+
+  it('sessionizes one visitor correctly when two collectors ingest its events at the same time', async () => {
+    const url = await fixture.freshDatabaseUrl();
+    const [a, b] = [await openStore({ databaseUrl: url }), await openStore({ databaseUrl: url })];
+    try {
+      const rows = Array.from({ length: 60 }, (_, i) => eventRow({ eventId: `p${String(i).padStart(2, '0')}`, ts: BASE + (i % 30) * 4 * MIN + (i >= 30 ? MIN : 0), sessionId: 'shared' }));
+      await Promise.all(rows.map((row, i) => (i % 2 === 0 ? a : b).insertEvents([row])));
+      const summary = await a.summary(RANGE);
+      const expected = referenceSessions(rows);
+      expect(summary.sessions).toBe(expected.length);
+      expect(summary.events).toBe(60);
+      expect(summary.visitors).toBe(1);
+      const page = await b.listSessions({ ...RANGE, limit: 10, cursor: null });
+      expect(page.sessions.map((s) => s.events).sort()).toEqual(expected.map((s) => s.events).sort());
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  }, 60_000);
+});
