@@ -21,16 +21,20 @@ export interface LoadFigures {
   errors: number;
 }
 
+const USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+/** One visitor's batch, as a host page's queue sends it: visitors drawn from 10,000. */
 function clickBatch(eventsPerBatch: number): string {
   const now = Date.now();
+  const sessionId = `bench-visitor-${Math.floor(Math.random() * 10_000)}`;
   const events = Array.from({ length: eventsPerBatch }, () => ({
     id: uuidv7(now), // time-ordered, as the embed script makes them
-    sessionId: 'bench-session',
+    sessionId,
     questionId: 'q1',
     offerId: 'offer-1',
     buttonVariantId: 'a',
     timestamp: now,
-    userAgent: 'autocannon',
+    userAgent: USER_AGENT,
   }));
   return JSON.stringify({ widgetId: 'bench', batchId: randomUUID(), events });
 }

@@ -196,7 +196,7 @@ export interface RetentionPolicy {
 export interface RetentionResult {
   deletedEvents: number;
   deletedSessions: number;
-  /** Visitor rows (per-day visitor lists, first-seen rows) removed with the sessions. */
+  /** First-seen rows of visitors not seen within the sessions retention period. */
   deletedVisitorRows: number;
   tookMs: number;
 }

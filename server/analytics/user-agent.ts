@@ -18,6 +18,19 @@ const joined = (name: string | undefined, version: string | undefined): string |
  */
 export function parseUserAgent(userAgent: string | null): DeviceInfo | null {
   if (!userAgent) return null;
+  const known = cache.get(userAgent);
+  if (known) return known;
+  const parsed = parse(userAgent);
+  // A handful of user agents make most traffic: parsing costs tens of µs, a lookup next to nothing.
+  if (cache.size >= CACHE_SIZE) cache.clear();
+  cache.set(userAgent, parsed);
+  return parsed;
+}
+
+const CACHE_SIZE = 2000;
+const cache = new Map<string, DeviceInfo>();
+
+function parse(userAgent: string): DeviceInfo {
   const { browser, os, device } = new UAParser(userAgent).getResult();
   const type = device.type;
   const deviceType =

@@ -112,7 +112,7 @@ export function createAnalyticsReader(query: QueryRows, runner: WorkRunner): Ana
       const { first, last } = dayBounds(range);
       const [sums, distinct] = await Promise.all([
         query(`SELECT ${SUMS} FROM daily_stats WHERE widget_id = ? AND day >= ? AND day <= ?`, [range.widgetId, first, last]),
-        query('SELECT COUNT(DISTINCT visitor_id) AS n FROM daily_visitors WHERE widget_id = ? AND day >= ? AND day <= ?', [range.widgetId, first, last]),
+        query('SELECT COUNT(DISTINCT visitor_id) AS n FROM sessions WHERE widget_id = ? AND day >= ? AND day <= ?', [range.widgetId, first, last]),
       ]);
       const counters = countersOf(sums[0]);
       const visitors = Number(distinct[0]?.n ?? 0);

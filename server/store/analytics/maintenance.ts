@@ -8,8 +8,7 @@ import type { Work } from './sql-runner';
  *
  * 1. The visitor ids it concerns: `id` itself (a client session id), and those of the events
  *    and sessions that carry `id` as anonymous id or user id.
- * 2. Their raw events, sessions, per-day visitor entries and first-seen rows; then any event
- *    left that carries `id`.
+ * 2. Their raw events, sessions and first-seen rows; then any event left that carries `id`.
  * The daily counters hold no identifiers and are kept.
  */
 export function* deleteVisitorWork(widgetId: string, id: string): Work<VisitorDeletion> {
@@ -28,7 +27,6 @@ export function* deleteVisitorWork(widgetId: string, id: string): Work<VisitorDe
   for (const visitor of visitors) {
     deletedEvents += (yield exec('DELETE FROM events WHERE widget_id = ? AND session_id = ?', widgetId, visitor)).count;
     deletedSessions += (yield exec('DELETE FROM sessions WHERE widget_id = ? AND visitor_id = ?', widgetId, visitor)).count;
-    yield exec('DELETE FROM daily_visitors WHERE widget_id = ? AND visitor_id = ?', widgetId, visitor);
     yield exec('DELETE FROM visitors WHERE widget_id = ? AND visitor_id = ?', widgetId, visitor);
   }
   deletedEvents += (yield exec('DELETE FROM events WHERE widget_id = ? AND (anonymous_id = ? OR user_id = ?)', widgetId, id, id)).count;
@@ -38,7 +36,7 @@ export function* deleteVisitorWork(widgetId: string, id: string): Work<VisitorDe
 
 /** Deletes rows matched by `where` (a condition on `table`), `chunk` at a time, until none is left. */
 function* deleteInChunks(
-  table: 'events' | 'sessions' | 'daily_visitors' | 'visitors',
+  table: 'events' | 'sessions' | 'visitors',
   key: string,
   where: string,
   value: number,
@@ -61,8 +59,7 @@ function* deleteInChunks(
  *
  * 1. Raw events received more than `eventsMs` ago, `eventChunk` per statement.
  * 2. Sessions whose last event is more than `sessionsMs` ago, `sessionChunk` per statement.
- * 3. With them, the per-day visitor lists of those days and the first-seen rows of visitors
- *    not seen since (a visitor who comes back after that counts as new again).
+ * 3. The first-seen rows of visitors not seen since (one who comes back later counts as new again).
  */
 export function* retentionWork(policy: RetentionPolicy, now: number, onProgress?: (progress: RetentionProgress) => void): Work<RetentionResult> {
   const started = Date.now();
@@ -74,8 +71,8 @@ export function* retentionWork(policy: RetentionPolicy, now: number, onProgress?
   const deletedSessions = yield* deleteInChunks('sessions', 'widget_id, session_id', 'last_ts < ?', sessionsBefore, policy.sessionChunk, (n) =>
     onProgress?.({ table: 'sessions', deletedSoFar: n }),
   );
-  const report = (n: number): void => onProgress?.({ table: 'visitors', deletedSoFar: n });
-  const dailyVisitors = yield* deleteInChunks('daily_visitors', 'widget_id, day, visitor_id', 'day < ?', dayOf(sessionsBefore), policy.sessionChunk, report);
-  const visitors = yield* deleteInChunks('visitors', 'widget_id, visitor_id', 'last_ts < ?', sessionsBefore, policy.sessionChunk, (n) => report(dailyVisitors + n));
-  return { deletedEvents, deletedSessions, deletedVisitorRows: dailyVisitors + visitors, tookMs: Date.now() - started };
+  const visitors = yield* deleteInChunks('visitors', 'widget_id, visitor_id', 'last_day < ?', dayOf(sessionsBefore), policy.sessionChunk, (n) =>
+    onProgress?.({ table: 'visitors', deletedSoFar: n }),
+  );
+  return { deletedEvents, deletedSessions, deletedVisitorRows: visitors, tookMs: Date.now() - started };
 }

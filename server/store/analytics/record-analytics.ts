@@ -1,6 +1,6 @@
 import { DailyDeltas, DAILY_COUNTER_COLUMNS, DAILY_COUNTERS } from '../../analytics/daily-deltas';
 import { dayOf } from '../../analytics/days';
-import { groupByVisitorDay, planSessions, SESSION_GAP_MS, visitorOf } from '../../analytics/sessionize';
+import { groupByVisitorDay, planSessions, visitorOf } from '../../analytics/sessionize';
 import type { EventRow } from '../types';
 import { recordToSession, SESSION_COLUMNS, sessionToValues } from './session-codec';
 import type { RawSessionRecord } from './session-codec';
@@ -9,18 +9,14 @@ import type { Work } from './sql-runner';
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
-const SELECT_SESSIONS = `SELECT ${SESSION_COLUMNS.join(', ')} FROM sessions
-  WHERE widget_id = ? AND visitor_id = ? AND day = ? AND last_ts > ? AND first_ts < ?`;
+const SELECT_SESSIONS = `SELECT ${SESSION_COLUMNS.join(', ')} FROM sessions WHERE widget_id = ? AND visitor_id = ? AND day = ?`;
 const UPSERT_SESSION = `INSERT INTO sessions (${SESSION_COLUMNS.join(', ')}) VALUES (${placeholders(SESSION_COLUMNS.length)})
   ON CONFLICT (widget_id, session_id) DO UPDATE SET
   ${SESSION_COLUMNS.filter((c) => c !== 'widget_id' && c !== 'session_id').map((c) => `${c} = excluded.${c}`).join(', ')}`;
 const DELETE_SESSION = 'DELETE FROM sessions WHERE widget_id = ? AND session_id = ?';
-const INSERT_DAILY_VISITOR = 'INSERT INTO daily_visitors (widget_id, day, visitor_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING day';
-const SELECT_VISITOR = 'SELECT first_ts FROM visitors WHERE widget_id = ? AND visitor_id = ?';
-const UPSERT_VISITOR = `INSERT INTO visitors (widget_id, visitor_id, first_ts, last_ts) VALUES (?, ?, ?, ?)
-  ON CONFLICT (widget_id, visitor_id) DO UPDATE SET
-  first_ts = CASE WHEN excluded.first_ts < visitors.first_ts THEN excluded.first_ts ELSE visitors.first_ts END,
-  last_ts = CASE WHEN excluded.last_ts > visitors.last_ts THEN excluded.last_ts ELSE visitors.last_ts END`;
+const SELECT_VISITOR = 'SELECT first_ts, last_day FROM visitors WHERE widget_id = ? AND visitor_id = ?';
+const INSERT_VISITOR = 'INSERT INTO visitors (widget_id, visitor_id, first_ts, last_day) VALUES (?, ?, ?, ?)';
+const UPDATE_VISITOR = 'UPDATE visitors SET first_ts = ?, last_day = ? WHERE widget_id = ? AND visitor_id = ?';
 const COUNTER_COLUMNS = DAILY_COUNTERS.map((name) => DAILY_COUNTER_COLUMNS[name]);
 const UPSERT_DAILY = `INSERT INTO daily_stats (widget_id, day, shard, ${COUNTER_COLUMNS.join(', ')})
   VALUES (${placeholders(3 + COUNTER_COLUMNS.length)})
@@ -33,12 +29,12 @@ const UPSERT_NAME = `INSERT INTO daily_event_names (widget_id, day, shard, name,
  * Brings sessions, visitors and daily counters up to date with newly stored events, inside
  * the transaction that stored them (so a duplicate, never stored, never counts).
  *
- * 1. Per visitor and UTC day: load the stored sessions the events can touch, fold the events
- *    in (`planSessions`), write the result, and move the sessions' contributions.
- * 2. Per visitor and day: the daily visitor list; a new entry counts a visitor on that day.
- * 3. Per visitor: first and last seen; a visitor whose first event moves to another day moves
- *    its "new visitor" count with it.
- * 4. The daily counters and per-name counts, last, so their rows are locked for the shortest
+ * 1. Per visitor and UTC day: load the visitor's stored sessions of that day, fold the events
+ *    in (`planSessions`), write the result, and move the sessions' contributions. A visitor
+ *    with no session on that day yet counts as a visitor of the day.
+ * 2. Per visitor: first event and last day seen; a visitor whose first event moves to another
+ *    day moves its "new visitor" count with it. Written only when either changes.
+ * 3. The daily counters and per-name counts, last, so their rows are locked for the shortest
  *    time. `shard` spreads one day's counters over several rows so that concurrent writers
  *    (PostgreSQL connections) do not queue on one row; reads add the shards up.
  */
@@ -50,19 +46,12 @@ export function* recordAnalytics(inserted: readonly EventRow[], shard: number): 
   for (const group of groupByVisitorDay(inserted)) {
     const first = group[0] as EventRow;
     const day = dayOf(first.ts);
-    let min = first.ts;
-    let max = first.ts;
-    for (const row of group) {
-      min = Math.min(min, row.ts);
-      max = Math.max(max, row.ts);
-    }
-    const loaded = yield rows(SELECT_SESSIONS, first.widgetId, visitorOf(first), day, min - SESSION_GAP_MS, max + SESSION_GAP_MS);
+    const loaded = yield rows(SELECT_SESSIONS, first.widgetId, visitorOf(first), day);
     const plan = planSessions((loaded.rows as RawSessionRecord[]).map(recordToSession), group);
     for (const session of plan.deleted) yield exec(DELETE_SESSION, session.widgetId, session.sessionId);
     for (const session of plan.upserted) yield exec(UPSERT_SESSION, ...sessionToValues(session));
     deltas.addSessionPlan(plan);
-    const added = yield rows(INSERT_DAILY_VISITOR, first.widgetId, day, visitorOf(first));
-    if (added.rows.length > 0) deltas.add(first.widgetId, day, { visitors: 1 });
+    if (loaded.rows.length === 0) deltas.add(first.widgetId, day, { visitors: 1 });
   }
 
   const seen = new Map<string, { widgetId: string; visitorId: string; first: number; last: number }>();
@@ -74,11 +63,19 @@ export function* recordAnalytics(inserted: readonly EventRow[], shard: number): 
       entry.last = Math.max(entry.last, row.ts);
     } else seen.set(key, { widgetId: row.widgetId, visitorId: visitorOf(row), first: row.ts, last: row.ts });
   }
-  for (const visitor of seen.values()) {
-    const previous = yield rows(SELECT_VISITOR, visitor.widgetId, visitor.visitorId);
-    const firstTs = previous.rows[0]?.first_ts;
-    yield exec(UPSERT_VISITOR, visitor.widgetId, visitor.visitorId, visitor.first, visitor.last);
-    deltas.moveFirstSeen(visitor.widgetId, firstTs === undefined || firstTs === null ? null : Number(firstTs), visitor.first);
+  for (const { widgetId, visitorId, first, last } of seen.values()) {
+    const found = (yield rows(SELECT_VISITOR, widgetId, visitorId)).rows[0];
+    if (found === undefined) {
+      yield exec(INSERT_VISITOR, widgetId, visitorId, first, dayOf(last));
+      deltas.moveFirstSeen(widgetId, null, first);
+      continue;
+    }
+    const firstTs = Number(found.first_ts);
+    const lastDay = Number(found.last_day);
+    if (first < firstTs || dayOf(last) > lastDay) {
+      yield exec(UPDATE_VISITOR, Math.min(first, firstTs), Math.max(dayOf(last), lastDay), widgetId, visitorId);
+    }
+    deltas.moveFirstSeen(widgetId, firstTs, first);
   }
 
   for (const { widgetId, day, counters } of deltas.days.values()) {

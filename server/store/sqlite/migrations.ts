@@ -71,30 +71,18 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         os                 TEXT,
         PRIMARY KEY (widget_id, session_id)
       );
-      CREATE INDEX sessions_visitor ON sessions (widget_id, visitor_id, day, first_ts);
+      CREATE INDEX sessions_visitor ON sessions (widget_id, visitor_id, day);
+      CREATE INDEX sessions_day ON sessions (widget_id, day, visitor_id);
       CREATE INDEX sessions_first_ts ON sessions (widget_id, first_ts, session_id);
-      CREATE INDEX sessions_day ON sessions (widget_id, day);
-      CREATE INDEX sessions_widget_last_ts ON sessions (widget_id, last_ts);
-      CREATE INDEX sessions_last_ts ON sessions (last_ts);
-      CREATE INDEX sessions_user ON sessions (widget_id, user_id);
+      CREATE INDEX sessions_last_ts ON sessions (widget_id, last_ts);
 
       CREATE TABLE visitors (
-        widget_id   TEXT   NOT NULL,
-        visitor_id  TEXT   NOT NULL,
-        first_ts    INTEGER NOT NULL,
-        last_ts     INTEGER NOT NULL,
+        widget_id   TEXT    NOT NULL,
+        visitor_id  TEXT    NOT NULL,
+        first_ts    INTEGER  NOT NULL,
+        last_day    INTEGER NOT NULL,
         PRIMARY KEY (widget_id, visitor_id)
       );
-      CREATE INDEX visitors_last_ts ON visitors (last_ts);
-
-      CREATE TABLE daily_visitors (
-        widget_id   TEXT    NOT NULL,
-        day         INTEGER NOT NULL,
-        visitor_id  TEXT    NOT NULL,
-        PRIMARY KEY (widget_id, day, visitor_id)
-      );
-      CREATE INDEX daily_visitors_visitor ON daily_visitors (widget_id, visitor_id);
-      CREATE INDEX daily_visitors_day ON daily_visitors (day);
 
       CREATE TABLE daily_stats (
         widget_id            TEXT    NOT NULL,

@@ -56,6 +56,8 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     db.pragma('cache_size = -65536'); // 64 MB: keeps the key index hot
+    // Statement journals of the per-batch savepoints in memory, not in temporary files.
+    db.pragma('temp_store = MEMORY');
     runMigrations(db);
   } catch (error) {
     db.close();
