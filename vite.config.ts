@@ -6,8 +6,9 @@ const root = import.meta.dirname;
 const at = (path: string): string => resolve(root, path);
 
 /**
- * Three builds, picked by `--mode`:
+ * Four builds, picked by `--mode`:
  * - `widget`: the React app served in the iframe -> dist/widget/
+ * - `dashboard`: the analytics dashboard the collector serves at /dashboard/ -> dist/dashboard/
  * - `embed`:  the host page's script, one IIFE -> dist/embed.js
  * - `lib`:    the package's ESM entry points -> dist/lib/ (types by tsc -> dist/types/)
  */
@@ -20,6 +21,19 @@ const builds: Record<string, UserConfig> = {
       emptyOutDir: true,
       target: 'es2022',
       rolldownOptions: { input: at('components/app/widget.html') },
+    },
+  },
+  dashboard: {
+    root: at('components/dashboard-app'),
+    // Relative asset URLs: the collector serves the folder under /dashboard/.
+    base: './',
+    build: {
+      outDir: at('dist/dashboard'),
+      emptyOutDir: true,
+      target: 'es2022',
+      // No inline assets: the page's CSP allows scripts and images from 'self' only.
+      assetsInlineLimit: 0,
+      rolldownOptions: { input: at('components/dashboard-app/dashboard.html') },
     },
   },
   embed: {

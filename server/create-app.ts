@@ -1,9 +1,17 @@
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
+import { createKeyRing, requireApiKey } from './auth';
 import type { CollectorConfig } from './config';
 import { createTokenBucketLimiter, registerCors, registerErrorHandler, registerJsonBodyParser } from './http';
 import type { TokenBucketLimiter } from './http';
-import { registerAnalyticsEventRoutes, registerHealthRoutes, registerTrackClickRoutes } from './routes';
+import {
+  registerAnalyticsEventRoutes,
+  registerAnalyticsReadRoutes,
+  registerDashboardRoutes,
+  registerHealthRoutes,
+  registerPrivacyRoutes,
+  registerTrackClickRoutes,
+} from './routes';
 import type { EventStore } from './store';
 
 /** What {@link createCollectorApp} builds. */
@@ -22,6 +30,9 @@ export function createCollectorApp(config: CollectorConfig, store: EventStore, i
     bodyLimit: config.maxBodyBytes,
     requestTimeout: 30_000,
     return503OnClosing: true,
+    // Path parameters are checked by the routes' schemas (400 naming them); the router's own
+    // cap (414) only has to let a 128-character id through even when percent-encoded.
+    routerOptions: { maxParamLength: 2048 },
   });
   const limiter = createTokenBucketLimiter({
     capacity: config.rateLimit.burstEvents,
@@ -40,6 +51,14 @@ export function createCollectorApp(config: CollectorConfig, store: EventStore, i
   const deps = { store, limiter, config };
   registerTrackClickRoutes(app, deps);
   registerAnalyticsEventRoutes(app, deps);
+  // Reads and deletions need an API key; ingestion above never does.
+  const authenticate = requireApiKey(createKeyRing(config.apiKeys));
+  registerAnalyticsReadRoutes(app, { store, now: config.now, authenticate });
+  registerPrivacyRoutes(app, { store, authenticate });
+  if (config.apiKeys.length === 0) {
+    app.log.warn('no API keys configured (FRAMEWIRE_API_KEYS or FRAMEWIRE_API_KEYS_FILE): the analytics read API answers 401');
+  }
+  registerDashboardRoutes(app);
   registerHealthRoutes(app, { store, isStopping, storageRetryAfterSeconds: config.storageRetryAfterSeconds });
   return { app, limiter };
 }

@@ -1,10 +1,35 @@
+export { READ_QUERY_LIMITS, resolveDayRange, utcDay } from './analytics/query-schemas';
+export { createRetentionScheduler, nextRetentionRunAt, RETENTION_HOUR_UTC, toRetentionPolicy } from './analytics/retention-scheduler';
+export { createKeyRing, MIN_API_KEY_LENGTH, parseApiKeyJson, parseApiKeyList } from './auth';
 export { COLLECTOR_ENV_VARS, DEFAULT_COLLECTOR_CONFIG, loadConfig, normalizeConfig } from './config';
 export { createCollectorApp } from './create-app';
 export { COLLECTOR_ERROR_CODES, CollectorError, isCollectorError } from './errors';
 export { anonymizeIp, FIELD_LIMITS, PROPERTIES_LIMITS } from './ingest';
 export { startCollector } from './start-collector';
 export { DEFAULT_EVENT_QUERY_LIMIT, openPostgresStore, openSqliteStore, openStore, parseDatabaseUrl } from './store';
-export type { CollectorConfig, CollectorOptions, RateLimitConfig } from './config';
+export type { RetentionLogger, RetentionScheduler, RetentionSchedulerOptions, SchedulerTimers } from './analytics/retention-scheduler';
+export type {
+  ActiveSessions,
+  AnalyticsReader,
+  AnalyticsSummary,
+  AnalyticsTrends,
+  DailyCounters,
+  DailyTrend,
+  DayRange,
+  DeviceBreakdown,
+  DimensionCount,
+  RetentionPolicy,
+  RetentionProgress,
+  RetentionResult,
+  SessionPage,
+  SessionQuery,
+  SessionSummary,
+  TopEvents,
+  TrafficSources,
+  VisitorDeletion,
+} from './analytics/types';
+export type { ApiKeyGrant, ApiKeyPrincipal, KeyRing } from './auth';
+export type { CollectorConfig, CollectorOptions, RateLimitConfig, RetentionConfig } from './config';
 export type { CollectorApp } from './create-app';
 export type { CollectorErrorCode } from './errors';
 export type { BatchAnswer, EventFailure } from './ingest';

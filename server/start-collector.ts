@@ -1,3 +1,5 @@
+import { createRetentionScheduler, toRetentionPolicy } from './analytics/retention-scheduler';
+import type { RetentionScheduler, SchedulerTimers } from './analytics/retention-scheduler';
 import { normalizeConfig } from './config';
 import type { CollectorConfig, CollectorOptions } from './config';
 import { createCollectorApp } from './create-app';
@@ -14,6 +16,8 @@ export interface RunningCollector {
   config: CollectorConfig;
   /** The store in use (for tests and tools; the HTTP API is the contract). */
   store: EventStore;
+  /** The daily retention job (`runNow()` for a manual run); `null` when `retention.schedule` is off. */
+  retention: RetentionScheduler | null;
   /**
    * Graceful stop: refuses new requests (503), lets in-flight ones finish (up to
    * `shutdownTimeoutMs`, then cuts their connections), then closes the store. Idempotent.
@@ -25,6 +29,8 @@ export interface RunningCollector {
 export interface CollectorDeps {
   /** Use this store instead of opening `databaseUrl`; the collector then does not close it. */
   store?: EventStore;
+  /** Timers of the retention job (tests). */
+  timers?: SchedulerTimers;
 }
 
 /**
@@ -33,6 +39,7 @@ export interface CollectorDeps {
  * 1. Options merged over the defaults and validated (bad value → `INVALID_CONFIG`).
  * 2. Store opened from `databaseUrl`, migrations run.
  * 3. HTTP server listening on `host:port` (`port: 0` picks a free one).
+ * 4. The daily retention job scheduled (02:00 UTC), unless `retention.schedule` is off.
  */
 export async function startCollector(options: CollectorOptions = {}, deps: CollectorDeps = {}): Promise<RunningCollector> {
   const config = normalizeConfig(options);
@@ -61,6 +68,15 @@ export async function startCollector(options: CollectorOptions = {}, deps: Colle
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const retention = config.retention.schedule
+    ? createRetentionScheduler({
+        store,
+        policy: toRetentionPolicy(config.retention),
+        now: config.now,
+        logger: app.log,
+        ...(deps.timers === undefined ? {} : { timers: deps.timers }),
+      })
+    : null;
 
   const close = (): Promise<void> => {
     closing ??= (async () => {
@@ -71,11 +87,30 @@ export async function startCollector(options: CollectorOptions = {}, deps: Colle
       } finally {
         clearTimeout(force);
         limiter.destroy();
+        await stopRetention(retention, config.shutdownTimeoutMs);
         if (ownsStore) await store.close();
       }
     })();
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, engine: store.engine, config, store, close };
+  return { url: `http://${host}:${port}`, port, engine: store.engine, config, store, retention, close };
+}
+
+/**
+ * Stops the retention job, waiting up to `timeoutMs` for a run in progress. Its deletes are
+ * chunked, each chunk its own transaction, so a run cut by the store closing loses nothing:
+ * the next run goes on where it stopped.
+ */
+async function stopRetention(retention: RetentionScheduler | null, timeoutMs: number): Promise<void> {
+  if (retention === null) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  try {
+    await Promise.race([retention.stop(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

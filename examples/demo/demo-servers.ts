@@ -25,6 +25,10 @@ export interface RunningDemo {
   close(): Promise<void>;
 }
 
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
 function escapeForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
@@ -58,7 +62,10 @@ export async function startDemoServers(options: DemoOptions = {}): Promise<Runni
         '%COLLECTOR_NOTE%',
         options.collectorUrl
           ? `Events go to the collector at <code>${options.collectorUrl}</code>. To watch the offline click queue, ` +
-              `open the <a href="/widget-offline-test.html?${new URLSearchParams({ widget: widgetOrigin, collector: options.collectorUrl })}">offline test page</a>.`
+              `open the <a href="/widget-offline-test.html?${new URLSearchParams({ widget: widgetOrigin, collector: options.collectorUrl })}">offline test page</a>. ` +
+              `See what they add up to on the collector's <a href="${new URL('/dashboard/', options.collectorUrl).href}">analytics dashboard</a> ` +
+              `(sign in with the widget id <code>${escapeHtml(String(init.widgetId))}</code> and the API key <code>npm start</code> printed, ` +
+              `or one of <code>FRAMEWIRE_API_KEYS</code>).`
           : '',
       );
     const host = await startStaticServer({

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseApiKeyJson, parseApiKeyList } from '../auth';
+import type { ApiKeyGrant } from '../auth';
 import { CollectorError, COLLECTOR_ERROR_CODES } from '../errors';
 import { normalizeConfig } from './normalize-config';
 import type { CollectorOptions } from './normalize-config';
@@ -21,6 +24,11 @@ export const COLLECTOR_ENV_VARS = {
   COLLECTOR_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
   COLLECTOR_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   COLLECTOR_LOG_LEVEL: 'logLevel',
+  FRAMEWIRE_API_KEYS: 'apiKeys',
+  FRAMEWIRE_API_KEYS_FILE: 'apiKeys',
+  RETENTION_ENABLED: 'retention.schedule',
+  RETENTION_EVENTS_DAYS: 'retention.eventsDays',
+  RETENTION_SESSIONS_DAYS: 'retention.sessionsDays',
 } as const;
 
 const text = z.string().trim().min(1).optional();
@@ -74,11 +82,49 @@ const envSchema = z.object({
     .toLowerCase()
     .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal, error, warn, info, debug, trace, silent'))
     .optional(),
+  RETENTION_ENABLED: flag,
+  RETENTION_EVENTS_DAYS: integer(1, 36_500),
+  RETENTION_SESSIONS_DAYS: integer(1, 36_500),
 });
 
 const ENV_NAME_BY_OPTION: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(COLLECTOR_ENV_VARS).map(([envName, option]) => [option, envName]),
 );
+
+/**
+ * API keys from `FRAMEWIRE_API_KEYS` (`key=owner:widgetA,widgetB;key2=owner2:*`) or
+ * `FRAMEWIRE_API_KEYS_FILE` (a JSON array of `{ key, owner, widgets }`), not both. Kept apart
+ * from the other variables because their values are secrets: errors never quote them.
+ */
+function loadApiKeys(list: string | undefined, file: string | undefined): ApiKeyGrant[] | undefined {
+  const invalid = (name: string, error: unknown): CollectorError =>
+    new CollectorError(COLLECTOR_ERROR_CODES.INVALID_CONFIG, `Invalid environment: ${name} ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  if (list !== undefined && file !== undefined) {
+    throw new CollectorError(COLLECTOR_ERROR_CODES.INVALID_CONFIG, 'Invalid environment: set FRAMEWIRE_API_KEYS or FRAMEWIRE_API_KEYS_FILE, not both');
+  }
+  if (list !== undefined) {
+    try {
+      return parseApiKeyList(list);
+    } catch (error) {
+      throw invalid('FRAMEWIRE_API_KEYS', error);
+    }
+  }
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw invalid('FRAMEWIRE_API_KEYS_FILE', `cannot be read (${code ?? String(error)}): ${JSON.stringify(file)}`);
+  }
+  try {
+    return parseApiKeyJson(text);
+  } catch (error) {
+    throw invalid(`FRAMEWIRE_API_KEYS_FILE (${JSON.stringify(file)})`, error);
+  }
+}
 
 /**
  * Reads the collector configuration from environment variables (empty ones count as unset)
@@ -101,6 +147,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     );
   }
   const e = parsed.data;
+  const apiKeys = loadApiKeys(present.FRAMEWIRE_API_KEYS, present.FRAMEWIRE_API_KEYS_FILE?.trim());
   const options: CollectorOptions = {
     host: e.COLLECTOR_HOST,
     port: e.COLLECTOR_PORT,
@@ -116,6 +163,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     sqliteSynchronous: e.COLLECTOR_SQLITE_SYNCHRONOUS,
     shutdownTimeoutMs: e.COLLECTOR_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.COLLECTOR_LOG_LEVEL,
+    apiKeys,
+    retention: { schedule: e.RETENTION_ENABLED, eventsDays: e.RETENTION_EVENTS_DAYS, sessionsDays: e.RETENTION_SESSIONS_DAYS },
   };
   try {
     return normalizeConfig(options);

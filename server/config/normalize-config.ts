@@ -1,12 +1,19 @@
 import { z } from 'zod';
+import { apiKeyGrantsSchema } from '../auth';
 import { CollectorError, COLLECTOR_ERROR_CODES } from '../errors';
 import { DEFAULT_COLLECTOR_CONFIG } from './defaults';
-import type { CollectorConfig, RateLimitConfig } from './types';
+import type { CollectorConfig, RateLimitConfig, RetentionConfig } from './types';
 
-/** Options as callers give them: everything optional, the rate limit too. */
-export type CollectorOptions = { [K in Exclude<keyof CollectorConfig, 'rateLimit'>]?: CollectorConfig[K] | undefined } & {
-  rateLimit?: { [K in keyof RateLimitConfig]?: RateLimitConfig[K] | undefined } | undefined;
+type Partially<T> = { [K in keyof T]?: T[K] | undefined };
+
+/** Options as callers give them: everything optional, the rate limit and retention too. */
+export type CollectorOptions = Partially<Omit<CollectorConfig, 'rateLimit' | 'retention'>> & {
+  rateLimit?: Partially<RateLimitConfig> | undefined;
+  retention?: Partially<RetentionConfig> | undefined;
 };
+
+/** Longest retention period accepted, in days (100 years). */
+const MAX_RETENTION_DAYS = 36_500;
 
 const ORIGIN = /^https?:\/\/[^/\s*]+$/;
 
@@ -34,6 +41,14 @@ const configSchema = z.object({
   sqliteSynchronous: z.enum(['full', 'normal']),
   shutdownTimeoutMs: z.number().int().min(0),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  apiKeys: apiKeyGrantsSchema,
+  retention: z.object({
+    eventsDays: z.number().int().min(1).max(MAX_RETENTION_DAYS),
+    sessionsDays: z.number().int().min(1).max(MAX_RETENTION_DAYS),
+    eventChunk: z.number().int().min(1).max(1_000_000),
+    sessionChunk: z.number().int().min(1).max(1_000_000),
+    schedule: z.boolean(),
+  }),
   now: z.custom<() => number>((value) => typeof value === 'function', 'a function returning ms since the epoch'),
 });
 
@@ -60,10 +75,16 @@ export function normalizeConfig(options: CollectorOptions = {}): CollectorConfig
     ...DEFAULT_COLLECTOR_CONFIG,
     ...withoutUndefined(options),
     rateLimit: { ...DEFAULT_COLLECTOR_CONFIG.rateLimit, ...withoutUndefined(options.rateLimit ?? {}) },
+    retention: { ...DEFAULT_COLLECTOR_CONFIG.retention, ...withoutUndefined(options.retention ?? {}) },
   };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     throw new CollectorError(COLLECTOR_ERROR_CODES.INVALID_CONFIG, `Invalid collector configuration: ${describeIssue(parsed.error)}`);
   }
-  return Object.freeze({ ...parsed.data, rateLimit: Object.freeze(parsed.data.rateLimit) }) as CollectorConfig;
+  return Object.freeze({
+    ...parsed.data,
+    rateLimit: Object.freeze(parsed.data.rateLimit),
+    retention: Object.freeze(parsed.data.retention),
+    apiKeys: Object.freeze(parsed.data.apiKeys.map((grant) => Object.freeze({ ...grant, widgets: grant.widgets === '*' ? '*' : Object.freeze(grant.widgets) }))),
+  }) as CollectorConfig;
 }

@@ -1,3 +1,5 @@
+import type { ApiKeyGrant } from '../auth';
+
 /** Token bucket per widget and client address. */
 export interface RateLimitConfig {
   /**
@@ -16,6 +18,36 @@ export interface RateLimitConfig {
    * @default 100000
    */
   maxBuckets: number;
+}
+
+/** The retention job: how long raw events and sessions are kept (daily counters are kept for ever). */
+export interface RetentionConfig {
+  /**
+   * Days raw events are kept (by event time).
+   * @default 90
+   */
+  eventsDays: number;
+  /**
+   * Days sessions (and their visitor rows) are kept, by the session's last event.
+   * @default 365
+   */
+  sessionsDays: number;
+  /**
+   * Events deleted per statement, so no transaction holds the database for long.
+   * @default 10000
+   */
+  eventChunk: number;
+  /**
+   * Sessions deleted per statement.
+   * @default 5000
+   */
+  sessionChunk: number;
+  /**
+   * Run the job inside the collector every day at 02:00 UTC. Turn it off on all but one
+   * instance when several share a database, or when `npm run retention` runs from cron.
+   * @default true
+   */
+  schedule: boolean;
 }
 
 /** Everything the collector can be told. Times are in milliseconds, sizes in bytes. */
@@ -98,6 +130,14 @@ export interface CollectorConfig {
    * @default "info"
    */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * API keys of the analytics read API (and the privacy delete route). With none, every such
+   * request is answered 401; ingestion never needs a key.
+   * @default []
+   */
+  apiKeys: readonly ApiKeyGrant[];
+  /** The retention job. */
+  retention: RetentionConfig;
   /**
    * The clock, in ms since the epoch; injectable for tests.
    * @default () => Date.now()

@@ -7,7 +7,7 @@ export const PREFLIGHT_MAX_AGE_SECONDS = 7200;
 /**
  * CORS for the ingestion routes under `prefix`.
  *
- * 1. No `Origin` header (servers, tools): nothing to do.
+ * 1. No `Origin` header (servers, tools), or the collector's own origin (the dashboard): nothing to do.
  * 2. Origin allowed (`"any"`, or listed): echo it in `Access-Control-Allow-Origin` with
  *    `Vary: Origin`; never `*`, never credentials; expose `Retry-After` to the page.
  * 3. Origin not allowed: a preflight gets 403 without CORS headers; any other request is
@@ -21,7 +21,8 @@ export function registerCors(app: FastifyInstance, prefix: string, allowedOrigin
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!request.url.startsWith(prefix)) return;
     const origin = request.headers.origin;
-    if (origin === undefined) return;
+    // No Origin (servers, tools), or the collector's own pages (the dashboard): not cross-origin.
+    if (origin === undefined || origin === `${request.protocol}://${request.host}`) return;
     reply.header('Vary', 'Origin');
     if (!isAllowed(origin)) throw new CollectorError(COLLECTOR_ERROR_CODES.ORIGIN_NOT_ALLOWED, 'origin not allowed');
     reply.header('Access-Control-Allow-Origin', origin);

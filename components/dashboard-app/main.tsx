@@ -1,0 +1,20 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { DashboardApp } from '../dashboard/DashboardApp';
+import './dashboard.css';
+
+/**
+ * The dashboard's entry, served by the collector at `/dashboard/`: the read API is on the same
+ * origin, so the page needs no configuration and its CSP can stay at `'self'`.
+ */
+function start(): void {
+  const root = document.getElementById('root');
+  if (!root) throw new Error('dashboard.html has no #root element');
+  createRoot(root).render(
+    <StrictMode>
+      <DashboardApp />
+    </StrictMode>,
+  );
+}
+
+start();

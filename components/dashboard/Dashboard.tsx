@@ -1,0 +1,127 @@
+import { useCallback, useMemo, useState } from 'react';
+import { ActiveSessionsPanel } from './ActiveSessionsPanel';
+import { createAnalyticsClient, describeDashboardError, isCredentialError, isEmptyOverview, lastDays, loadOverview } from './api/index';
+import type { DashboardCredentials, RangeDays } from './api/index';
+import { DevicesPanel } from './DevicesPanel';
+import { formatClock, formatRange } from './format';
+import { usePolling } from './hooks/index';
+import { RangePicker } from './RangePicker';
+import { EmptyState, ErrorPanel, LoadingPanel } from './StatusPanels';
+import { SummaryCards } from './SummaryCards';
+import { TopEvents } from './TopEvents';
+import { TrafficSourcesPanel } from './TrafficSourcesPanel';
+import { TrendsChart } from './TrendsChart';
+
+/** How often each part of the page is reloaded (while the tab is visible). */
+export const DASHBOARD_REFRESH = Object.freeze({
+  /** Active sessions. @default 10000 */
+  activeMs: 10_000,
+  /** Everything else (summary, trends, events, devices, traffic). @default 60000 */
+  overviewMs: 60_000,
+  /** The window of "active now", in minutes. @default 30 (the session timeout, and the most the read API allows) */
+  activeWindowMinutes: 30,
+});
+
+/** Props of {@link Dashboard}. */
+export interface DashboardProps {
+  credentials: DashboardCredentials;
+  /** @default location.origin */
+  baseUrl?: string;
+  /** Sign out: `reason` is null when the user asked, else the error that refused the credentials. */
+  onSignOut: (reason: unknown) => void;
+}
+
+/** The analytics of one widget over the last 7, 30 or 90 days, refreshed live. */
+export function Dashboard({ credentials, baseUrl, onSignOut }: DashboardProps) {
+  const [days, setDays] = useState<RangeDays>(7);
+  const client = useMemo(
+    () => createAnalyticsClient({ ...credentials, ...(baseUrl === undefined ? {} : { baseUrl }) }),
+    [credentials, baseUrl],
+  );
+  const onError = useCallback(
+    (error: unknown) => {
+      if (isCredentialError(error)) onSignOut(error);
+    },
+    [onSignOut],
+  );
+
+  // The range is worked out at each load, so a page left open past midnight (UTC) moves on.
+  const overview = usePolling((signal) => loadOverview(client, lastDays(days, Date.now()), signal), {
+    key: String(days),
+    intervalMs: DASHBOARD_REFRESH.overviewMs,
+    onError,
+  });
+  const active = usePolling((signal) => client.active({ minutes: DASHBOARD_REFRESH.activeWindowMinutes }, signal), {
+    key: 'active',
+    intervalMs: DASHBOARD_REFRESH.activeMs,
+    onError,
+  });
+
+  const data = overview.data;
+  const refreshAll = (): void => {
+    overview.refresh();
+    active.refresh();
+  };
+
+  let content;
+  if (data === null) {
+    content = overview.loading ? <LoadingPanel /> : null;
+  } else if (isEmptyOverview(data)) {
+    content = <EmptyState from={data.summary.from} to={data.summary.to} canWiden={days !== 90} />;
+  } else {
+    content = (
+      <>
+        <SummaryCards summary={data.summary} />
+        <div className="fwd-grid fwd-grid--main">
+          <TrendsChart trends={data.trends} />
+          <ActiveSessionsPanel data={active.data} failed={active.error !== null} />
+        </div>
+        <div className="fwd-grid fwd-grid--lists">
+          <TopEvents data={data.topEvents} />
+          <DevicesPanel data={data.devices} sessions={data.summary.sessions} />
+        </div>
+        <TrafficSourcesPanel data={data.traffic} sessions={data.summary.sessions} />
+      </>
+    );
+  }
+
+  return (
+    <div className="fwd-page">
+      <header className="fwd-topbar">
+        <p className="fwd-brand">
+          <span className="fwd-brand__mark" aria-hidden="true" />
+          framewire <span className="fwd-brand__product">analytics</span>
+        </p>
+        <div className="fwd-topbar__end">
+          <span className="fwd-topbar__widget">
+            Widget <strong>{credentials.widgetId}</strong>
+          </span>
+          <button type="button" className="fwd-button fwd-button--ghost" onClick={() => onSignOut(null)}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main className="fwd-main" aria-busy={overview.busy}>
+        <div className="fwd-toolbar">
+          <div>
+            <h1 className="fwd-title">Overview</h1>
+            <p className="fwd-muted fwd-subtitle">
+              {data === null ? `Last ${days} days` : `${formatRange(data.summary.from, data.summary.to)} (UTC)`}
+              {overview.updatedAt !== null && <> · Updated {formatClock(overview.updatedAt)}</>}
+            </p>
+          </div>
+          <div className="fwd-toolbar__controls">
+            <RangePicker value={days} onChange={setDays} />
+            <button type="button" className="fwd-button" onClick={refreshAll}>
+              {overview.busy && data !== null ? 'Refreshing…' : 'Refresh'}
+            </button>
+          </div>
+        </div>
+        {overview.error !== null && !isCredentialError(overview.error) && (
+          <ErrorPanel message={describeDashboardError(overview.error)} stale={data !== null} onRetry={refreshAll} />
+        )}
+        {content}
+      </main>
+    </div>
+  );
+}

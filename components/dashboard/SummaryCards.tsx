@@ -1,0 +1,71 @@
+import type { AnalyticsSummary } from '../../server/analytics/types';
+import { formatCount, formatDecimal, formatDuration, formatRate } from './format';
+
+interface Card {
+  metric: string;
+  label: string;
+  value: string;
+  detail: string;
+  tone?: 'warn';
+}
+
+function cardsOf(summary: AnalyticsSummary): Card[] {
+  return [
+    { metric: 'sessions', label: 'Sessions', value: formatCount(summary.sessions), detail: `${formatCount(summary.events)} events recorded` },
+    {
+      metric: 'visitors',
+      label: 'Visitors',
+      value: formatCount(summary.visitors),
+      detail: `${formatCount(summary.newVisitors)} new · ${formatCount(summary.returningVisitors)} returning`,
+    },
+    {
+      metric: 'conversions',
+      label: 'Conversions',
+      value: formatCount(summary.conversions),
+      detail: `${formatRate(summary.conversionRate)} of sessions clicked an offer`,
+    },
+    { metric: 'duration', label: 'Avg. session', value: formatDuration(summary.avgSessionDurationMs), detail: 'first to last event' },
+    {
+      metric: 'messages',
+      label: 'Messages sent',
+      value: formatCount(summary.messagesSent),
+      detail: `${formatCount(summary.messagesReceived)} replies · ${formatDecimal(summary.avgMessagesPerSession)} per session`,
+    },
+    { metric: 'opens', label: 'Widget opens', value: formatCount(summary.opens), detail: 'times the chat was opened' },
+    { metric: 'clicks', label: 'Offer clicks', value: formatCount(summary.clicks), detail: 'clicks on offer buttons' },
+    {
+      metric: 'errors',
+      label: 'Errors',
+      value: formatCount(summary.errors),
+      detail: summary.errors === 0 ? 'none reported' : 'reported by the widget',
+      ...(summary.errors > 0 ? { tone: 'warn' as const } : {}),
+    },
+  ];
+}
+
+/** The headline numbers of the range, one card each. */
+export function SummaryCards({ summary }: { summary: AnalyticsSummary }) {
+  return (
+    <section aria-labelledby="fwd-summary-title">
+      <h2 id="fwd-summary-title" className="fwd-visually-hidden">
+        Summary
+      </h2>
+      <ul className="fwd-cards">
+        {cardsOf(summary).map((card) => (
+          <li
+            key={card.metric}
+            className={card.tone === 'warn' ? 'fwd-card fwd-card--warn' : 'fwd-card'}
+            data-testid="summary-card"
+            data-metric={card.metric}
+          >
+            <h3 className="fwd-card__label">{card.label}</h3>
+            <p className="fwd-card__value" data-testid="summary-value">
+              {card.value}
+            </p>
+            <p className="fwd-card__detail">{card.detail}</p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

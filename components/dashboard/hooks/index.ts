@@ -1,0 +1,2 @@
+export { usePolling } from './usePolling';
+export type { PollingOptions, PollingState } from './usePolling';

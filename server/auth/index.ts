@@ -1,0 +1,6 @@
+export { apiKeyGrantSchema, apiKeyGrantsSchema, MAX_API_KEY_LENGTH, MIN_API_KEY_LENGTH } from './api-key-grant';
+export { createKeyRing } from './key-ring';
+export { parseApiKeyJson, parseApiKeyList } from './parse-api-keys';
+export { BEARER_CHALLENGE, requireApiKey } from './require-api-key';
+export type { ApiKeyGrant } from './api-key-grant';
+export type { ApiKeyPrincipal, KeyRing } from './key-ring';

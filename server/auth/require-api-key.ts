@@ -1,0 +1,47 @@
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { KeyRing } from './key-ring';
+
+/** `WWW-Authenticate` of a 401 (RFC 6750). */
+export const BEARER_CHALLENGE = 'Bearer realm="framewire"';
+
+// RFC 7235: the scheme is case-insensitive; RFC 6750 b64token for the credentials.
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
+
+/** The body of a 404, the same as an unknown path's, so a key cannot probe other owners' widgets. */
+const NOT_FOUND = { error: 'not found' } as const;
+
+function refuse(reply: FastifyReply, challenge: string, error: string): FastifyReply {
+  return reply.code(401).header('WWW-Authenticate', challenge).send({ error });
+}
+
+/**
+ * An `onRequest` hook guarding routes that carry a `:widgetId`.
+ *
+ * 1. No `Authorization` header → 401 with `WWW-Authenticate: Bearer realm="framewire"`.
+ * 2. Not `Bearer <token>`, or a token no key matches → 401 with `error="invalid_token"`.
+ * 3. A known key that may not reach the widget → 404 `{ "error": "not found" }`, the body of
+ *    any unknown path: whether the widget exists under another owner stays hidden.
+ * 4. Otherwise the request goes on; runs before the body is read.
+ */
+export function requireApiKey(keyRing: KeyRing): onRequestAsyncHookHandler {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers.authorization;
+    if (header === undefined || header.trim() === '') {
+      return refuse(reply, BEARER_CHALLENGE, 'missing API key: send Authorization: Bearer <key>');
+    }
+    const token = BEARER.exec(header)?.[1];
+    const invalid = `${BEARER_CHALLENGE}, error="invalid_token"`;
+    if (token === undefined) return refuse(reply, invalid, 'malformed Authorization header: expected Bearer <key>');
+    const principal = keyRing.authenticate(token);
+    if (principal === null) {
+      request.log.debug('analytics API: unknown API key');
+      return refuse(reply, invalid, 'unknown API key');
+    }
+    const { widgetId } = request.params as { widgetId?: unknown };
+    if (typeof widgetId !== 'string' || !principal.canAccess(widgetId)) {
+      request.log.debug({ owner: principal.owner }, 'analytics API: widget not granted to this key');
+      return reply.code(404).send(NOT_FOUND);
+    }
+    return undefined;
+  };
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
+import { parseRequestPart, visitorParamsSchema } from '../analytics/query-schemas';
+import type { AnalyticsReader } from '../analytics/types';
+import { ANALYTICS_WIDGET_PREFIX, noStore } from './analytics-read';
+
+/** What the privacy routes need. */
+export interface PrivacyDeps {
+  store: Pick<AnalyticsReader, 'deleteVisitor'>;
+  /** The same guard as the read API (401/404). */
+  authenticate: onRequestAsyncHookHandler;
+}
+
+/**
+ * `DELETE /api/analytics/widget/:widgetId/users/:id`: erases every event and session of one
+ * anonymous id, user id or client session id of the widget (a data subject's erasure request).
+ * Answers 200 `VisitorDeletion` with the counts, zeros when nothing matched, so the call can be
+ * repeated safely. Daily counters already summed are kept: they hold no id.
+ */
+export function registerPrivacyRoutes(app: FastifyInstance, deps: PrivacyDeps): void {
+  void app.register(async (scope) => {
+    scope.addHook('onRequest', noStore);
+    scope.addHook('onRequest', deps.authenticate);
+
+    scope.delete(`${ANALYTICS_WIDGET_PREFIX}/users/:id`, async (request) => {
+      const { widgetId, id } = parseRequestPart(visitorParamsSchema, request.params, 'path');
+      const deletion = await deps.store.deleteVisitor({ widgetId, id });
+      // Counts only: the id itself is what is being forgotten.
+      request.log.info({ widgetId, deletedEvents: deletion.deletedEvents, deletedSessions: deletion.deletedSessions }, 'visitor data deleted');
+      return deletion;
+    });
+  });
+}
