@@ -1,8 +1,8 @@
 import type { EventRow } from '../store/types';
 import type { DailyCounters } from './types';
 import { dayOf } from './days';
-import { contributionOf } from './sessionize';
-import type { SessionPlan } from './sessionize';
+import { contributionOf, dimensionsOf } from './sessionize';
+import type { SessionPlan, SessionRecord } from './sessionize';
 
 /** The daily counters in storage order, with their column names. */
 export const DAILY_COUNTER_COLUMNS = {
@@ -41,6 +41,10 @@ export const zeroCounters = (): DailyCounters => ({
 export class DailyDeltas {
   readonly days = new Map<string, { widgetId: string; day: number; counters: DailyCounters }>();
   readonly names = new Map<string, { widgetId: string; day: number; name: string; count: number }>();
+  /** Sessions per (day, dimension, value): see `dimensionsOf`. */
+  readonly dimensions = new Map<string, { widgetId: string; day: number; dimension: string; value: string; sessions: number }>();
+  /** Visitors per (day, previous day seen, or −1): see `addVisitorDay`. */
+  readonly returns = new Map<string, { widgetId: string; day: number; previousDay: number; visitors: number }>();
 
   add(widgetId: string, day: number, change: Partial<DailyCounters>, sign = 1): void {
     const key = `${widgetId}\u0000${day}`;
@@ -69,10 +73,41 @@ export class DailyDeltas {
     }
   }
 
-  /** Session-level counters: the old versions' contributions out, the new ones' in. */
+  /** Session-level counters and breakdowns: the old versions' contributions out, the new ones' in. */
   addSessionPlan(plan: SessionPlan): void {
-    for (const session of plan.replaced) this.add(session.widgetId, session.day, contributionOf(session), -1);
-    for (const session of plan.upserted) this.add(session.widgetId, session.day, contributionOf(session));
+    for (const session of plan.replaced) this.#addSession(session, -1);
+    for (const session of plan.upserted) this.#addSession(session, 1);
+  }
+
+  #addSession(session: SessionRecord, sign: number): void {
+    this.add(session.widgetId, session.day, contributionOf(session), sign);
+    for (const [dimension, value] of dimensionsOf(session)) {
+      const key = `${session.widgetId}\u0000${session.day}\u0000${dimension}\u0000${value}`;
+      const entry = this.dimensions.get(key);
+      if (entry) entry.sessions += sign;
+      else this.dimensions.set(key, { widgetId: session.widgetId, day: session.day, dimension, value, sessions: sign });
+    }
+  }
+
+  /**
+   * A visitor seen on `day` for the first time, whose nearest other days seen are `previous`
+   * and `next` (null: none). Distinct visitors over a range are then the visitor-days in the
+   * range whose previous day is before the range: a sum, with no set to build.
+   */
+  addVisitorDay(widgetId: string, day: number, previous: number | null, next: number | null): void {
+    this.add(widgetId, day, { visitors: 1 });
+    this.#addReturn(widgetId, day, previous ?? -1, 1);
+    if (next !== null) {
+      this.#addReturn(widgetId, next, previous ?? -1, -1);
+      this.#addReturn(widgetId, next, day, 1);
+    }
+  }
+
+  #addReturn(widgetId: string, day: number, previousDay: number, visitors: number): void {
+    const key = `${widgetId}\u0000${day}\u0000${previousDay}`;
+    const entry = this.returns.get(key);
+    if (entry) entry.visitors += visitors;
+    else this.returns.set(key, { widgetId, day, previousDay, visitors });
   }
 
   /**

@@ -115,6 +115,32 @@ function merge(a: SessionRecord, b: SessionRecord, sessionId: string): SessionRe
   };
 }
 
+/** The breakdowns a session counts in (traffic sources and devices), as (dimension, value). */
+export type Dimension = 'referrer' | 'landing_page' | 'utm_source' | 'utm_medium' | 'utm_campaign' | 'utm_term' | 'utm_content' | 'device_type' | 'browser' | 'os' | 'screen';
+
+/**
+ * The (dimension, value) pairs of a session. A session without a referrer counts as
+ * `(direct)`, without a device type as `other`, without browser or OS as `(unknown)`; the
+ * other dimensions count only sessions that have a value.
+ */
+export function dimensionsOf(session: SessionRecord): [Dimension, string][] {
+  const source = session.source;
+  const pairs: [Dimension, string | null | undefined][] = [
+    ['referrer', source?.referrerDomain ?? '(direct)'],
+    ['landing_page', source?.landingPage],
+    ['utm_source', source?.utmSource],
+    ['utm_medium', source?.utmMedium],
+    ['utm_campaign', source?.utmCampaign],
+    ['utm_term', source?.utmTerm],
+    ['utm_content', source?.utmContent],
+    ['screen', source?.screen],
+    ['device_type', session.device?.deviceType ?? 'other'],
+    ['browser', session.device?.browser ?? '(unknown)'],
+    ['os', session.device?.os ?? '(unknown)'],
+  ];
+  return pairs.filter((pair): pair is [Dimension, string] => typeof pair[1] === 'string');
+}
+
 /** What a session adds to its day's counters. */
 export const contributionOf = (session: SessionRecord): SessionContribution => ({
   sessions: 1,

@@ -1,6 +1,6 @@
 import { DAILY_COUNTER_COLUMNS, DAILY_COUNTERS, zeroCounters } from '../../analytics/daily-deltas';
 import { DAY_MS, dayBounds, isoDay } from '../../analytics/days';
-import type { SessionRecord } from '../../analytics/sessionize';
+import type { Dimension, SessionRecord } from '../../analytics/sessionize';
 import { CollectorError, COLLECTOR_ERROR_CODES } from '../../errors';
 import type {
   ActiveSessions,
@@ -90,19 +90,18 @@ function decodeCursor(cursor: string | null): [number, string] {
 }
 
 /**
- * The read side of the analytics, written once for both engines: summary and trends read the
- * daily counters (a few rows per day), the rest read the sessions table through its indexes;
- * no read scans raw events.
+ * The read side of the analytics, written once for both engines: summary, trends, top events
+ * and the breakdowns read daily rollups (a few rows per day and value); the session lists
+ * read the sessions table through its indexes; no read scans raw events.
  */
 export function createAnalyticsReader(query: QueryRows, runner: WorkRunner): AnalyticsReader {
-  const dimension = async (column: string, range: DayRange & { limit: number }, empty: string | null): Promise<DimensionCount[]> => {
+  const dimension = async (name: Dimension, range: DayRange & { limit: number }): Promise<DimensionCount[]> => {
     const { first, last } = dayBounds(range);
-    const value = empty === null ? column : `COALESCE(${column}, '${empty}')`;
-    const where = empty === null ? ` AND ${column} IS NOT NULL` : '';
     const found = await query(
-      `SELECT ${value} AS value, COUNT(*) AS sessions FROM sessions
-       WHERE widget_id = ? AND day >= ? AND day <= ?${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?`,
-      [range.widgetId, first, last, range.limit],
+      `SELECT value, SUM(sessions) AS sessions FROM daily_dimensions
+       WHERE widget_id = ? AND dimension = ? AND day >= ? AND day <= ?
+       GROUP BY value HAVING SUM(sessions) > 0 ORDER BY 2 DESC, 1 LIMIT ?`,
+      [range.widgetId, name, first, last, range.limit],
     );
     return found.map((r) => ({ value: String(r.value), sessions: Number(r.sessions) }));
   };
@@ -112,7 +111,8 @@ export function createAnalyticsReader(query: QueryRows, runner: WorkRunner): Ana
       const { first, last } = dayBounds(range);
       const [sums, distinct] = await Promise.all([
         query(`SELECT ${SUMS} FROM daily_stats WHERE widget_id = ? AND day >= ? AND day <= ?`, [range.widgetId, first, last]),
-        query('SELECT COUNT(DISTINCT visitor_id) AS n FROM sessions WHERE widget_id = ? AND day >= ? AND day <= ?', [range.widgetId, first, last]),
+        // Distinct visitors: the visitor-days of the range whose previous day seen is before it.
+        query('SELECT SUM(visitors) AS n FROM daily_returns WHERE widget_id = ? AND day >= ? AND day <= ? AND previous_day < ?', [range.widgetId, first, last, first]),
       ]);
       const counters = countersOf(sums[0]);
       const visitors = Number(distinct[0]?.n ?? 0);
@@ -180,23 +180,23 @@ export function createAnalyticsReader(query: QueryRows, runner: WorkRunner): Ana
 
     async trafficSources(range): Promise<TrafficSources> {
       const [referrers, landingPages, source, medium, campaign, term, content] = await Promise.all([
-        dimension('referrer_domain', range, '(direct)'),
-        dimension('landing_page', range, null),
-        dimension('utm_source', range, null),
-        dimension('utm_medium', range, null),
-        dimension('utm_campaign', range, null),
-        dimension('utm_term', range, null),
-        dimension('utm_content', range, null),
+        dimension('referrer', range),
+        dimension('landing_page', range),
+        dimension('utm_source', range),
+        dimension('utm_medium', range),
+        dimension('utm_campaign', range),
+        dimension('utm_term', range),
+        dimension('utm_content', range),
       ]);
       return { widgetId: range.widgetId, from: range.from, to: range.to, referrers, landingPages, utm: { source, medium, campaign, term, content } };
     },
 
     async devices(range): Promise<DeviceBreakdown> {
       const [deviceTypes, browsers, os, screens] = await Promise.all([
-        dimension('device_type', range, 'other'),
-        dimension('browser', range, '(unknown)'),
-        dimension('os', range, '(unknown)'),
-        dimension('screen', range, null),
+        dimension('device_type', range),
+        dimension('browser', range),
+        dimension('os', range),
+        dimension('screen', range),
       ]);
       return { widgetId: range.widgetId, from: range.from, to: range.to, deviceTypes, browsers, os, screens };
     },

@@ -24,17 +24,26 @@ const UPSERT_DAILY = `INSERT INTO daily_stats (widget_id, day, shard, ${COUNTER_
   ${COUNTER_COLUMNS.map((c) => `${c} = daily_stats.${c} + excluded.${c}`).join(', ')}`;
 const UPSERT_NAME = `INSERT INTO daily_event_names (widget_id, day, shard, name, count) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (widget_id, day, shard, name) DO UPDATE SET count = daily_event_names.count + excluded.count`;
+const UPSERT_DIMENSION = `INSERT INTO daily_dimensions (widget_id, dimension, day, value, shard, sessions) VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (widget_id, dimension, day, value, shard) DO UPDATE SET sessions = daily_dimensions.sessions + excluded.sessions`;
+const UPSERT_RETURN = `INSERT INTO daily_returns (widget_id, day, previous_day, shard, visitors) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (widget_id, day, previous_day, shard) DO UPDATE SET visitors = daily_returns.visitors + excluded.visitors`;
+const PREVIOUS_DAY = 'SELECT MAX(day) AS day FROM sessions WHERE widget_id = ? AND visitor_id = ? AND day < ?';
+const NEXT_DAY = 'SELECT MIN(day) AS day FROM sessions WHERE widget_id = ? AND visitor_id = ? AND day > ?';
+
+const dayOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
 /**
  * Brings sessions, visitors and daily counters up to date with newly stored events, inside
  * the transaction that stored them (so a duplicate, never stored, never counts).
  *
  * 1. Per visitor and UTC day: load the visitor's stored sessions of that day, fold the events
- *    in (`planSessions`), write the result, and move the sessions' contributions. A visitor
- *    with no session on that day yet counts as a visitor of the day.
+ *    in (`planSessions`), write the result, and move the sessions' contributions (counters
+ *    and breakdowns). A visitor with no session on that day yet counts as a visitor of the
+ *    day, linked to the nearest days it was seen before and after (distinct visitors).
  * 2. Per visitor: first event and last day seen; a visitor whose first event moves to another
  *    day moves its "new visitor" count with it. Written only when either changes.
- * 3. The daily counters and per-name counts, last, so their rows are locked for the shortest
+ * 3. The daily counters, per-name counts, breakdowns and visitor returns, last, so their rows are locked for the shortest
  *    time. `shard` spreads one day's counters over several rows so that concurrent writers
  *    (PostgreSQL connections) do not queue on one row; reads add the shards up.
  */
@@ -51,7 +60,11 @@ export function* recordAnalytics(inserted: readonly EventRow[], shard: number): 
     for (const session of plan.deleted) yield exec(DELETE_SESSION, session.widgetId, session.sessionId);
     for (const session of plan.upserted) yield exec(UPSERT_SESSION, ...sessionToValues(session));
     deltas.addSessionPlan(plan);
-    if (loaded.rows.length === 0) deltas.add(first.widgetId, day, { visitors: 1 });
+    if (loaded.rows.length === 0) {
+      const previous = (yield rows(PREVIOUS_DAY, first.widgetId, visitorOf(first), day)).rows[0]?.day;
+      const next = (yield rows(NEXT_DAY, first.widgetId, visitorOf(first), day)).rows[0]?.day;
+      deltas.addVisitorDay(first.widgetId, day, dayOrNull(previous), dayOrNull(next));
+    }
   }
 
   const seen = new Map<string, { widgetId: string; visitorId: string; first: number; last: number }>();
@@ -82,4 +95,10 @@ export function* recordAnalytics(inserted: readonly EventRow[], shard: number): 
     yield exec(UPSERT_DAILY, widgetId, day, shard, ...DAILY_COUNTERS.map((name) => counters[name]));
   }
   for (const { widgetId, day, name, count } of deltas.names.values()) yield exec(UPSERT_NAME, widgetId, day, shard, name, count);
+  for (const { widgetId, day, dimension, value, sessions } of deltas.dimensions.values()) {
+    if (sessions !== 0) yield exec(UPSERT_DIMENSION, widgetId, dimension, day, value, shard, sessions);
+  }
+  for (const { widgetId, day, previousDay, visitors } of deltas.returns.values()) {
+    if (visitors !== 0) yield exec(UPSERT_RETURN, widgetId, day, previousDay, shard, visitors);
+  }
 }

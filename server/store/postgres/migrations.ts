@@ -112,6 +112,25 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         name       TEXT    NOT NULL,
         count      BIGINT NOT NULL,
         PRIMARY KEY (widget_id, day, shard, name)
+      );
+
+      CREATE TABLE daily_dimensions (
+        widget_id  TEXT    NOT NULL,
+        dimension  TEXT    NOT NULL,
+        day        INTEGER NOT NULL,
+        value      TEXT    NOT NULL,
+        shard      INTEGER NOT NULL,
+        sessions   BIGINT NOT NULL,
+        PRIMARY KEY (widget_id, dimension, day, value, shard)
+      );
+
+      CREATE TABLE daily_returns (
+        widget_id     TEXT    NOT NULL,
+        day           INTEGER NOT NULL,
+        previous_day  INTEGER NOT NULL,
+        shard         INTEGER NOT NULL,
+        visitors      BIGINT NOT NULL,
+        PRIMARY KEY (widget_id, day, previous_day, shard)
       );`,
   },
 ];

@@ -109,6 +109,25 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         name       TEXT    NOT NULL,
         count      INTEGER NOT NULL,
         PRIMARY KEY (widget_id, day, shard, name)
+      );
+
+      CREATE TABLE daily_dimensions (
+        widget_id  TEXT    NOT NULL,
+        dimension  TEXT    NOT NULL,
+        day        INTEGER NOT NULL,
+        value      TEXT    NOT NULL,
+        shard      INTEGER NOT NULL,
+        sessions   INTEGER NOT NULL,
+        PRIMARY KEY (widget_id, dimension, day, value, shard)
+      );
+
+      CREATE TABLE daily_returns (
+        widget_id     TEXT    NOT NULL,
+        day           INTEGER NOT NULL,
+        previous_day  INTEGER NOT NULL,
+        shard         INTEGER NOT NULL,
+        visitors      INTEGER NOT NULL,
+        PRIMARY KEY (widget_id, day, previous_day, shard)
       );`,
   },
 ];
