@@ -1,5 +1,6 @@
 import { createEmbed } from '../lib/embed/embed';
 import type { Embed } from '../lib/embed/embed';
+import { parseIdentify } from '../lib/embed/identify';
 
 /** The global the snippet defines: a function that queues commands until this script runs. */
 interface FramewireGlobal {
@@ -23,13 +24,21 @@ function install(win: FramewireWindow): void {
   const stub = win.framewire;
   if (stub?.loaded) return; // The script was included twice.
   let embed: Embed | null = null;
+  // `identify` before `init` (the page may know its user before it mounts the widget).
+  const identities: unknown[][] = [];
 
   const run = (...[name, ...args]: unknown[]): void => {
     try {
       switch (name) {
         case 'init':
-          if (embed) return console.warn(`${PREFIX} Already initialised; call framewire('destroy') first.`);
+          if (embed) return console.warn(`${PREFIX} Already initialised; destroy first.`);
           embed = createEmbed(args[0], win);
+          for (const identity of identities.splice(0)) run('identify', ...identity);
+          return;
+        case 'identify':
+          if (embed) return embed.identify(args[0], args[1]);
+          parseIdentify(args[0], args[1]); // Reports a bad call now rather than after init.
+          identities.push(args);
           return;
         case 'open':
           return embed?.open();

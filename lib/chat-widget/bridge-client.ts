@@ -119,16 +119,17 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
       connected.then(resolve, reject).finally(() => clearTimeout(timer));
     });
 
-  const callWithTimeout = async <M extends HostMethodName>(
+  // Not async: a connected call returns the channel's promise itself, without the extra
+  // promise (and microtask turns) an async function would wrap around it.
+  const callWithTimeout = <M extends HostMethodName>(
     timeoutMs: number,
     method: M,
     args: HostMethodArgs<M>,
   ): Promise<HostMethodResult<M>> => {
-    if (state === 'destroyed') throw destroyedError();
+    if (state === 'destroyed') return Promise.reject(destroyedError());
     if (channel) return channel.call(method, args, timeoutMs);
     const start = Date.now();
-    const ready = await waitForChannel(timeoutMs);
-    return ready.call(method, args, Math.max(1, timeoutMs - (Date.now() - start)));
+    return waitForChannel(timeoutMs).then((ready) => ready.call(method, args, Math.max(1, timeoutMs - (Date.now() - start))));
   };
 
   connect();

@@ -1,11 +1,10 @@
 import { wrap } from 'comlink';
 import type { Endpoint } from 'comlink';
 import { ErrorCode, FramewireError } from '../protocol/errors';
-import { HOST_METHODS } from '../protocol/host-api';
 import type { HostMethodArgs, HostMethodResult, HostResult } from '../protocol/host-api';
 import { HOST_METHOD_NAMES } from '../protocol/methods';
 import type { HostMethodName } from '../protocol/methods';
-import { ReplyMessageSchema } from '../protocol/wire';
+import { isHostResult, parseReplyMessage } from '../protocol/reply';
 import type { Logger } from '../util/logger';
 import { createDeadlines } from './deadlines';
 
@@ -37,6 +36,7 @@ export function createCallChannel(port: MessagePort, log: Logger): CallChannel {
   const comlinkListeners = new Set<EventListenerOrEventListenerObject>();
   const calls = new Map<string, PendingCall>();
   let lastPostedId: string | null = null;
+  let unsent: unknown;
   let closed = false;
 
   const deliver = (data: unknown): void => {
@@ -50,9 +50,16 @@ export function createCallChannel(port: MessagePort, log: Logger): CallChannel {
 
   const endpoint: Endpoint = {
     postMessage(message: { id?: unknown }, transfer?: Transferable[]) {
-      if (closed) return;
-      lastPostedId = typeof message.id === 'string' ? message.id : null;
-      port.postMessage(message, transfer ?? []);
+      if (closed || typeof message.id !== 'string') return;
+      try {
+        port.postMessage(message, transfer ?? []);
+        lastPostedId = message.id;
+      } catch (cause) {
+        // An argument the browser cannot clone (the types allow none): nothing was sent, so
+        // settle comlink's entry for it at once.
+        unsent = cause;
+        deliver({ id: message.id, type: 'RAW', value: null });
+      }
     },
     addEventListener: (_type: string, listener: EventListenerOrEventListenerObject) => void comlinkListeners.add(listener),
     removeEventListener: (_type: string, listener: EventListenerOrEventListenerObject) =>
@@ -61,10 +68,10 @@ export function createCallChannel(port: MessagePort, log: Logger): CallChannel {
   };
 
   const onPortMessage = (event: MessageEvent): void => {
-    const reply = ReplyMessageSchema.safeParse(event.data);
-    if (!reply.success) return log('Dropped a message from the host that is not a reply.');
-    if (!calls.has(reply.data.id)) return log('Dropped a reply to a call that is no longer pending.');
-    deliver(reply.data);
+    const reply = parseReplyMessage(event.data);
+    if (reply === null) return log('Dropped a message from the host that is not a reply.');
+    if (!calls.has(reply.id)) return log('Dropped a reply to a call that is no longer pending.');
+    deliver(reply);
   };
   port.addEventListener('message', onPortMessage);
   port.start();
@@ -99,8 +106,7 @@ export function createCallChannel(port: MessagePort, log: Logger): CallChannel {
     deadlines.clear(id);
     const result = answer as HostResult<unknown>;
     if (!result.ok) return entry.reject(new FramewireError(result.code, result.message));
-    const value = HOST_METHODS[entry.method].result.safeParse(result.value);
-    if (value.success) entry.resolve(value.data);
+    if (isHostResult(entry.method, result.value)) entry.resolve(result.value);
     else entry.reject(new FramewireError(ErrorCode.INVALID_MESSAGE, `The host answered ${entry.method} with an invalid value.`));
   };
 
@@ -111,9 +117,18 @@ export function createCallChannel(port: MessagePort, log: Logger): CallChannel {
       }
       return new Promise<HostMethodResult<M>>((resolve, reject) => {
         lastPostedId = null;
+        unsent = undefined;
         const answer = methods[method](...args);
         const id = lastPostedId as string | null;
-        if (id === null) return reject(new FramewireError(ErrorCode.CONNECTION_DESTROYED, 'The call was not sent.'));
+        if (id === null) {
+          const cause = unsent;
+          void answer.catch(() => undefined);
+          return reject(
+            cause === undefined
+              ? new FramewireError(ErrorCode.CONNECTION_DESTROYED, 'The call was not sent.')
+              : new FramewireError(ErrorCode.INVALID_MESSAGE, `The arguments of ${method} cannot be sent.`, { cause }),
+          );
+        }
         calls.set(id, { resolve: resolve as (value: unknown) => void, reject, method, timeoutMs });
         deadlines.set(id, timeoutMs);
         answer.then((value) => settle(id, value), (error: unknown) => abandon(id, hostError(error)));

@@ -28,11 +28,13 @@ export class ParentStorageAdapter {
   }
 
   /** Reads a key from the host (or, standalone, from the mirror). */
-  async getItem(key: string): Promise<string | null> {
-    if (!this.#bridge) return this.getItemSync(key);
-    const value = await this.#bridge.call('getItem', key);
-    this.#remember(key, value);
-    return value;
+  getItem(key: string): Promise<string | null> {
+    if (!this.#bridge) return Promise.resolve().then(() => this.getItemSync(key));
+    // `then` rather than `await`: one promise and one turn less on the bridge's hot path.
+    return this.#bridge.call('getItem', key).then((value) => {
+      this.#remember(key, value);
+      return value;
+    });
   }
 
   /** Writes a key to the host; the mirror has the value at once, and loses it again if the host refuses. */

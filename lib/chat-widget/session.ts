@@ -1,7 +1,7 @@
+import { SESSION_ID_KEY } from '../protocol/limits';
 import { uuidv7 } from '../util/ids';
 
-/** Storage key of the visitor's session id, in the widget's namespace. */
-export const SESSION_ID_KEY = 'session_id';
+export { SESSION_ID_KEY };
 
 /** What {@link ensureSessionId} needs of a storage adapter (both adapters have it). */
 export interface SessionStorageLike {

@@ -1,52 +1,63 @@
-import type { Endpoint } from 'comlink';
 import { ErrorCode } from '../protocol/errors';
-import type { HostResult } from '../protocol/host-api';
+import type { HostApi, HostResult } from '../protocol/host-api';
 import { parseCallMessage } from '../protocol/messages';
 import type { Logger } from '../util/logger';
+import { HOST_FAILURE } from './host-api';
 
-/** A comlink endpoint that also closes its port. */
-export interface GatedEndpoint extends Endpoint {
+/** A port served by {@link gatePort}. */
+export interface GatedPort {
+  /** Stops serving: removes the listener and closes the port. */
   close(): void;
 }
 
 /**
- * Puts a gate between a MessagePort and comlink's `expose`: every message is parsed first,
- * and comlink sees only the rebuilt, validated call, never the sender's object. A message
- * that fails is dropped; if it carried an id, the caller gets an `INVALID_MESSAGE` answer
- * at once instead of waiting for its timeout.
+ * Serves the host API on a private port, one call per message, in comlink's wire format.
+ *
+ * 1. Every message is parsed first (`parseCallMessage`): only an APPLY of an allowlisted
+ *    method, path exactly `[method]`, with plain arguments that pass the method's check.
+ * 2. A refused message that carries an id is answered at once with `INVALID_MESSAGE` and
+ *    the reason, so the caller does not wait for its timeout; one without an id is dropped.
+ *    Either way the port keeps serving.
+ * 3. An accepted call runs `api[method](...args)` (a frozen object without prototype: the
+ *    five methods are all a name can reach) and its result goes back as
+ *    `{ id, type: 'RAW', value }`, as comlink's `expose` would send it. A method that
+ *    throws, rejects or returns what the browser cannot clone answers `HOST_ERROR`.
+ *
+ * comlink's own `expose` is not used: behind this gate it would only walk the one-element
+ * path and wrap the result, and it would bring comlink's proxy machinery (1.4 kB gzip) into
+ * the embed script.
  */
-export function gatePort(port: MessagePort, origin: string, log: Logger): GatedEndpoint {
-  const listeners = new Set<EventListenerOrEventListenerObject>();
-
+export function gatePort(port: MessagePort, api: HostApi, log: Logger): GatedPort {
+  const answer = (id: string, value: unknown): void => {
+    try {
+      port.postMessage({ id, type: 'RAW', value });
+    } catch {
+      port.postMessage({ id, type: 'RAW', value: HOST_FAILURE });
+    }
+  };
   const onMessage = (event: MessageEvent): void => {
     const parsed = parseCallMessage(event.data);
     if (!parsed.ok) {
-      log(`Dropped a message: ${parsed.reason}.`);
-      if (parsed.id !== null) {
-        const value: HostResult<never> = { ok: false, code: ErrorCode.INVALID_MESSAGE, message: parsed.reason };
-        port.postMessage({ id: parsed.id, type: 'RAW', value });
-      }
+      log(`Dropped: ${parsed.reason}.`);
+      const refusal: HostResult<never> = { ok: false, code: ErrorCode.INVALID_MESSAGE, message: parsed.reason };
+      if (parsed.id !== null) answer(parsed.id, refusal);
       return;
     }
-    // A plain object, not a MessageEvent: comlink reads only `data` and `origin`, and
-    // constructing a DOM event costs more than the rest of the call's handling.
-    const clean = { data: parsed.message, origin } as MessageEvent;
-    for (const listener of listeners) {
-      if (typeof listener === 'function') listener(clean);
-      else listener.handleEvent(clean);
+    const { id, method, args } = parsed;
+    try {
+      const result: unknown = (api[method] as (...args: unknown[]) => unknown)(...args);
+      // The host API answers at once; a promise (a wrapped or test API) is waited for.
+      if (result instanceof Promise) result.then((value) => answer(id, value), () => answer(id, HOST_FAILURE));
+      else answer(id, result);
+    } catch {
+      answer(id, HOST_FAILURE);
     }
   };
   port.addEventListener('message', onMessage);
-
+  port.start();
   return {
-    postMessage: (message: unknown, transfer?: Transferable[]) => port.postMessage(message, transfer ?? []),
-    addEventListener: (_type: string, listener: EventListenerOrEventListenerObject) => void listeners.add(listener),
-    removeEventListener: (_type: string, listener: EventListenerOrEventListenerObject) =>
-      void listeners.delete(listener),
-    start: () => port.start(),
     close() {
       port.removeEventListener('message', onMessage);
-      listeners.clear();
       port.close();
     },
   };

@@ -25,17 +25,20 @@ export interface WidgetFrame {
   destroy(): void;
 }
 
+// One z-index for both: the launcher comes later in the shadow root, so it paints on top.
+const FIXED = 'position:fixed;border:0;z-index:2147483000;';
 const PANEL_STYLE =
-  'position:fixed;bottom:88px;width:min(380px,calc(100vw - 32px));height:min(600px,calc(100vh - 120px));' +
-  'border:0;border-radius:16px;box-shadow:0 12px 40px rgba(15,23,42,.25);background:#fff;z-index:2147483000;';
+  FIXED +
+  'bottom:88px;width:min(380px,calc(100vw - 32px));height:min(600px,calc(100vh - 120px));' +
+  'border-radius:16px;box-shadow:0 12px 40px #0f172a40;background:#fff;';
 const LAUNCHER_STYLE =
-  'position:fixed;bottom:20px;width:56px;height:56px;border:0;border-radius:50%;cursor:pointer;' +
-  'background:#4f46e5;color:#fff;font:600 24px/56px system-ui,sans-serif;box-shadow:0 6px 20px rgba(79,70,229,.45);' +
-  'z-index:2147483001;';
+  FIXED +
+  'bottom:20px;width:56px;height:56px;border-radius:50%;cursor:pointer;padding:0;display:grid;place-items:center;' +
+  'background:#4f46e5;color:#fff;box-shadow:0 6px 20px #4f46e573;';
 
 const CHAT_ICON =
-  '<svg viewBox="0 0 24 24" width="26" height="26" fill="currentColor" aria-hidden="true" style="vertical-align:middle">' +
-  '<path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
+  '<svg viewBox="0 0 24 24" width="26" height="26" fill="currentColor" aria-hidden="true">' +
+  '<path d="M4 4h16a2 2 0 012 2v10a2 2 0 01-2 2H9l-5 4v-4a2 2 0 01-2-2V6a2 2 0 012-2z"/></svg>';
 
 /** The iframe URL: the widget app with its id, the host origin and the debug switch. */
 export function widgetFrameUrl(config: ResolvedEmbedConfig, hostOrigin: string): string {

@@ -7,6 +7,7 @@ import { createHostApi } from './host-api';
 import { createHostBridge } from './host-bridge';
 import { createNamespacedStorage } from './namespaced-storage';
 import { createAnalyticsQueue, createClickQueue } from './click-queue';
+import { identify, storedUserId } from './identify';
 import { createTrack } from './track';
 
 /** One widget mounted on a host page. */
@@ -15,6 +16,12 @@ export interface Embed {
   open(): void;
   close(): void;
   isOpen(): boolean;
+  /**
+   * Links the visitor to the page's user id (`null` forgets it); with traits, also queues
+   * an `identify` analytics event. See `identify`.
+   * @throws FramewireError `INVALID_CONFIG` for invalid arguments (nothing changes then).
+   */
+  identify(userId: unknown, traits?: unknown): void;
   /**
    * Removes the iframe and the launcher, the listener and the port, and stops the event
    * queues (their timers, listeners and requests); events not yet confirmed stay stored
@@ -41,7 +48,7 @@ export function createEmbed(input: unknown, win: Window = window): Embed {
   const log = createLogger('FramewireEmbed', config.debug);
 
   const storage = createNamespacedStorage({ widgetId: config.widgetId });
-  if (!storage.persistent) log('localStorage is unavailable: the widget keeps its data in memory.');
+  if (!storage.persistent) log('No localStorage: the data stays in memory.');
 
   // The queues start with the page, not with the widget: events a previous page left
   // behind are sent even if the widget never connects.
@@ -54,13 +61,14 @@ export function createEmbed(input: unknown, win: Window = window): Embed {
       }
     : null;
 
+  const track = createTrack(queues, win, () => storedUserId(storage));
   const frame = createWidgetFrame(win.document, config, win.location.origin);
   const bridge = createHostBridge({
     window: win,
     iframe: frame.iframe,
     widgetOrigin,
     widgetId: config.widgetId,
-    api: createHostApi(storage, createTrack(queues, win)),
+    api: createHostApi(storage, track),
     log,
   });
   frame.attach();
@@ -71,6 +79,7 @@ export function createEmbed(input: unknown, win: Window = window): Embed {
     open: () => frame.open(),
     close: () => frame.close(),
     isOpen: () => frame.isOpen(),
+    identify: (userId, traits) => identify(storage, track, log, userId, traits),
     destroy() {
       if (destroyed) return;
       destroyed = true;

@@ -4,12 +4,14 @@ import type { NamespacedStorage } from './namespaced-storage';
 import { createTrack } from './track';
 import type { Track } from './track';
 
+/** The answer to a call the host failed to handle; the cause stays in the host. */
+export const HOST_FAILURE: HostResult<never> = { ok: false, code: ErrorCode.HOST_ERROR, message: 'The host failed to handle the call.' };
+
 function run<T>(operation: () => T): HostResult<T> {
   try {
     return { ok: true, value: operation() };
   } catch (error) {
-    if (isFramewireError(error)) return { ok: false, code: error.code, message: error.message };
-    return { ok: false, code: ErrorCode.HOST_ERROR, message: 'The host failed to handle the call.' };
+    return isFramewireError(error) ? { ok: false, code: error.code, message: error.message } : HOST_FAILURE;
   }
 }
 

@@ -1,9 +1,8 @@
-import { expose } from 'comlink';
 import { createHandshakeAck, parseHandshakeRequest } from '../protocol/messages';
 import type { HostApi } from '../protocol/host-api';
 import type { Logger } from '../util/logger';
 import { gatePort } from './call-gate';
-import type { GatedEndpoint } from './call-gate';
+import type { GatedPort } from './call-gate';
 
 export interface HostBridgeOptions {
   /** The host page's window, where the handshake arrives. */
@@ -33,12 +32,12 @@ export interface HostBridge {
  * 3. Parse it as a handshake for this widget id; anything else is dropped.
  * 4. A repeated nonce is the widget resending the same handshake: ignore it.
  * 5. Close the previous port (an iframe reload or a reconnect replaces it).
- * 6. Create a MessageChannel, expose the API on one end behind the call gate, and
+ * 6. Create a MessageChannel, serve the API on one end through the call gate, and
  *    transfer the other end in the ack, posted to the widget origin only.
  */
 export function createHostBridge(options: HostBridgeOptions): HostBridge {
   const { window: host, iframe, widgetOrigin, widgetId, api, log } = options;
-  let endpoint: GatedEndpoint | null = null;
+  let gate: GatedPort | null = null;
   let lastNonce: string | null = null;
   let accepted = 0;
 
@@ -47,15 +46,14 @@ export function createHostBridge(options: HostBridgeOptions): HostBridge {
     if (widgetWindow === null || event.source !== widgetWindow || event.origin !== widgetOrigin) return;
     const request = parseHandshakeRequest(event.data);
     if (request === null || request.widgetId !== widgetId) {
-      log('Dropped a message that is not a handshake.');
+      log('Dropped: not a handshake.');
       return;
     }
     if (request.nonce === lastNonce) return;
 
-    endpoint?.close();
+    gate?.close();
     const channel = new MessageChannel();
-    endpoint = gatePort(channel.port1, widgetOrigin, log);
-    expose(api, endpoint, [widgetOrigin]);
+    gate = gatePort(channel.port1, api, log);
     lastNonce = request.nonce;
     accepted += 1;
     widgetWindow.postMessage(createHandshakeAck(request.nonce), widgetOrigin, [channel.port2]);
@@ -67,8 +65,8 @@ export function createHostBridge(options: HostBridgeOptions): HostBridge {
     connections: () => accepted,
     destroy() {
       host.removeEventListener('message', onMessage);
-      endpoint?.close();
-      endpoint = null;
+      gate?.close();
+      gate = null;
     },
   };
 }

@@ -4,6 +4,8 @@ import { openStorage } from '../util/safe-storage';
 
 const quotaError = (message: string, cause?: unknown): FramewireError =>
   new FramewireError(ErrorCode.QUOTA_EXCEEDED, message, { cause });
+/** `Key over 128 characters.`: one short form for every limit (the widget shows or logs it). */
+const over = (what: string, limit: number): FramewireError => quotaError(`${what} over ${limit} characters.`);
 
 /** The part of the host's localStorage one widget owns. */
 export interface NamespacedStorage {
@@ -37,7 +39,7 @@ export function createNamespacedStorage(options: NamespacedStorageOptions): Name
 
   const checkKey = (key: string): void => {
     if (key.length > limits.maxKeyLength) {
-      throw quotaError(`Key is longer than ${limits.maxKeyLength} characters.`);
+      throw over('Key', limits.maxKeyLength);
     }
   };
 
@@ -61,12 +63,12 @@ export function createNamespacedStorage(options: NamespacedStorageOptions): Name
     setItem(key, value) {
       checkKey(key);
       if (value.length > limits.maxValueLength) {
-        throw quotaError(`Value is longer than ${limits.maxValueLength} characters.`);
+        throw over('Value', limits.maxValueLength);
       }
       const previous = storage.getItem(prefix + key);
       const next = usage() - (previous === null ? 0 : key.length + previous.length) + key.length + value.length;
       if (next > limits.maxTotalLength) {
-        throw quotaError(`The widget's storage would exceed ${limits.maxTotalLength} characters.`);
+        throw over("The widget's storage", limits.maxTotalLength);
       }
       try {
         storage.setItem(prefix + key, value);

@@ -32,20 +32,26 @@ function pageContext(win: Window): Record<string, unknown> {
 
 /**
  * Feeds validated `track` events into the two queues: clicks as the collector's click
- * events, analytics events with the page's context. Every event is checked against the
- * queue's size limit before any is queued, so a call is queued whole or not at all.
- * Without queues (no `collectorUrl`) every call answers `INVALID_CONFIG`.
+ * events, analytics events with the page's context and, once the page has called
+ * `identify`, its `userId` (which wins over one the widget sent). Every event is checked
+ * against the queue's size limit before any is queued, so a call is queued whole or not at
+ * all. Without queues (no `collectorUrl`) every call answers `INVALID_CONFIG`.
  */
-export function createTrack(queues: { clicks: EventQueue; analytics: EventQueue } | null, win: Window = window): Track {
+export function createTrack(
+  queues: { clicks: EventQueue; analytics: EventQueue } | null,
+  win: Window = window,
+  userId: () => string | null = () => null,
+): Track {
   return (events) => {
     if (queues === null) {
       return { ok: false, code: ErrorCode.INVALID_CONFIG, message: 'No collectorUrl configured.' };
     }
     const context = pageContext(win);
+    const user = userId();
     const items = events.map(({ type, ...event }): [EventQueue, Record<string, unknown>] =>
       type === 'click'
         ? [queues.clicks, { ...event, userAgent: context.userAgent }]
-        : [queues.analytics, { ...event, context }],
+        : [queues.analytics, user ? { ...event, userId: user, context } : { ...event, context }],
     );
     if (items.some(([, event]) => JSON.stringify(event).length > MAX_EVENT_CHARS)) {
       return { ok: false, code: ErrorCode.QUOTA_EXCEEDED, message: 'Event too large.' };

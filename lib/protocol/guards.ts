@@ -22,3 +22,8 @@ export function hasExactKeys(value: unknown, keys: readonly string[]): value is 
 export function isStringOf(value: unknown, min: number, max: number): value is string {
   return typeof value === 'string' && value.length >= min && value.length <= max;
 }
+
+/** A record whose prototype is `Object.prototype` or `null`: what JSON makes. */
+export function isPlainObject(value: unknown): value is PlainRecord {
+  return isRecord(value) && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null);
+}

@@ -75,8 +75,9 @@ export type HostMethodArgs<M extends HostMethodName> = z.infer<(typeof HOST_METH
 export type HostMethodResult<M extends HostMethodName> = z.infer<(typeof HOST_METHODS)[M]['result']>;
 
 /**
- * What a host method answers. Errors travel as values, not as thrown exceptions: comlink
- * would strip an error down to its message and leak its stack across origins.
+ * What a host method answers. Errors travel as values, not as thrown exceptions: a thrown
+ * error's message and stack could leak the host's internals across origins, so the call
+ * gate answers any throw with a fixed `HOST_ERROR`.
  */
 export type HostResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 

@@ -18,3 +18,9 @@ export const WIDGET_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export function storageNamespace(widgetId: string): string {
   return `framewire:${widgetId}:`;
 }
+
+/** Key of the visitor's id in the widget's namespace (`framewire:<widgetId>:session_id`). */
+export const SESSION_ID_KEY = 'session_id';
+
+/** Key of the host's user id, set by `framewire('identify')` (`framewire:<widgetId>:user_id`). */
+export const USER_ID_KEY = 'user_id';

@@ -1,5 +1,6 @@
 import { WIDGET_ID_PATTERN } from './limits';
 import { hasExactKeys, isRecord, isStringOf } from './guards';
+import type { PlainRecord } from './guards';
 import { HOST_METHOD_ARGS, isHostMethodName } from './methods';
 import type { HostMethodName } from './methods';
 import { MESSAGE_MARKER, PROTOCOL_VERSION } from './version';
@@ -24,7 +25,7 @@ export interface HandshakeAck {
   nonce: string;
 }
 
-/** A validated call of a host method, rebuilt from scratch in comlink's wire format. */
+/** A call of a host method as it travels on the port: comlink's `APPLY` message. */
 export interface CallMessage {
   id: string;
   type: 'APPLY';
@@ -50,32 +51,37 @@ export function parseHandshakeRequest(data: unknown): HandshakeRequest | null {
   return createHandshakeRequest(widgetId, nonce);
 }
 
-export type ParsedCall = { ok: true; message: CallMessage } | { ok: false; id: string | null; reason: string };
+/** A call the host may run: its id, method and plain argument values; or why it may not. */
+export type ParsedCall =
+  | { ok: true; id: string; method: HostMethodName; args: unknown[] }
+  | { ok: false; id: string | null; reason: string };
+
+const CALL_KEYS = ['id', 'type', 'path', 'argumentList'];
+const WIRE_KEYS = ['type', 'value'];
+const refuse = (id: string | null, reason: string): ParsedCall => ({ ok: false, id, reason });
 
 /**
- * The host's parser of a message on the private port. Accepted: comlink APPLY of one
- * allowlisted method, path exactly `[method]`, plain (RAW) arguments that pass the method's
- * check. Refused: GET, SET, CONSTRUCT, ENDPOINT, RELEASE, any other path (so no
- * `__proto__`, `constructor` or `prototype`), proxies and transferred handlers.
+ * The host's parser of a message on the private port. Accepted: a {@link CallMessage}
+ * (comlink APPLY) of one allowlisted method, path exactly `[method]`, plain (RAW) arguments
+ * that pass the method's check. Refused: GET, SET, CONSTRUCT, ENDPOINT, RELEASE, any other
+ * path (so no `__proto__`, `constructor` or `prototype`), proxies and transferred handlers.
+ * What comes out is the method's name from the allowlist and the argument values, never the
+ * sender's objects.
  */
 export function parseCallMessage(data: unknown): ParsedCall {
   const id = isRecord(data) && isStringOf(data.id, MESSAGE_ID_LENGTH.min, MESSAGE_ID_LENGTH.max) ? data.id : null;
-  const refuse = (reason: string): ParsedCall => ({ ok: false, id, reason });
-  if (id === null || !isRecord(data)) return refuse('not a call');
-  if (data.type !== 'APPLY') return refuse('only method calls are allowed');
-  if (!hasExactKeys(data, ['id', 'type', 'path', 'argumentList'])) return refuse('not a call');
-  const { path, argumentList } = data;
-  if (!Array.isArray(path) || path.length !== 1 || !isHostMethodName(path[0])) return refuse('not an allowed method');
+  if (id === null) return refuse(id, 'not a call');
+  const { type, path, argumentList } = data as PlainRecord;
+  if (type !== 'APPLY') return refuse(id, 'only method calls are allowed');
+  if (!hasExactKeys(data, CALL_KEYS)) return refuse(id, 'not a call');
+  if (!Array.isArray(path) || path.length !== 1 || !isHostMethodName(path[0])) return refuse(id, 'not an allowed method');
   const method = path[0];
-  if (!Array.isArray(argumentList) || argumentList.length > MAX_ARGUMENTS) return refuse('bad argument list');
+  if (!Array.isArray(argumentList) || argumentList.length > MAX_ARGUMENTS) return refuse(id, 'bad argument list');
   const args: unknown[] = [];
+  // for…of visits a sparse array's holes too (as undefined, refused).
   for (const wire of argumentList) {
-    if (!hasExactKeys(wire, ['type', 'value']) || wire.type !== 'RAW') return refuse('arguments must be plain values');
+    if (!hasExactKeys(wire, WIRE_KEYS) || wire.type !== 'RAW') return refuse(id, 'arguments must be plain values');
     args.push(wire.value);
   }
-  if (!HOST_METHOD_ARGS[method](args)) return refuse(`invalid arguments for ${method}`);
-  return {
-    ok: true,
-    message: { id, type: 'APPLY', path: [method], argumentList: args.map((value) => ({ type: 'RAW', value })) },
-  };
+  return HOST_METHOD_ARGS[method](args) ? { ok: true, id, method, args } : refuse(id, `invalid arguments for ${method}`);
 }

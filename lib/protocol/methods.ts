@@ -1,4 +1,4 @@
-import { isRecord, isStringOf } from './guards';
+import { isPlainObject, isRecord, isStringOf } from './guards';
 
 /** The host methods a widget may call, in protocol order. */
 export const HOST_METHOD_NAMES = ['ping', 'getItem', 'setItem', 'removeItem', 'track'] as const;
@@ -18,9 +18,6 @@ const TRACK_FIELDS = {
   click: { type: 0, id: 0, timestamp: 0, sessionId: 128, offerId: 128, questionId: -128, buttonVariantId: -128 },
   analytics: { type: 0, id: 0, timestamp: 0, properties: 0, sessionId: 128, name: 100, category: -64, anonymousId: -128, userId: -128 },
 } as const;
-
-const isPlainObject = (value: unknown): boolean =>
-  isRecord(value) && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null);
 
 /** The compact twin of `TrackEventSchema`. */
 function isTrackEvent(event: unknown): boolean {
@@ -44,7 +41,7 @@ export type HostMethodName = (typeof HOST_METHOD_NAMES)[number];
 const key = (value: unknown): boolean => isStringOf(value, 1, Number.MAX_SAFE_INTEGER);
 
 /**
- * Argument checks the host runs before a call reaches comlink (the compact twin of
+ * Argument checks the host runs before a call reaches the host API (the compact twin of
  * `HOST_METHODS[m].args`). Key and value lengths are limits, answered with
  * `QUOTA_EXCEEDED` by the storage, not schema errors.
  */

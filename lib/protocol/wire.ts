@@ -4,7 +4,7 @@ import { MAX_ARGUMENTS, MESSAGE_ID_LENGTH } from './messages';
 import { HOST_METHOD_NAMES } from './methods';
 
 /*
- * The subset of comlink's wire protocol framewire lets through. comlink itself would also
+ * The subset of comlink's wire protocol framewire speaks. comlink's own `expose` would also
  * accept GET, SET, CONSTRUCT, ENDPOINT and RELEASE and walk any property path, `__proto__`
  * included.
  */

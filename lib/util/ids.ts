@@ -1,17 +1,13 @@
-/** Fills a byte array from the platform's cryptographic random source. */
-function randomBytes(length: number): Uint8Array {
-  return globalThis.crypto.getRandomValues(new Uint8Array(length));
-}
-
-function hex(bytes: Uint8Array): string {
+/** `length` random bytes from the platform's cryptographic source, in hex. */
+function randomHex(length: number): string {
   let out = '';
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
+  for (const byte of globalThis.crypto.getRandomValues(new Uint8Array(length))) out += byte.toString(16).padStart(2, '0');
   return out;
 }
 
 /** A random id for one-off tokens such as handshake nonces (128 bits, hex). */
 export function randomId(): string {
-  return hex(randomBytes(16));
+  return randomHex(16);
 }
 
 /**
@@ -19,14 +15,8 @@ export function randomId(): string {
  * by creation time, which keeps database index inserts at the end of the index.
  */
 export function uuidv7(now: number = Date.now()): string {
-  const bytes = randomBytes(16);
-  let time = now;
-  for (let i = 5; i >= 0; i--) {
-    bytes[i] = time % 256;
-    time = Math.floor(time / 256);
-  }
-  bytes[6] = 0x70 | ((bytes[6] ?? 0) & 0x0f);
-  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
-  const h = hex(bytes);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  // 12 hex digits of time, 20 random ones; digit 12 becomes the version (7), digit 16
+  // the variant (binary 10xx: 8, 9, a or b).
+  const h = now.toString(16).padStart(12, '0') + randomHex(10);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-7${h.slice(13, 16)}-${'89ab'[parseInt(h[16] as string, 16) & 3]}${h.slice(17, 20)}-${h.slice(20)}`;
 }

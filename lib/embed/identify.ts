@@ -1,0 +1,73 @@
+import { ErrorCode, FramewireError } from '../protocol/errors';
+import { isPlainObject, isStringOf } from '../protocol/guards';
+import { SESSION_ID_KEY, USER_ID_KEY } from '../protocol/limits';
+import { uuidv7 } from '../util/ids';
+import type { Logger } from '../util/logger';
+import type { NamespacedStorage } from './namespaced-storage';
+import type { Track } from './track';
+
+/** Traits of an identified user: at most 20 flat, plain values. */
+export type Traits = Record<string, string | number | boolean | null>;
+
+/** Longest user id (the collector's limit). */
+export const MAX_USER_ID_LENGTH = 128;
+
+const isTrait = ([key, value]: [string, unknown]): boolean =>
+  isStringOf(key, 1, 64) &&
+  !['__proto__', 'constructor', 'prototype'].includes(key) &&
+  (value === null || typeof value === 'boolean' || Number.isFinite(value) || isStringOf(value, 0, 256));
+
+/**
+ * Checks `identify`'s arguments: `userId` 1–128 characters or `null`; `traits` absent, or a
+ * plain object of at most 20 names (1–64 characters, not `__proto__`, `constructor`,
+ * `prototype`) with strings of at most 256 characters, finite numbers, booleans or `null`,
+ * 4096 bytes as JSON at most (the collector's limits for `properties`). Returns a copy of
+ * the traits, so the page cannot change them afterwards.
+ * @throws FramewireError `INVALID_CONFIG` saying what is wrong.
+ */
+export function parseIdentify(userId: unknown, traits?: unknown): Traits | undefined {
+  const fail = (message: string): never => {
+    throw new FramewireError(ErrorCode.INVALID_CONFIG, `identify: ${message}`);
+  };
+  if (userId !== null && !isStringOf(userId, 1, MAX_USER_ID_LENGTH)) fail('userId must be 1-128 characters or null');
+  if (traits === undefined) return;
+  const entries = isPlainObject(traits) ? Object.entries(traits) : [];
+  const copy = Object.fromEntries(entries) as Traits;
+  if (!isPlainObject(traits) || entries.length > 20 || !entries.every(isTrait) || new Blob([JSON.stringify(copy)]).size > 4096) {
+    fail('traits must be a plain object of up to 20 names (1-64 characters) with strings (up to 256), numbers, booleans or null, 4 KB at most');
+  }
+  return copy;
+}
+
+/**
+ * The user id analytics events carry: the one `identify` stored, if it is a valid id (the
+ * widget shares the namespace and could have written anything there).
+ */
+export function storedUserId(storage: Pick<NamespacedStorage, 'getItem'>): string | null {
+  const userId = storage.getItem(USER_ID_KEY);
+  return userId && userId.length <= MAX_USER_ID_LENGTH ? userId : null;
+}
+
+/**
+ * `framewire('identify', userId, traits?)`.
+ *
+ * 1. Check the arguments (see {@link parseIdentify}); a bad call changes nothing.
+ * 2. Store the id under `framewire:<widgetId>:user_id` in the host's localStorage (so it
+ *    survives reloads), or remove it for `null`. From then on `track` adds it to every
+ *    analytics event as `userId`.
+ * 3. With traits, queue one analytics event `identify` (category `identity`, the traits as
+ *    `properties`) for the visitor's id `framewire:<widgetId>:session_id`. A first visit
+ *    may come before the widget has made that id: the host makes it then, and the widget
+ *    finds it there.
+ */
+export function identify(storage: NamespacedStorage, track: Track, log: Logger, userId: unknown, traits?: unknown): void {
+  const properties = parseIdentify(userId, traits);
+  if (userId === null) storage.removeItem(USER_ID_KEY);
+  else storage.setItem(USER_ID_KEY, userId as string);
+  if (!properties) return;
+  let sessionId = storage.getItem(SESSION_ID_KEY);
+  if (!sessionId) storage.setItem(SESSION_ID_KEY, (sessionId = uuidv7()));
+  const timestamp = Date.now();
+  const result = track([{ type: 'analytics', id: uuidv7(timestamp), timestamp, sessionId, name: 'identify', category: 'identity', properties }]);
+  if (!result.ok) log(`identify: ${result.message}`);
+}
