@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { zeroCounters } from '../../server/analytics/daily-deltas';
 import {
   COLLECTOR_ENV_VARS,
   CollectorError,
@@ -42,19 +43,7 @@ const KEYS: ApiKeyGrant[] = [
 const NOW = Date.UTC(2025, 5, 15, 12);
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
-const ZERO: DailyCounters = {
-  events: 0,
-  clicks: 0,
-  sessions: 0,
-  visitors: 0,
-  newVisitors: 0,
-  opens: 0,
-  messagesSent: 0,
-  messagesReceived: 0,
-  conversions: 0,
-  errors: 0,
-  sessionDurationMs: 0,
-};
+const ZERO: DailyCounters = zeroCounters();
 
 const SESSION: SessionSummary = {
   sessionId: 's-1',

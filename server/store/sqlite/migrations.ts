@@ -1,3 +1,5 @@
+import { analyticsSchemaSql } from '../analytics/schema';
+
 /** One schema step; versions only grow, applied ones never change. */
 export interface SqliteMigration {
   version: number;
@@ -40,94 +42,6 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   {
     version: 2,
     name: 'analytics: sessions, visitors, daily counters',
-    sql: `
-      CREATE TABLE sessions (
-        widget_id          TEXT    NOT NULL,
-        session_id         TEXT    NOT NULL,
-        visitor_id         TEXT    NOT NULL,
-        day                INTEGER NOT NULL,
-        first_ts           INTEGER  NOT NULL,
-        last_ts            INTEGER  NOT NULL,
-        events             INTEGER NOT NULL,
-        clicks             INTEGER NOT NULL,
-        opens              INTEGER NOT NULL,
-        messages_sent      INTEGER NOT NULL,
-        messages_received  INTEGER NOT NULL,
-        errors             INTEGER NOT NULL,
-        user_id            TEXT,
-        user_ts            INTEGER,
-        source_ts          INTEGER,
-        landing_page       TEXT,
-        referrer_domain    TEXT,
-        utm_source         TEXT,
-        utm_medium         TEXT,
-        utm_campaign       TEXT,
-        utm_term           TEXT,
-        utm_content        TEXT,
-        screen             TEXT,
-        device_ts          INTEGER,
-        device_type        TEXT,
-        browser            TEXT,
-        os                 TEXT,
-        PRIMARY KEY (widget_id, session_id)
-      );
-      CREATE INDEX sessions_visitor ON sessions (widget_id, visitor_id, day);
-      CREATE INDEX sessions_day ON sessions (widget_id, day, visitor_id);
-      CREATE INDEX sessions_first_ts ON sessions (widget_id, first_ts, session_id);
-      CREATE INDEX sessions_last_ts ON sessions (widget_id, last_ts);
-
-      CREATE TABLE visitors (
-        widget_id   TEXT    NOT NULL,
-        visitor_id  TEXT    NOT NULL,
-        first_ts    INTEGER  NOT NULL,
-        last_day    INTEGER NOT NULL,
-        PRIMARY KEY (widget_id, visitor_id)
-      );
-
-      CREATE TABLE daily_stats (
-        widget_id            TEXT    NOT NULL,
-        day                  INTEGER NOT NULL,
-        shard                INTEGER NOT NULL,
-        events               INTEGER NOT NULL,
-        clicks               INTEGER NOT NULL,
-        sessions             INTEGER NOT NULL,
-        visitors             INTEGER NOT NULL,
-        new_visitors         INTEGER NOT NULL,
-        opens                INTEGER NOT NULL,
-        messages_sent        INTEGER NOT NULL,
-        messages_received    INTEGER NOT NULL,
-        conversions          INTEGER NOT NULL,
-        errors               INTEGER NOT NULL,
-        session_duration_ms  INTEGER  NOT NULL,
-        PRIMARY KEY (widget_id, day, shard)
-      );
-
-      CREATE TABLE daily_event_names (
-        widget_id  TEXT    NOT NULL,
-        day        INTEGER NOT NULL,
-        shard      INTEGER NOT NULL,
-        name       TEXT    NOT NULL,
-        count      INTEGER NOT NULL,
-        PRIMARY KEY (widget_id, day, shard, name)
-      );
-
-      CREATE TABLE daily_dimensions (
-        widget_id  TEXT    NOT NULL,
-        dimension  TEXT    NOT NULL,
-        day        INTEGER NOT NULL,
-        value      TEXT    NOT NULL,
-        shard      INTEGER NOT NULL,
-        sessions   INTEGER NOT NULL,
-        PRIMARY KEY (widget_id, dimension, day, value, shard)
-      );
-
-      CREATE TABLE daily_returns (
-        widget_id     TEXT    NOT NULL,
-        day           INTEGER NOT NULL,
-        previous_day  INTEGER NOT NULL,
-        shard         INTEGER NOT NULL,
-        visitors      INTEGER NOT NULL,
-        PRIMARY KEY (widget_id, day, previous_day, shard)
-      );`,
+    sql: analyticsSchemaSql('INTEGER'),
   },
 ];
