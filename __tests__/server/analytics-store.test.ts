@@ -186,6 +186,21 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
     expect((await store.activeSessions({ widgetId: 'demo', now: BASE + 10 * MIN, windowMs: 5 * MIN })).count).toBe(0);
   });
 
+  it('keeps quotes, backslashes, SQL and unicode in visitor ids, pages and names verbatim', async () => {
+    const hostile = [`o'brien\\"; DROP TABLE events; --`, 'back\\slash \\\' quote', 'héllo 👋 مرحبا ?$1 %s'];
+    await store.insertEvents(
+      hostile.map((text, i) =>
+        eventRow({ eventId: `h${i}`, ts: BASE + i * MIN, sessionId: text, name: text, context: { page: `https://shop.example/${text}`, referrer: '', utm: { source: text } } }),
+      ),
+    );
+    const sessions = (await store.listSessions({ ...RANGE, limit: 10, cursor: null })).sessions;
+    expect(sessions.map((session) => session.visitorId).sort()).toEqual([...hostile].sort());
+    expect((await store.topEvents({ ...RANGE, limit: 10 })).events.map((e) => e.name).sort()).toEqual([...hostile].sort());
+    expect((await store.trafficSources({ ...RANGE, limit: 10 })).utm.source.map((d) => d.value).sort()).toEqual([...hostile].sort());
+    expect((await store.summary(RANGE)).visitors).toBe(3);
+    expect(await store.listEvents({ widgetId: 'demo' })).toHaveLength(3);
+  });
+
   it('lists top events by count', async () => {
     await store.insertEvents([
       eventRow({ eventId: 'a', ts: BASE, name: 'message_sent' }),

@@ -4,7 +4,7 @@ import { groupByVisitorDay, planSessions, visitorOf } from '../../analytics/sess
 import type { EventRow } from '../types';
 import { recordToSession, SESSION_COLUMNS, sessionToValues } from './session-codec';
 import type { RawSessionRecord } from './session-codec';
-import { exec, rows } from './sql-runner';
+import { later, rows } from './sql-runner';
 import type { Work } from './sql-runner';
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
@@ -28,8 +28,8 @@ const UPSERT_DIMENSION = `INSERT INTO daily_dimensions (widget_id, dimension, da
   ON CONFLICT (widget_id, dimension, day, value, shard) DO UPDATE SET sessions = daily_dimensions.sessions + excluded.sessions`;
 const UPSERT_RETURN = `INSERT INTO daily_returns (widget_id, day, previous_day, shard, visitors) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (widget_id, day, previous_day, shard) DO UPDATE SET visitors = daily_returns.visitors + excluded.visitors`;
-const PREVIOUS_DAY = 'SELECT MAX(day) AS day FROM sessions WHERE widget_id = ? AND visitor_id = ? AND day < ?';
-const NEXT_DAY = 'SELECT MIN(day) AS day FROM sessions WHERE widget_id = ? AND visitor_id = ? AND day > ?';
+const NEIGHBOUR_DAYS = `SELECT MAX(CASE WHEN day < ? THEN day END) AS previous, MIN(CASE WHEN day > ? THEN day END) AS next
+  FROM sessions WHERE widget_id = ? AND visitor_id = ?`;
 
 const dayOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
@@ -51,19 +51,28 @@ export function* recordAnalytics(inserted: readonly EventRow[], shard: number): 
   if (inserted.length === 0) return;
   const deltas = new DailyDeltas();
   deltas.addEvents(inserted);
+  // Every write is `later` (sent together at the end): no read below needs this
+  // transaction's own writes, but for the days visitors are newly seen on, kept here.
+  const newDays = new Map<string, number[]>();
 
   for (const group of groupByVisitorDay(inserted)) {
     const first = group[0] as EventRow;
+    const { widgetId } = first;
+    const visitorId = visitorOf(first);
     const day = dayOf(first.ts);
-    const loaded = yield rows(SELECT_SESSIONS, first.widgetId, visitorOf(first), day);
+    const loaded = yield rows(SELECT_SESSIONS, widgetId, visitorId, day);
     const plan = planSessions((loaded.rows as RawSessionRecord[]).map(recordToSession), group);
-    for (const session of plan.deleted) yield exec(DELETE_SESSION, session.widgetId, session.sessionId);
-    for (const session of plan.upserted) yield exec(UPSERT_SESSION, ...sessionToValues(session));
+    for (const session of plan.deleted) yield later(DELETE_SESSION, session.widgetId, session.sessionId);
+    for (const session of plan.upserted) yield later(UPSERT_SESSION, ...sessionToValues(session));
     deltas.addSessionPlan(plan);
     if (loaded.rows.length === 0) {
-      const previous = (yield rows(PREVIOUS_DAY, first.widgetId, visitorOf(first), day)).rows[0]?.day;
-      const next = (yield rows(NEXT_DAY, first.widgetId, visitorOf(first), day)).rows[0]?.day;
-      deltas.addVisitorDay(first.widgetId, day, dayOrNull(previous), dayOrNull(next));
+      const found = (yield rows(NEIGHBOUR_DAYS, day, day, widgetId, visitorId)).rows[0];
+      const key = `${widgetId}\u0000${visitorId}`;
+      const alsoNew = newDays.get(key) ?? [];
+      const before = [dayOrNull(found?.previous), ...alsoNew.filter((d) => d < day)].filter((d): d is number => d !== null);
+      const after = [dayOrNull(found?.next), ...alsoNew.filter((d) => d > day)].filter((d): d is number => d !== null);
+      deltas.addVisitorDay(widgetId, day, before.length > 0 ? Math.max(...before) : null, after.length > 0 ? Math.min(...after) : null);
+      newDays.set(key, [...alsoNew, day]);
     }
   }
 
@@ -79,26 +88,26 @@ export function* recordAnalytics(inserted: readonly EventRow[], shard: number): 
   for (const { widgetId, visitorId, first, last } of seen.values()) {
     const found = (yield rows(SELECT_VISITOR, widgetId, visitorId)).rows[0];
     if (found === undefined) {
-      yield exec(INSERT_VISITOR, widgetId, visitorId, first, dayOf(last));
+      yield later(INSERT_VISITOR, widgetId, visitorId, first, dayOf(last));
       deltas.moveFirstSeen(widgetId, null, first);
       continue;
     }
     const firstTs = Number(found.first_ts);
     const lastDay = Number(found.last_day);
     if (first < firstTs || dayOf(last) > lastDay) {
-      yield exec(UPDATE_VISITOR, Math.min(first, firstTs), Math.max(dayOf(last), lastDay), widgetId, visitorId);
+      yield later(UPDATE_VISITOR, Math.min(first, firstTs), Math.max(dayOf(last), lastDay), widgetId, visitorId);
     }
     deltas.moveFirstSeen(widgetId, firstTs, first);
   }
 
   for (const { widgetId, day, counters } of deltas.days.values()) {
-    yield exec(UPSERT_DAILY, widgetId, day, shard, ...DAILY_COUNTERS.map((name) => counters[name]));
+    yield later(UPSERT_DAILY, widgetId, day, shard, ...DAILY_COUNTERS.map((name) => counters[name]));
   }
-  for (const { widgetId, day, name, count } of deltas.names.values()) yield exec(UPSERT_NAME, widgetId, day, shard, name, count);
+  for (const { widgetId, day, name, count } of deltas.names.values()) yield later(UPSERT_NAME, widgetId, day, shard, name, count);
   for (const { widgetId, day, dimension, value, sessions } of deltas.dimensions.values()) {
-    if (sessions !== 0) yield exec(UPSERT_DIMENSION, widgetId, dimension, day, value, shard, sessions);
+    if (sessions !== 0) yield later(UPSERT_DIMENSION, widgetId, dimension, day, value, shard, sessions);
   }
   for (const { widgetId, day, previousDay, visitors } of deltas.returns.values()) {
-    if (visitors !== 0) yield exec(UPSERT_RETURN, widgetId, day, previousDay, shard, visitors);
+    if (visitors !== 0) yield later(UPSERT_RETURN, widgetId, day, previousDay, shard, visitors);
   }
 }

@@ -2,8 +2,13 @@
 export interface Statement {
   sql: string;
   params: readonly unknown[];
-  /** `rows`: the caller wants the rows back; `count`: only how many rows it changed. */
-  want: 'rows' | 'count';
+  /**
+   * `rows`: the caller wants the rows back; `count`: only how many rows it changed;
+   * `later`: nothing, and it may run at the end of the work, after every other statement
+   * (in the order given): the work promises not to read what such a statement writes.
+   * PostgreSQL sends all of them in one round trip.
+   */
+  want: 'rows' | 'count' | 'later';
 }
 
 /** What a statement gave back. */
@@ -15,6 +20,9 @@ export interface StatementResult {
 /** Shorthands for building {@link Statement}s. */
 export const rows = (sql: string, ...params: unknown[]): Statement => ({ sql, params, want: 'rows' });
 export const exec = (sql: string, ...params: unknown[]): Statement => ({ sql, params, want: 'count' });
+export const later = (sql: string, ...params: unknown[]): Statement => ({ sql, params, want: 'later' });
+
+const NO_RESULT: StatementResult = { rows: [], count: 0 };
 
 /**
  * A unit of database work written once for both engines: a generator that yields statements
@@ -23,17 +31,38 @@ export const exec = (sql: string, ...params: unknown[]): Statement => ({ sql, pa
  */
 export type Work<T> = Generator<Statement, T, StatementResult>;
 
-/** Runs {@link Work} with a synchronous executor (SQLite). */
+/** Runs {@link Work} with a synchronous executor (SQLite); `later` statements run at the end. */
 export function runSync<T>(work: Work<T>, execute: (statement: Statement) => StatementResult): T {
+  const deferred: Statement[] = [];
   let step = work.next();
-  while (!step.done) step = work.next(execute(step.value));
+  while (!step.done) {
+    const statement = step.value;
+    if (statement.want === 'later') deferred.push(statement);
+    step = work.next(statement.want === 'later' ? NO_RESULT : execute(statement));
+  }
+  for (const statement of deferred) execute(statement);
   return step.value;
 }
 
-/** Runs {@link Work} with an asynchronous executor (PostgreSQL). */
-export async function runAsync<T>(work: Work<T>, execute: (statement: Statement) => Promise<StatementResult>): Promise<T> {
+/**
+ * Runs {@link Work} with an asynchronous executor (PostgreSQL); the `later` statements go
+ * to `executeAll` together at the end.
+ */
+export async function runAsync<T>(
+  work: Work<T>,
+  execute: (statement: Statement) => Promise<StatementResult>,
+  executeAll: (statements: readonly Statement[]) => Promise<void> = async (all) => {
+    for (const statement of all) await execute(statement);
+  },
+): Promise<T> {
+  const deferred: Statement[] = [];
   let step = work.next();
-  while (!step.done) step = work.next(await execute(step.value));
+  while (!step.done) {
+    const statement = step.value;
+    if (statement.want === 'later') deferred.push(statement);
+    step = work.next(statement.want === 'later' ? NO_RESULT : await execute(statement));
+  }
+  if (deferred.length > 0) await executeAll(deferred);
   return step.value;
 }
 
@@ -41,4 +70,24 @@ export async function runAsync<T>(work: Work<T>, execute: (statement: Statement)
 export function toPostgresPlaceholders(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/**
+ * A statement with its values written in as SQL literals, for a multi-statement text:
+ * strings through the driver's `escapeLiteral`, numbers as written, null as NULL.
+ * @throws TypeError for any other value (the analytics statements bind nothing else).
+ */
+export function inlineParams(statement: Statement, escapeLiteral: (text: string) => string): string {
+  const parts = statement.sql.split('?');
+  if (parts.length !== statement.params.length + 1) throw new TypeError('placeholder count does not match the values');
+  return parts.reduce((text, part, i) => {
+    if (i === 0) return part;
+    const value = statement.params[i - 1];
+    let literal: string;
+    if (value === null) literal = 'NULL';
+    else if (typeof value === 'number' && Number.isFinite(value)) literal = String(value);
+    else if (typeof value === 'string') literal = escapeLiteral(value);
+    else throw new TypeError(`cannot inline a ${typeof value}`);
+    return text + literal + part;
+  });
 }

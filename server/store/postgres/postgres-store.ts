@@ -8,7 +8,7 @@ import { DEFAULT_EVENT_QUERY_LIMIT } from '../types';
 import type { EventQuery, EventRow, EventStore, InsertResult } from '../types';
 import { createAnalyticsReader } from '../analytics/analytics-reader';
 import { recordAnalytics } from '../analytics/record-analytics';
-import { runAsync, toPostgresPlaceholders } from '../analytics/sql-runner';
+import { inlineParams, runAsync, toPostgresPlaceholders } from '../analytics/sql-runner';
 import type { Statement, StatementResult, Work } from '../analytics/sql-runner';
 import { visitorOf } from '../../analytics/sessionize';
 import { POSTGRES_MIGRATIONS } from './migrations';
@@ -32,9 +32,9 @@ export interface PostgresStoreOptions {
 
 /**
  * Daily counter rows per widget and day: concurrent transactions add to different rows
- * (picked at random), so they do not queue behind one row lock. Reads add them up.
+ * (by backend process id), so they do not queue behind one row lock. Reads add them up.
  */
-const COUNTER_SHARDS = 16;
+const COUNTER_SHARDS = 64;
 
 // Transactions that touch the same visitor take its lock in key order, so they never deadlock.
 const LOCK_VISITORS_SQL = `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS k ORDER BY 1) AS keys`;
@@ -49,6 +49,17 @@ async function execute(client: pg.ClientBase | pg.Pool, { sql, params }: Stateme
   const result = await client.query({ ...prepared(sql), values: params as unknown[] });
   return { rows: result.rows as Record<string, unknown>[], count: result.rowCount ?? 0 };
 }
+
+/** Several statements in one round trip: one simple-protocol text, values inlined as literals. */
+async function executeAll(client: pg.ClientBase, statements: readonly Statement[]): Promise<void> {
+  await client.query(statements.map((statement) => inlineParams(statement, (text) => client.escapeLiteral(text))).join(';\n'));
+}
+
+/** A connection's own counter shard: no two open connections of one collector share one. */
+const shardOf = (client: pg.ClientBase): number => {
+  const pid = (client as unknown as { processID?: number | null }).processID;
+  return typeof pid === 'number' ? pid % COUNTER_SHARDS : Math.floor(Math.random() * COUNTER_SHARDS);
+};
 
 /** Any number works, as long as every collector uses the same one. */
 const MIGRATION_LOCK_KEY = 0x66776972; // "fwir"
@@ -165,7 +176,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const reader = createAnalyticsReader(
     (sql, params) => guard(async () => (await execute(pool, { sql, params, want: 'rows' })).rows),
     {
-      inTransaction: <T>(work: Work<T>) => guard(() => transaction((client) => runAsync(work, (statement) => execute(client, statement)))),
+      inTransaction: <T>(work: Work<T>) =>
+        guard(() => transaction((client) => runAsync(work, (statement) => execute(client, statement), (statements) => executeAll(client, statements)))),
       autocommit: <T>(work: Work<T>) => guard(() => runAsync(work, (statement) => execute(pool, statement))),
     },
   );
@@ -191,7 +203,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           });
           if (stored.length > 0) {
             await client.query({ name: 'framewire_lock_visitors', text: LOCK_VISITORS_SQL, values: [stored.map((row) => JSON.stringify([row.widgetId, visitorOf(row)]))] });
-            await runAsync(recordAnalytics(stored, Math.floor(Math.random() * COUNTER_SHARDS)), (statement) => execute(client, statement));
+            await runAsync(
+              recordAnalytics(stored, shardOf(client)),
+              (statement) => execute(client, statement),
+              (statements) => executeAll(client, statements),
+            );
           }
           return split;
         });
