@@ -4,8 +4,8 @@ import { groupByVisitorDay, planSessions, visitorOf } from '../../analytics/sess
 import type { EventRow } from '../types';
 import { recordToSession, SESSION_COLUMNS, sessionToValues } from './session-codec';
 import type { RawSessionRecord } from './session-codec';
-import { later, rows } from './sql-runner';
-import type { Work } from './sql-runner';
+import { exec, rows } from './sql-runner';
+import type { Statement, StatementResult } from './sql-runner';
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
@@ -28,31 +28,78 @@ const UPSERT_DIMENSION = `INSERT INTO daily_dimensions (widget_id, dimension, da
   ON CONFLICT (widget_id, dimension, day, value, shard) DO UPDATE SET sessions = daily_dimensions.sessions + excluded.sessions`;
 const UPSERT_RETURN = `INSERT INTO daily_returns (widget_id, day, previous_day, shard, visitors) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (widget_id, day, previous_day, shard) DO UPDATE SET visitors = daily_returns.visitors + excluded.visitors`;
-const NEIGHBOUR_DAYS = `SELECT MAX(CASE WHEN day < ? THEN day END) AS previous, MIN(CASE WHEN day > ? THEN day END) AS next
-  FROM sessions WHERE widget_id = ? AND visitor_id = ?`;
+const VISITOR_DAYS = 'SELECT DISTINCT day FROM sessions WHERE widget_id = ? AND visitor_id = ?';
 
-const dayOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const key = (...parts: (string | number)[]): string => parts.join('\u0000');
+
+/** What the reads found: stored sessions per visitor and day, days seen and first-seen rows per visitor. */
+export interface StoredState {
+  sessions: Map<string, RawSessionRecord[]>;
+  days: Map<string, number[]>;
+  visitors: Map<string, { firstTs: number; lastDay: number }>;
+}
+
+/** The reads {@link analyticsWrites} needs, and how to turn their results into {@link StoredState}. */
+export interface AnalyticsReads {
+  statements: Statement[];
+  read(results: readonly StatementResult[]): StoredState;
+}
 
 /**
- * Brings sessions, visitors and daily counters up to date with newly stored events, inside
- * the transaction that stored them (so a duplicate, never stored, never counts).
+ * The reads for a batch: per visitor and UTC day its stored sessions of that day; per visitor
+ * the days it was seen and its first-seen row. All fixed statements, independent of each
+ * other, so an engine may send them together. Reading for more rows than end up stored
+ * (PostgreSQL reads before it knows which events were new) is harmless.
+ */
+export function analyticsReads(candidates: readonly EventRow[]): AnalyticsReads {
+  const groups = groupByVisitorDay(candidates).map((group) => {
+    const first = group[0] as EventRow;
+    return { widgetId: first.widgetId, visitorId: visitorOf(first), day: dayOf(first.ts) };
+  });
+  const visitors = [...new Map(groups.map((g) => [key(g.widgetId, g.visitorId), g])).values()];
+  const statements = [
+    ...groups.map((g) => rows(SELECT_SESSIONS, g.widgetId, g.visitorId, g.day)),
+    ...visitors.map((v) => rows(VISITOR_DAYS, v.widgetId, v.visitorId)),
+    ...visitors.map((v) => rows(SELECT_VISITOR, v.widgetId, v.visitorId)),
+  ];
+  return {
+    statements,
+    read(results) {
+      const state: StoredState = { sessions: new Map(), days: new Map(), visitors: new Map() };
+      groups.forEach((g, i) => state.sessions.set(key(g.widgetId, g.visitorId, g.day), (results[i]?.rows ?? []) as RawSessionRecord[]));
+      visitors.forEach((v, i) => {
+        const days = results[groups.length + i]?.rows ?? [];
+        state.days.set(key(v.widgetId, v.visitorId), days.map((r) => Number(r.day)));
+        const found = results[groups.length + visitors.length + i]?.rows[0];
+        if (found) state.visitors.set(key(v.widgetId, v.visitorId), { firstTs: Number(found.first_ts), lastDay: Number(found.last_day) });
+      });
+      return state;
+    },
+  };
+}
+
+/**
+ * The writes that bring sessions, visitors and the daily rollups up to date with newly
+ * stored events, given what the reads found. They run inside the transaction that stored the
+ * events (so a duplicate, never stored, never counts), after the reads.
  *
- * 1. Per visitor and UTC day: load the visitor's stored sessions of that day, fold the events
- *    in (`planSessions`), write the result, and move the sessions' contributions (counters
- *    and breakdowns). A visitor with no session on that day yet counts as a visitor of the
- *    day, linked to the nearest days it was seen before and after (distinct visitors).
+ * 1. Per visitor and UTC day: fold the events into the visitor's stored sessions of that day
+ *    (`planSessions`), write the result, and move the sessions' contributions (counters and
+ *    breakdowns). A visitor with no session on that day yet counts as a visitor of the day,
+ *    linked to the nearest days it was seen before and after (distinct visitors), this
+ *    batch's other new days included.
  * 2. Per visitor: first event and last day seen; a visitor whose first event moves to another
  *    day moves its "new visitor" count with it. Written only when either changes.
- * 3. The daily counters, per-name counts, breakdowns and visitor returns, last, so their rows are locked for the shortest
- *    time. `shard` spreads one day's counters over several rows so that concurrent writers
- *    (PostgreSQL connections) do not queue on one row; reads add the shards up.
+ * 3. The daily counters, per-name counts, breakdowns and visitor returns, last, so their rows
+ *    are locked for the shortest time. `shard` spreads one day's counters over several rows
+ *    so that concurrent writers (PostgreSQL connections) do not queue on one row; reads add
+ *    the shards up.
  */
-export function* recordAnalytics(inserted: readonly EventRow[], shard: number): Work<void> {
-  if (inserted.length === 0) return;
+export function analyticsWrites(inserted: readonly EventRow[], stored: StoredState, shard: number): Statement[] {
+  const writes: Statement[] = [];
+  if (inserted.length === 0) return writes;
   const deltas = new DailyDeltas();
   deltas.addEvents(inserted);
-  // Every write is `later` (sent together at the end): no read below needs this
-  // transaction's own writes, but for the days visitors are newly seen on, kept here.
   const newDays = new Map<string, number[]>();
 
   for (const group of groupByVisitorDay(inserted)) {
@@ -60,54 +107,53 @@ export function* recordAnalytics(inserted: readonly EventRow[], shard: number): 
     const { widgetId } = first;
     const visitorId = visitorOf(first);
     const day = dayOf(first.ts);
-    const loaded = yield rows(SELECT_SESSIONS, widgetId, visitorId, day);
-    const plan = planSessions((loaded.rows as RawSessionRecord[]).map(recordToSession), group);
-    for (const session of plan.deleted) yield later(DELETE_SESSION, session.widgetId, session.sessionId);
-    for (const session of plan.upserted) yield later(UPSERT_SESSION, ...sessionToValues(session));
+    const loaded = stored.sessions.get(key(widgetId, visitorId, day)) ?? [];
+    const plan = planSessions(loaded.map(recordToSession), group);
+    for (const session of plan.deleted) writes.push(exec(DELETE_SESSION, session.widgetId, session.sessionId));
+    for (const session of plan.upserted) writes.push(exec(UPSERT_SESSION, ...sessionToValues(session)));
     deltas.addSessionPlan(plan);
-    if (loaded.rows.length === 0) {
-      const found = (yield rows(NEIGHBOUR_DAYS, day, day, widgetId, visitorId)).rows[0];
-      const key = `${widgetId}\u0000${visitorId}`;
-      const alsoNew = newDays.get(key) ?? [];
-      const before = [dayOrNull(found?.previous), ...alsoNew.filter((d) => d < day)].filter((d): d is number => d !== null);
-      const after = [dayOrNull(found?.next), ...alsoNew.filter((d) => d > day)].filter((d): d is number => d !== null);
+    if (loaded.length === 0) {
+      const visitor = key(widgetId, visitorId);
+      const alsoNew = newDays.get(visitor) ?? [];
+      const known = [...(stored.days.get(visitor) ?? []), ...alsoNew];
+      const before = known.filter((d) => d < day);
+      const after = known.filter((d) => d > day);
       deltas.addVisitorDay(widgetId, day, before.length > 0 ? Math.max(...before) : null, after.length > 0 ? Math.min(...after) : null);
-      newDays.set(key, [...alsoNew, day]);
+      newDays.set(visitor, [...alsoNew, day]);
     }
   }
 
   const seen = new Map<string, { widgetId: string; visitorId: string; first: number; last: number }>();
   for (const row of inserted) {
-    const key = `${row.widgetId}\u0000${visitorOf(row)}`;
-    const entry = seen.get(key);
+    const visitor = key(row.widgetId, visitorOf(row));
+    const entry = seen.get(visitor);
     if (entry) {
       entry.first = Math.min(entry.first, row.ts);
       entry.last = Math.max(entry.last, row.ts);
-    } else seen.set(key, { widgetId: row.widgetId, visitorId: visitorOf(row), first: row.ts, last: row.ts });
+    } else seen.set(visitor, { widgetId: row.widgetId, visitorId: visitorOf(row), first: row.ts, last: row.ts });
   }
-  for (const { widgetId, visitorId, first, last } of seen.values()) {
-    const found = (yield rows(SELECT_VISITOR, widgetId, visitorId)).rows[0];
+  for (const [visitor, { widgetId, visitorId, first, last }] of seen) {
+    const found = stored.visitors.get(visitor);
     if (found === undefined) {
-      yield later(INSERT_VISITOR, widgetId, visitorId, first, dayOf(last));
+      writes.push(exec(INSERT_VISITOR, widgetId, visitorId, first, dayOf(last)));
       deltas.moveFirstSeen(widgetId, null, first);
       continue;
     }
-    const firstTs = Number(found.first_ts);
-    const lastDay = Number(found.last_day);
-    if (first < firstTs || dayOf(last) > lastDay) {
-      yield later(UPDATE_VISITOR, Math.min(first, firstTs), Math.max(dayOf(last), lastDay), widgetId, visitorId);
+    if (first < found.firstTs || dayOf(last) > found.lastDay) {
+      writes.push(exec(UPDATE_VISITOR, Math.min(first, found.firstTs), Math.max(dayOf(last), found.lastDay), widgetId, visitorId));
     }
-    deltas.moveFirstSeen(widgetId, firstTs, first);
+    deltas.moveFirstSeen(widgetId, found.firstTs, first);
   }
 
   for (const { widgetId, day, counters } of deltas.days.values()) {
-    yield later(UPSERT_DAILY, widgetId, day, shard, ...DAILY_COUNTERS.map((name) => counters[name]));
+    writes.push(exec(UPSERT_DAILY, widgetId, day, shard, ...DAILY_COUNTERS.map((name) => counters[name])));
   }
-  for (const { widgetId, day, name, count } of deltas.names.values()) yield later(UPSERT_NAME, widgetId, day, shard, name, count);
+  for (const { widgetId, day, name, count } of deltas.names.values()) writes.push(exec(UPSERT_NAME, widgetId, day, shard, name, count));
   for (const { widgetId, day, dimension, value, sessions } of deltas.dimensions.values()) {
-    if (sessions !== 0) yield later(UPSERT_DIMENSION, widgetId, dimension, day, value, shard, sessions);
+    if (sessions !== 0) writes.push(exec(UPSERT_DIMENSION, widgetId, dimension, day, value, shard, sessions));
   }
   for (const { widgetId, day, previousDay, visitors } of deltas.returns.values()) {
-    if (visitors !== 0) yield later(UPSERT_RETURN, widgetId, day, previousDay, shard, visitors);
+    if (visitors !== 0) writes.push(exec(UPSERT_RETURN, widgetId, day, previousDay, shard, visitors));
   }
+  return writes;
 }

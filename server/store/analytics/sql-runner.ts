@@ -2,13 +2,8 @@
 export interface Statement {
   sql: string;
   params: readonly unknown[];
-  /**
-   * `rows`: the caller wants the rows back; `count`: only how many rows it changed;
-   * `later`: nothing, and it may run at the end of the work, after every other statement
-   * (in the order given): the work promises not to read what such a statement writes.
-   * PostgreSQL sends all of them in one round trip.
-   */
-  want: 'rows' | 'count' | 'later';
+  /** `rows`: the caller wants the rows back; `count`: only how many rows it changed. */
+  want: 'rows' | 'count';
 }
 
 /** What a statement gave back. */
@@ -20,9 +15,7 @@ export interface StatementResult {
 /** Shorthands for building {@link Statement}s. */
 export const rows = (sql: string, ...params: unknown[]): Statement => ({ sql, params, want: 'rows' });
 export const exec = (sql: string, ...params: unknown[]): Statement => ({ sql, params, want: 'count' });
-export const later = (sql: string, ...params: unknown[]): Statement => ({ sql, params, want: 'later' });
 
-const NO_RESULT: StatementResult = { rows: [], count: 0 };
 
 /**
  * A unit of database work written once for both engines: a generator that yields statements
@@ -31,38 +24,17 @@ const NO_RESULT: StatementResult = { rows: [], count: 0 };
  */
 export type Work<T> = Generator<Statement, T, StatementResult>;
 
-/** Runs {@link Work} with a synchronous executor (SQLite); `later` statements run at the end. */
+/** Runs {@link Work} with a synchronous executor (SQLite). */
 export function runSync<T>(work: Work<T>, execute: (statement: Statement) => StatementResult): T {
-  const deferred: Statement[] = [];
   let step = work.next();
-  while (!step.done) {
-    const statement = step.value;
-    if (statement.want === 'later') deferred.push(statement);
-    step = work.next(statement.want === 'later' ? NO_RESULT : execute(statement));
-  }
-  for (const statement of deferred) execute(statement);
+  while (!step.done) step = work.next(execute(step.value));
   return step.value;
 }
 
-/**
- * Runs {@link Work} with an asynchronous executor (PostgreSQL); the `later` statements go
- * to `executeAll` together at the end.
- */
-export async function runAsync<T>(
-  work: Work<T>,
-  execute: (statement: Statement) => Promise<StatementResult>,
-  executeAll: (statements: readonly Statement[]) => Promise<void> = async (all) => {
-    for (const statement of all) await execute(statement);
-  },
-): Promise<T> {
-  const deferred: Statement[] = [];
+/** Runs {@link Work} with an asynchronous executor (PostgreSQL). */
+export async function runAsync<T>(work: Work<T>, execute: (statement: Statement) => Promise<StatementResult>): Promise<T> {
   let step = work.next();
-  while (!step.done) {
-    const statement = step.value;
-    if (statement.want === 'later') deferred.push(statement);
-    step = work.next(statement.want === 'later' ? NO_RESULT : await execute(statement));
-  }
-  if (deferred.length > 0) await executeAll(deferred);
+  while (!step.done) step = work.next(await execute(step.value));
   return step.value;
 }
 

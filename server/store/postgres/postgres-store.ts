@@ -7,7 +7,7 @@ import { splitResults } from '../split-results';
 import { DEFAULT_EVENT_QUERY_LIMIT } from '../types';
 import type { EventQuery, EventRow, EventStore, InsertResult } from '../types';
 import { createAnalyticsReader } from '../analytics/analytics-reader';
-import { recordAnalytics } from '../analytics/record-analytics';
+import { analyticsReads, analyticsWrites } from '../analytics/record-analytics';
 import { inlineParams, runAsync, toPostgresPlaceholders } from '../analytics/sql-runner';
 import type { Statement, StatementResult, Work } from '../analytics/sql-runner';
 import { visitorOf } from '../../analytics/sessionize';
@@ -36,8 +36,29 @@ export interface PostgresStoreOptions {
  */
 const COUNTER_SHARDS = 64;
 
-// Transactions that touch the same visitor take its lock in key order, so they never deadlock.
-const LOCK_VISITORS_SQL = `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS k ORDER BY 1) AS keys`;
+/** One row of `events` to insert: JSON columns cast from text. */
+const EVENT_VALUES = `(${EVENT_COLUMNS.map((c) => (c === 'properties' || c === 'context' ? '?::jsonb' : '?')).join(', ')})`;
+
+/** The insert of a batch, skipping stored (widget, event id) pairs, naming the rows it stored. */
+const insertStatement = (rows: readonly EventRow[]): Statement => ({
+  sql: `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${rows.map(() => EVENT_VALUES).join(', ')}
+    ON CONFLICT (widget_id, event_id) DO NOTHING RETURNING widget_id, event_id`,
+  params: rows.flatMap(rowToValues),
+  want: 'rows',
+});
+
+/**
+ * The advisory locks of the batch's visitors, taken in key order: transactions that touch the
+ * same visitor's sessions run one after the other, and never deadlock.
+ */
+const lockStatement = (rows: readonly EventRow[]): Statement => {
+  const keys = [...new Set(rows.map((row) => JSON.stringify([row.widgetId, visitorOf(row)])))];
+  return {
+    sql: `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT DISTINCT k FROM (VALUES ${keys.map(() => '(?)').join(', ')}) AS v (k) ORDER BY 1) AS keys`,
+    params: keys,
+    want: 'rows',
+  };
+};
 
 /** Prepared once per connection under a name derived from the text. */
 const prepared = (sql: string): { name: string; text: string } => ({
@@ -50,9 +71,14 @@ async function execute(client: pg.ClientBase | pg.Pool, { sql, params }: Stateme
   return { rows: result.rows as Record<string, unknown>[], count: result.rowCount ?? 0 };
 }
 
-/** Several statements in one round trip: one simple-protocol text, values inlined as literals. */
-async function executeAll(client: pg.ClientBase, statements: readonly Statement[]): Promise<void> {
-  await client.query(statements.map((statement) => inlineParams(statement, (text) => client.escapeLiteral(text))).join(';\n'));
+/**
+ * Several statements in one round trip: one simple-protocol text, values inlined as literals
+ * (`escapeLiteral`). Resolves with one result per statement.
+ */
+async function executeAll(client: pg.ClientBase, statements: readonly (Statement | string)[]): Promise<StatementResult[]> {
+  const text = statements.map((statement) => (typeof statement === 'string' ? statement : inlineParams(statement, (value) => client.escapeLiteral(value))));
+  const answer = (await client.query(text.join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
+  return (Array.isArray(answer) ? answer : [answer]).map((result) => ({ rows: result.rows as Record<string, unknown>[], count: result.rowCount ?? 0 }));
 }
 
 /** A connection's own counter shard: no two open connections of one collector share one. */
@@ -63,37 +89,6 @@ const shardOf = (client: pg.ClientBase): number => {
 
 /** Any number works, as long as every collector uses the same one. */
 const MIGRATION_LOCK_KEY = 0x66776972; // "fwir"
-
-const COLUMN_TYPES: Readonly<Record<(typeof EVENT_COLUMNS)[number], string>> = {
-  widget_id: 'text',
-  event_id: 'text',
-  kind: 'text',
-  name: 'text',
-  category: 'text',
-  session_id: 'text',
-  anonymous_id: 'text',
-  user_id: 'text',
-  question_id: 'text',
-  offer_id: 'text',
-  button_variant_id: 'text',
-  ts: 'bigint',
-  received_at: 'bigint',
-  batch_id: 'text',
-  ip: 'text',
-  user_agent: 'text',
-  properties: 'text',
-  context: 'text',
-};
-
-// One statement with one array per column: a fixed text, so it is prepared once per
-// connection whatever the batch size, and a single statement is atomic on its own.
-const INSERT_SQL = `
-  INSERT INTO events (${EVENT_COLUMNS.join(', ')})
-  SELECT ${EVENT_COLUMNS.map((c) => (c === 'properties' || c === 'context' ? `${c}::jsonb` : c)).join(', ')}
-  FROM unnest(${EVENT_COLUMNS.map((c, i) => `$${i + 1}::${COLUMN_TYPES[c]}[]`).join(', ')})
-    AS incoming (${EVENT_COLUMNS.join(', ')})
-  ON CONFLICT (widget_id, event_id) DO NOTHING
-  RETURNING event_id, widget_id`;
 
 const LIST_SQL = `
   SELECT ${EVENT_COLUMNS.join(', ')} FROM events
@@ -121,12 +116,6 @@ async function runMigrations(pool: pg.Pool): Promise<void> {
   } finally {
     client.release();
   }
-}
-
-function toColumns(rows: readonly EventRow[]): unknown[][] {
-  const columns: unknown[][] = EVENT_COLUMNS.map(() => []);
-  for (const row of rows) rowToValues(row).forEach((value, i) => columns[i]?.push(value));
-  return columns;
 }
 
 /**
@@ -176,8 +165,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const reader = createAnalyticsReader(
     (sql, params) => guard(async () => (await execute(pool, { sql, params, want: 'rows' })).rows),
     {
-      inTransaction: <T>(work: Work<T>) =>
-        guard(() => transaction((client) => runAsync(work, (statement) => execute(client, statement), (statements) => executeAll(client, statements)))),
+      inTransaction: <T>(work: Work<T>) => guard(() => transaction((client) => runAsync(work, (statement) => execute(client, statement)))),
       autocommit: <T>(work: Work<T>) => guard(() => runAsync(work, (statement) => execute(pool, statement))),
     },
   );
@@ -185,32 +173,35 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return {
     ...reader,
     engine: 'postgres',
+    /**
+     * Two round trips per batch.
+     * 1. BEGIN; the insert (stored pairs skipped); the advisory locks of the batch's visitors;
+     *    the analytics reads (for every visitor of the batch: more than needed is harmless).
+     * 2. The analytics writes for the events that were new, and COMMIT. The answer goes out
+     *    only after the COMMIT.
+     */
     insertEvents: (rows): Promise<InsertResult> =>
       guard(async () => {
         if (rows.length === 0) return { inserted: [], duplicates: [] };
-        return transaction(async (client) => {
-          const result = await client.query<{ event_id: string; widget_id: string }>({
-            name: 'framewire_insert_events',
-            text: INSERT_SQL,
-            values: toColumns(rows),
-          });
-          const inserted = new Set(result.rows.map((r) => `${r.widget_id}\u0000${r.event_id}`));
+        const client = await pool.connect();
+        try {
+          const reads = analyticsReads(rows);
+          const [, insertResult, , ...readResults] = await executeAll(client, ['BEGIN', insertStatement(rows), lockStatement(rows), ...reads.statements]);
+          const inserted = new Set((insertResult?.rows ?? []).map((r) => `${String(r.widget_id)}\u0000${String(r.event_id)}`));
           const stored: EventRow[] = [];
           const split = splitResults(rows, (row) => {
             const isNew = inserted.has(`${row.widgetId}\u0000${row.eventId}`);
             if (isNew) stored.push(row);
             return isNew;
           });
-          if (stored.length > 0) {
-            await client.query({ name: 'framewire_lock_visitors', text: LOCK_VISITORS_SQL, values: [stored.map((row) => JSON.stringify([row.widgetId, visitorOf(row)]))] });
-            await runAsync(
-              recordAnalytics(stored, shardOf(client)),
-              (statement) => execute(client, statement),
-              (statements) => executeAll(client, statements),
-            );
-          }
+          await executeAll(client, [...analyticsWrites(stored, reads.read(readResults), shardOf(client)), 'COMMIT']);
           return split;
-        });
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        } finally {
+          client.release();
+        }
       }),
     listEvents: (query: EventQuery) =>
       guard(async () => {

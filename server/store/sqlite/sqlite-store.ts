@@ -8,7 +8,7 @@ import { splitResults } from '../split-results';
 import { DEFAULT_EVENT_QUERY_LIMIT } from '../types';
 import type { EventQuery, EventRow, EventStore, InsertResult } from '../types';
 import { createAnalyticsReader } from '../analytics/analytics-reader';
-import { recordAnalytics } from '../analytics/record-analytics';
+import { analyticsReads, analyticsWrites } from '../analytics/record-analytics';
 import { runSync } from '../analytics/sql-runner';
 import type { Statement, StatementResult, Work } from '../analytics/sql-runner';
 import { createGroupCommit } from './group-commit';
@@ -86,7 +86,11 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
       if (inserted) stored.push(row);
       return inserted;
     });
-    runSync(recordAnalytics(stored, 0), execute);
+    if (stored.length > 0) {
+      const reads = analyticsReads(stored);
+      const found = reads.read(reads.statements.map(execute));
+      for (const write of analyticsWrites(stored, found, 0)) execute(write);
+    }
     return result;
   };
   const commitGroup = createGroupCommit(db, insertRows);
