@@ -146,14 +146,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }
   };
 
-  /** Runs `work` inside BEGIN … COMMIT on one pooled connection. */
-  const transaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+  /** Runs `work` on one pooled connection that it starts a transaction on; rolls back if it fails. */
+  const onClient = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
+      return await work(client);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -161,6 +158,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       client.release();
     }
   };
+
+  /** Runs `work` inside BEGIN … COMMIT on one pooled connection. */
+  const transaction = <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> =>
+    onClient(async (client) => {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    });
 
   const reader = createAnalyticsReader(
     (sql, params) => guard(async () => (await execute(pool, { sql, params, want: 'rows' })).rows),
@@ -183,8 +189,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     insertEvents: (rows): Promise<InsertResult> =>
       guard(async () => {
         if (rows.length === 0) return { inserted: [], duplicates: [] };
-        const client = await pool.connect();
-        try {
+        return onClient(async (client) => {
           const reads = analyticsReads(rows);
           const [, insertResult, , ...readResults] = await executeAll(client, ['BEGIN', insertStatement(rows), lockStatement(rows), ...reads.statements]);
           const inserted = new Set((insertResult?.rows ?? []).map((r) => `${String(r.widget_id)}\u0000${String(r.event_id)}`));
@@ -196,12 +201,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           });
           await executeAll(client, [...analyticsWrites(stored, reads.read(readResults), shardOf(client)), 'COMMIT']);
           return split;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        } finally {
-          client.release();
-        }
+        });
       }),
     listEvents: (query: EventQuery) =>
       guard(async () => {
