@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startCollector } from '../../server/index';
+import type { RunningCollector } from '../../server/index';
+import { DAY_MS, isoDay } from '../../server/analytics/days';
+import { createStage } from './support/harness';
+import type { Stage } from './support/harness';
+
+let collector: RunningCollector;
+let stage: Stage;
+
+beforeAll(async () => {
+  collector = await startCollector({ port: 0, databaseUrl: ':memory:', logLevel: 'silent', retention: { schedule: false } });
+  stage = await createStage({ collectorUrl: collector.url });
+});
+
+afterAll(async () => {
+  await stage?.close();
+  await collector?.close();
+});
+
+/** Polls `check` until it returns true, failing with `what` after `timeout` ms. */
+async function until(what: string, check: () => Promise<boolean>, timeout = 10_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('in Chromium, framewire("identify") on the host page', () => {
+  test('links the visitor to the page’s user: stored in the host, on every analytics event and on the session; null forgets it', async () => {
+    const context = await stage.newContext();
+    const { page, widget } = await stage.openHost(context);
+    await page.evaluate(() => (window as unknown as { framewire: (...args: unknown[]) => void }).framewire('identify', 'user-42', { plan: 'pro' }));
+    expect(await page.evaluate(() => localStorage.getItem('framewire:demo:user_id'))).toBe('user-42');
+
+    // An analytics event after identify: a chat message. Once it has crossed the bridge into the
+    // host's event queue, leaving the page sends the batch.
+    await page.getByTestId('widget-launcher').click();
+    await widget.fill('[data-testid="chat-input"]', 'hello');
+    await widget.click('[data-testid="chat-send"]');
+    const visitor = (await page.evaluate(() => localStorage.getItem('framewire:demo:session_id'))) as string;
+    await page.waitForFunction(() =>
+      Object.keys(localStorage).some((key) => key.startsWith('srv_event_queue') && (localStorage.getItem(key) ?? '').includes('message_sent')),
+    );
+    await page.goto('about:blank');
+
+    await until('the identify and message_sent events stored', async () => {
+      const names = (await collector.store.listEvents({ widgetId: 'demo', kind: 'analytics' })).filter((row) => row.sessionId === visitor).map((row) => row.name);
+      return names.includes('identify') && names.includes('message_sent');
+    });
+    const events = (await collector.store.listEvents({ widgetId: 'demo', kind: 'analytics' })).filter((row) => row.sessionId === visitor);
+    const identify = events.find((row) => row.name === 'identify');
+    expect(identify?.properties).toEqual({ plan: 'pro' });
+    const after = events.filter((row) => row.name === 'identify' || row.name === 'message_sent');
+    expect(after.map((row) => row.userId)).toEqual(['user-42', 'user-42']);
+
+    const today = isoDay(Math.floor(Date.now() / DAY_MS));
+    const sessions = await collector.store.listSessions({ widgetId: 'demo', from: isoDay(Math.floor(Date.now() / DAY_MS) - 1), to: today, limit: 10, cursor: null });
+    expect(sessions.sessions.find((session) => session.visitorId === visitor)?.userId).toBe('user-42');
+
+    // The id survives a reload of the host page, and identify(null) forgets it.
+    const again = await stage.openHost(context);
+    expect(await again.page.evaluate(() => localStorage.getItem('framewire:demo:user_id'))).toBe('user-42');
+    await again.page.evaluate(() => (window as unknown as { framewire: (...args: unknown[]) => void }).framewire('identify', null));
+    expect(await again.page.evaluate(() => localStorage.getItem('framewire:demo:user_id'))).toBeNull();
+    await context.close();
+  });
+
+  test('an invalid identify call is reported in the console and changes nothing', async () => {
+    const context = await stage.newContext();
+    const { page } = await stage.openHost(context);
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await page.evaluate(() => (window as unknown as { framewire: (...args: unknown[]) => void }).framewire('identify', 'x'.repeat(129)));
+    await page.evaluate(() => (window as unknown as { framewire: (...args: unknown[]) => void }).framewire('identify', 'ok', { __proto__: { polluted: true }, nested: { no: 1 } }));
+    expect(await page.evaluate(() => localStorage.getItem('framewire:demo:user_id'))).toBeNull();
+    expect(await page.evaluate(() => (Object.prototype as Record<string, unknown>).polluted)).toBeUndefined();
+    expect(errors.filter((text) => text.includes('[framewire]') && text.includes('identify'))).toHaveLength(2);
+    await context.close();
+  });
+});
