@@ -178,17 +178,27 @@ export interface VisitorDeletion {
   deletedSessions: number;
 }
 
-/** Retention periods; `null` keeps for ever. */
+/** How long raw events and sessions are kept (the daily rollups are kept for ever). */
 export interface RetentionPolicy {
-  /** @default 90 days */
+  /**
+   * Raw events are deleted this long after the collector received them.
+   * @default 7776000000 (90 days)
+   */
   eventsMs: number;
-  /** @default 365 days */
+  /**
+   * Sessions (and visitors' first-seen rows) are deleted this long after their last event.
+   * @default 31536000000 (365 days)
+   */
   sessionsMs: number;
   /**
-   * Rows deleted per statement.
-   * @default 10000 events, 5000 sessions
+   * Events deleted per statement (each its own transaction).
+   * @default 10000
    */
   eventChunk: number;
+  /**
+   * Sessions (and first-seen rows) deleted per statement.
+   * @default 5000
+   */
   sessionChunk: number;
 }
 
