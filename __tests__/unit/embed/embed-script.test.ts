@@ -1,30 +1,19 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { IFRAME_SANDBOX } from '../../../lib/embed/dom';
 import { resolveEmbedConfig } from '../../../lib/embed/config';
+import { loadEmbed, page } from '../support/load-embed';
 
-type Framewire = ((...command: unknown[]) => void) & { q?: unknown[][]; loaded?: boolean };
-const global = window as unknown as { framewire?: Framewire };
 
 const CONFIG = { widgetId: 'demo', widgetUrl: 'https://widget.example/widget.html' };
-
-/** The copy-paste snippet's stub, then the embed script itself (a fresh module each time). */
-async function loadEmbed(commands: unknown[][]): Promise<Framewire> {
-  const stub: Framewire = (...command: unknown[]) => void (stub.q ??= []).push(command);
-  global.framewire = stub;
-  for (const command of commands) stub(...command);
-  vi.resetModules();
-  await import('../../../embed/main');
-  return global.framewire as Framewire;
-}
 
 const shadow = () => document.querySelector('[data-framewire]')?.shadowRoot ?? null;
 
 beforeEach(() => {
   document.body.innerHTML = '';
-  delete global.framewire;
+  delete page.framewire;
 });
 afterEach(() => {
-  global.framewire?.('destroy');
+  page.framewire?.('destroy');
   vi.restoreAllMocks();
 });
 
@@ -51,7 +40,7 @@ describe('the embed script', () => {
     launcher?.click();
     expect(iframe?.hidden).toBe(false);
     expect(launcher?.getAttribute('aria-expanded')).toBe('true');
-    global.framewire?.('close');
+    page.framewire?.('close');
     expect(iframe?.hidden).toBe(true);
   });
 

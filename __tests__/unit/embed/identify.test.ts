@@ -7,23 +7,12 @@ import { createTrack } from '../../../lib/embed/track';
 import type { EventQueue } from '../../../lib/embed/queue/event-queue';
 import { createLogger } from '../../../lib/util/logger';
 import { fakeCollector } from '../queue/fake-collector';
+import { loadEmbed, page } from '../support/load-embed';
 
-type Framewire = ((...command: unknown[]) => void) & { q?: unknown[][] };
-const global = window as unknown as { framewire?: Framewire };
 
 const USER_KEY = 'framewire:demo:user_id';
 const SESSION_KEY = 'framewire:demo:session_id';
 const CONFIG = { widgetId: 'demo', widgetUrl: 'https://widget.example/widget.html', collectorUrl: 'https://c.example' };
-
-/** The copy-paste snippet's stub with `commands` queued, then the embed script itself. */
-async function loadEmbed(commands: unknown[][]): Promise<Framewire> {
-  const stub: Framewire = (...command: unknown[]) => void (stub.q ??= []).push(command);
-  global.framewire = stub;
-  for (const command of commands) stub(...command);
-  vi.resetModules();
-  await import('../../../embed/main');
-  return global.framewire as Framewire;
-}
 
 /** The analytics events this page's queue holds in localStorage (`srv_event_queue:<tab>`). */
 function storedAnalytics(): Record<string, unknown>[] {
@@ -51,10 +40,10 @@ const widgetEvent = (id: string) => ({ type: 'analytics' as const, id, timestamp
 beforeEach(() => {
   localStorage.clear();
   document.body.innerHTML = '';
-  delete global.framewire;
+  delete page.framewire;
 });
 afterEach(() => {
-  global.framewire?.('destroy');
+  page.framewire?.('destroy');
   for (const queue of queues.splice(0)) queue.destroy();
   vi.restoreAllMocks();
 });
