@@ -37,14 +37,26 @@ export const zeroCounters = (): DailyCounters => ({
   sessionDurationMs: 0,
 });
 
-/** Changes to the daily counters (and per-name event counts) that one transaction makes. */
+/** A rollup row's key fields and how much the transaction adds to its one count. */
+export type CountDelta<K> = K & { delta: number };
+
+/** Adds `delta` to the entry of `fields` (keyed by their values, in order), creating it at 0. */
+function bump<K extends Record<string, string | number>>(map: Map<string, CountDelta<K>>, fields: K, delta: number): void {
+  const key = Object.values(fields).join('\u0000');
+  const entry = map.get(key);
+  if (entry) entry.delta += delta;
+  else map.set(key, { ...fields, delta });
+}
+
+/** Changes to the daily counters and the other daily rollups that one transaction makes. */
 export class DailyDeltas {
   readonly days = new Map<string, { widgetId: string; day: number; counters: DailyCounters }>();
-  readonly names = new Map<string, { widgetId: string; day: number; name: string; count: number }>();
+  /** Events per (day, name). */
+  readonly names = new Map<string, CountDelta<{ widgetId: string; day: number; name: string }>>();
   /** Sessions per (day, dimension, value): see `dimensionsOf`. */
-  readonly dimensions = new Map<string, { widgetId: string; day: number; dimension: string; value: string; sessions: number }>();
+  readonly dimensions = new Map<string, CountDelta<{ widgetId: string; day: number; dimension: string; value: string }>>();
   /** Visitors per (day, previous day seen, or −1): see `addVisitorDay`. */
-  readonly returns = new Map<string, { widgetId: string; day: number; previousDay: number; visitors: number }>();
+  readonly returns = new Map<string, CountDelta<{ widgetId: string; day: number; previousDay: number }>>();
 
   add(widgetId: string, day: number, change: Partial<DailyCounters>, sign = 1): void {
     const key = `${widgetId}\u0000${day}`;
@@ -66,10 +78,7 @@ export class DailyDeltas {
         messagesReceived: analytics && row.name === 'message_received' ? 1 : 0,
         errors: analytics && row.name === 'error' ? 1 : 0,
       });
-      const key = `${row.widgetId}\u0000${day}\u0000${row.name}`;
-      const named = this.names.get(key);
-      if (named) named.count++;
-      else this.names.set(key, { widgetId: row.widgetId, day, name: row.name, count: 1 });
+      bump(this.names, { widgetId: row.widgetId, day, name: row.name }, 1);
     }
   }
 
@@ -82,10 +91,7 @@ export class DailyDeltas {
   #addSession(session: SessionRecord, sign: number): void {
     this.add(session.widgetId, session.day, contributionOf(session), sign);
     for (const [dimension, value] of dimensionsOf(session)) {
-      const key = `${session.widgetId}\u0000${session.day}\u0000${dimension}\u0000${value}`;
-      const entry = this.dimensions.get(key);
-      if (entry) entry.sessions += sign;
-      else this.dimensions.set(key, { widgetId: session.widgetId, day: session.day, dimension, value, sessions: sign });
+      bump(this.dimensions, { widgetId: session.widgetId, day: session.day, dimension, value }, sign);
     }
   }
 
@@ -96,18 +102,11 @@ export class DailyDeltas {
    */
   addVisitorDay(widgetId: string, day: number, previous: number | null, next: number | null): void {
     this.add(widgetId, day, { visitors: 1 });
-    this.#addReturn(widgetId, day, previous ?? -1, 1);
+    bump(this.returns, { widgetId, day, previousDay: previous ?? -1 }, 1);
     if (next !== null) {
-      this.#addReturn(widgetId, next, previous ?? -1, -1);
-      this.#addReturn(widgetId, next, day, 1);
+      bump(this.returns, { widgetId, day: next, previousDay: previous ?? -1 }, -1);
+      bump(this.returns, { widgetId, day: next, previousDay: day }, 1);
     }
-  }
-
-  #addReturn(widgetId: string, day: number, previousDay: number, visitors: number): void {
-    const key = `${widgetId}\u0000${day}\u0000${previousDay}`;
-    const entry = this.returns.get(key);
-    if (entry) entry.visitors += visitors;
-    else this.returns.set(key, { widgetId, day, previousDay, visitors });
   }
 
   /**

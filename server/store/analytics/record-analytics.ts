@@ -148,12 +148,12 @@ export function analyticsWrites(inserted: readonly EventRow[], stored: StoredSta
   for (const { widgetId, day, counters } of deltas.days.values()) {
     writes.push(exec(UPSERT_DAILY, widgetId, day, shard, ...DAILY_COUNTERS.map((name) => counters[name])));
   }
-  for (const { widgetId, day, name, count } of deltas.names.values()) writes.push(exec(UPSERT_NAME, widgetId, day, shard, name, count));
-  for (const { widgetId, day, dimension, value, sessions } of deltas.dimensions.values()) {
-    if (sessions !== 0) writes.push(exec(UPSERT_DIMENSION, widgetId, dimension, day, value, shard, sessions));
+  for (const { widgetId, day, name, delta } of deltas.names.values()) writes.push(exec(UPSERT_NAME, widgetId, day, shard, name, delta));
+  for (const { widgetId, day, dimension, value, delta } of deltas.dimensions.values()) {
+    if (delta !== 0) writes.push(exec(UPSERT_DIMENSION, widgetId, dimension, day, value, shard, delta));
   }
-  for (const { widgetId, day, previousDay, visitors } of deltas.returns.values()) {
-    if (visitors !== 0) writes.push(exec(UPSERT_RETURN, widgetId, day, previousDay, shard, visitors));
+  for (const { widgetId, day, previousDay, delta } of deltas.returns.values()) {
+    if (delta !== 0) writes.push(exec(UPSERT_RETURN, widgetId, day, previousDay, shard, delta));
   }
   return writes;
 }
