@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import { CHROMIUM_ARGS, ensureChromium } from './chromium';
+import './driver';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,4 +22,6 @@ export default async function setup(project: TestProject): Promise<void> {
   console.log(`Browser tests run in Chromium ${browser.version()} (${executablePath}).`);
   await browser.close();
   project.provide('chromiumPath', executablePath);
+  project.provide('engine', 'chromium');
+  project.provide('browserPath', executablePath);
 }
