@@ -19,8 +19,10 @@ export const CHROMIUM_ARGS = [
 
 /** The common document calls over a playwright page or frame (found afresh by `target`). */
 function playwrightDocument(target: () => Promise<Page | Frame>): TestDocument {
-  const evaluate = async <R, A>(fn: PageFunction<A, R>, arg?: A): Promise<R> =>
-    (await target()).evaluate(fn as (arg: A) => R | Promise<R>, arg as A);
+  const evaluate = async <R, A>(fn: PageFunction<A, R>, arg?: A): Promise<R> => {
+    const run = fn as (arg: unknown) => R | Promise<R>;
+    return (await target()).evaluate(run, arg as unknown);
+  };
   return {
     evaluate,
     waitFor: (fn, arg, options) => pollEvaluate(evaluate, fn, arg as never, options),
