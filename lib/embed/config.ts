@@ -1,4 +1,19 @@
 import { WIDGET_ID_PATTERN } from '../protocol/limits';
+import type { QueueConfig } from './queue/config';
+
+/** The queue timings a page may tune (milliseconds; `jitter` a fraction). */
+export const QUEUE_TIMING_OPTIONS = [
+  'maxBatchSize',
+  'maxBatchDelay',
+  'initialRetryDelay',
+  'maxRetryDelay',
+  'maxRetryAfter',
+  'requestTimeout',
+  'jitter',
+] as const;
+
+/** `init`'s `queue` option: timings of both event queues; any left out keeps its default. */
+export type QueueTimings = Partial<Pick<QueueConfig, (typeof QUEUE_TIMING_OPTIONS)[number]>>;
 
 /** What `framewire('init', …)` accepts. */
 export interface EmbedConfig {
@@ -14,6 +29,13 @@ export interface EmbedConfig {
   position?: 'bottom-right' | 'bottom-left' | undefined;
   /** Accessible name of the launcher and the iframe (1–80 characters). @default 'Chat' */
   title?: string | undefined;
+  /**
+   * Timings of the click and analytics queues (see `DEFAULT_QUEUE_CONFIG`): `maxBatchSize`,
+   * `maxBatchDelay`, `initialRetryDelay`, `maxRetryDelay`, `maxRetryAfter`,
+   * `requestTimeout` (ms) and `jitter` (0–1). For tests and unusual networks.
+   * @default {} (every timing at its default)
+   */
+  queue?: QueueTimings | undefined;
 }
 
 /** {@link EmbedConfig} with every default applied. */
@@ -22,12 +44,14 @@ export type ResolvedEmbedConfig = Required<Pick<EmbedConfig, 'widgetId' | 'widge
   debug: boolean;
   position: 'bottom-right' | 'bottom-left';
   title: string;
+  queue: QueueTimings;
 };
 
 export const DEFAULT_EMBED_CONFIG = {
   debug: false,
   position: 'bottom-right',
   title: 'Chat',
+  queue: {},
 } as const satisfies Partial<EmbedConfig>;
 
 const isHttpUrl = (value: unknown): boolean => {
@@ -40,6 +64,18 @@ const isHttpUrl = (value: unknown): boolean => {
 
 const optional = (check: (value: unknown) => boolean) => (value: unknown) => value === undefined || check(value);
 
+/** A plain object of known timings, each a finite number ≥ 0 (`jitter` at most 1, `maxBatchSize` at least 1). */
+const isQueueTimings = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  Object.entries(value).every(
+    ([key, timing]) =>
+      (QUEUE_TIMING_OPTIONS as readonly string[]).includes(key) &&
+      typeof timing === 'number' &&
+      timing >= (key === 'maxBatchSize' ? 1 : 0) &&
+      timing <= (key === 'jitter' ? 1 : 3_600_000),
+  );
+
 /** One check per option, with the message shown when it fails. */
 const FIELDS: Record<keyof EmbedConfig, [check: (value: unknown) => boolean, message: string]> = {
   widgetId: [(v) => typeof v === 'string' && WIDGET_ID_PATTERN.test(v), 'must be 1-64 letters, digits, _ or -'],
@@ -48,6 +84,7 @@ const FIELDS: Record<keyof EmbedConfig, [check: (value: unknown) => boolean, mes
   debug: [optional((v) => typeof v === 'boolean'), 'must be true or false'],
   position: [optional((v) => v === 'bottom-right' || v === 'bottom-left'), "must be 'bottom-right' or 'bottom-left'"],
   title: [optional((v) => typeof v === 'string' && v.length >= 1 && v.length <= 80), 'must be 1-80 characters'],
+  queue: [optional(isQueueTimings), `must be an object of ${QUEUE_TIMING_OPTIONS.join(', ')}, numbers within range`],
 };
 
 /**

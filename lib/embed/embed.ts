@@ -53,7 +53,7 @@ export function createEmbed(input: unknown, win: Window = window): Embed {
   // The queues start with the page, not with the widget: events a previous page left
   // behind are sent even if the widget never connects.
   const queueLog = createLogger('EventQueue', config.debug);
-  const queueOptions = { collectorUrl: config.collectorUrl ?? '', widgetId: config.widgetId };
+  const queueOptions = { ...config.queue, collectorUrl: config.collectorUrl ?? '', widgetId: config.widgetId };
   const queues = config.collectorUrl
     ? {
         clicks: createClickQueue(queueOptions, { window: win, log: queueLog }),

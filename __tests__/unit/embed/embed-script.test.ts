@@ -85,8 +85,27 @@ describe('resolveEmbedConfig', () => {
   test('applies the documented defaults', () => {
     expect(resolveEmbedConfig(CONFIG)).toEqual({
       ok: true,
-      config: { ...CONFIG, collectorUrl: undefined, debug: false, position: 'bottom-right', title: 'Chat' },
+      config: { ...CONFIG, collectorUrl: undefined, debug: false, position: 'bottom-right', title: 'Chat', queue: {} },
     });
+  });
+
+  test('takes queue timings, each within its range', () => {
+    const queue = { maxBatchSize: 1, maxBatchDelay: 100, initialRetryDelay: 50, maxRetryDelay: 400, maxRetryAfter: 1000, requestTimeout: 1500, jitter: 0 };
+    const resolved = resolveEmbedConfig({ ...CONFIG, queue });
+    expect(resolved.ok && resolved.config.queue).toEqual(queue);
+  });
+
+  test.each([
+    ['an unknown timing', { maxRetries: 3 }],
+    ['a negative time', { requestTimeout: -1 }],
+    ['a time given as text', { requestTimeout: '10000' }],
+    ['a jitter over 1', { jitter: 2 }],
+    ['an empty batch', { maxBatchSize: 0 }],
+    ['not an object', 5],
+  ])('refuses queue timings with %s, naming the option', (_case, queue) => {
+    const resolved = resolveEmbedConfig({ ...CONFIG, queue });
+    expect(resolved.ok).toBe(false);
+    expect(!resolved.ok && resolved.error).toMatch(/^Invalid framewire config: queue: must be an object of maxBatchSize, .*requestTimeout/);
   });
 
   test('refuses a non-object', () => {

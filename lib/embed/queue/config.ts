@@ -19,6 +19,13 @@ export interface QueueConfig {
    * must not lose clicks. @default Infinity (retry every `maxRetryDelay` for as long as it takes)
    */
   maxRetries: number;
+  /**
+   * Deadline of one collector request, answer body included: past it the request is
+   * aborted and counted as a failed send (backoff, same ids). An answer that comes later is
+   * never read; the resend is harmless because the collector deduplicates by id.
+   * @default 10000
+   */
+  requestTimeout: number;
   /** Longest wait a `Retry-After` header can impose. @default 300000 */
   maxRetryAfter: number;
   /** Random extra wait, as a fraction of each backoff (0.1 = up to +10 %); 0 in tests. @default 0.1 */
@@ -37,6 +44,7 @@ export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
   initialRetryDelay: 2000,
   maxRetryDelay: 30000,
   maxRetries: Infinity,
+  requestTimeout: 10000,
   maxRetryAfter: 300000,
   jitter: 0.1,
   storageKey: 'srv_click_queue',

@@ -63,8 +63,8 @@ const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
  *    `text/plain` JSON, which needs no CORS preflight.
  * 4. A 200 answer removes `accepted`, `duplicates` and `failed` (logged) ids; nothing else
  *    removes an event, except the bounds.
- * 5. Network error, 408, 429, 5xx and anything unexpected: back off (see `retryDelay`), same
- *    ids. 400/413: halve the batch; a single event refused so is dropped with its reason,
+ * 5. Network error, no answer within `requestTimeout` (the request is aborted), 408, 429,
+ *    5xx and anything unexpected: back off (see `retryDelay`), same ids. 400/413: halve the batch; a single event refused so is dropped with its reason,
  *    so one poison event cannot block the queue.
  */
 export function createEventQueue(options: EventQueueOptions, deps: EventQueueDeps = {}): EventQueue {
@@ -125,14 +125,23 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
     let status = 0;
     let retryAfter: string | null = null;
     let answer: Answer | undefined;
+    // One controller per request: aborted by its deadline or by destroy(), whichever first.
+    const request = new AbortController();
+    const cancel = (): void => request.abort();
+    const deadline = setTimeout(cancel, config.requestTimeout);
+    abort.signal.addEventListener('abort', cancel);
     try {
-      const response = await post(options.url, { method: 'POST', body: text, keepalive, signal: abort.signal });
+      const response = await post(options.url, { method: 'POST', body: text, keepalive, signal: request.signal });
       status = response.status;
       retryAfter = response.headers.get('Retry-After');
+      // Reading the body is under the same deadline: a path can send headers and then stall.
       if (response.ok) answer = (await response.json()) as Answer;
     } catch {
-      // A network error, an abort or an unreadable answer: retried below, same ids.
+      // A network error, a deadline, an abort or an unreadable answer: retried below, same
+      // ids. A 200 whose body never came, or is not JSON, counts as a failure too.
     } finally {
+      clearTimeout(deadline);
+      abort.signal.removeEventListener('abort', cancel);
       for (const event of batch) inFlight.delete(event.id);
     }
     if (destroyed) return 0;
