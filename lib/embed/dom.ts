@@ -1,4 +1,5 @@
 import type { ResolvedEmbedConfig } from './config';
+import { styleShadowRoot } from './styles';
 
 /**
  * What the widget's iframe may do, deliberately (see docs/SECURITY.md):
@@ -25,6 +26,8 @@ export interface WidgetFrame {
   destroy(): void;
 }
 
+// Applied by a stylesheet, never as inline styles: see styleShadowRoot. Neither sets
+// `display` on the iframe, so its `hidden` attribute keeps hiding it.
 // One z-index for both: the launcher comes later in the shadow root, so it paints on top.
 const FIXED = 'position:fixed;border:0;z-index:2147483000;';
 const PANEL_STYLE =
@@ -51,10 +54,11 @@ export function widgetFrameUrl(config: ResolvedEmbedConfig, hostOrigin: string):
 
 /**
  * Builds the launcher button and the widget iframe inside a shadow root, so the host
- * page's CSS cannot restyle them and theirs cannot leak into the page.
+ * page's CSS cannot restyle them and theirs cannot leak into the page. No inline styles:
+ * it works under a host CSP without `'unsafe-inline'` in `style-src`.
  */
 export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, hostOrigin: string): WidgetFrame {
-  const side = config.position === 'bottom-left' ? 'left:20px;' : 'right:20px;';
+  const side = config.position === 'bottom-left' ? 'left:20px' : 'right:20px';
   const root = doc.createElement('div');
   root.setAttribute('data-framewire', config.widgetId);
   const shadow = root.attachShadow({ mode: 'open' });
@@ -65,7 +69,6 @@ export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, ho
   iframe.title = config.title;
   iframe.setAttribute('sandbox', IFRAME_SANDBOX);
   iframe.setAttribute('referrerpolicy', 'origin');
-  iframe.setAttribute('style', PANEL_STYLE + side);
   iframe.hidden = true;
 
   const launcher = doc.createElement('button');
@@ -76,7 +79,6 @@ export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, ho
   launcher.setAttribute('aria-label', config.title);
   launcher.setAttribute('aria-controls', iframe.id);
   launcher.setAttribute('aria-expanded', 'false');
-  launcher.setAttribute('style', LAUNCHER_STYLE + side);
 
   const setOpen = (open: boolean): void => {
     iframe.hidden = !open;
@@ -85,6 +87,10 @@ export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, ho
   const toggle = (): void => setOpen(iframe.hidden);
   launcher.addEventListener('click', toggle);
   shadow.append(iframe, launcher);
+  styleShadowRoot(shadow, [
+    [iframe, 'iframe', PANEL_STYLE + side],
+    [launcher, 'button', LAUNCHER_STYLE + side],
+  ]);
 
   // An async embed script can run before <body> exists.
   const append = (): void => void doc.body.append(root);
