@@ -39,9 +39,23 @@ const LAUNCHER_STYLE =
   'bottom:20px;width:56px;height:56px;border-radius:50%;cursor:pointer;padding:0;display:grid;place-items:center;' +
   'background:#4f46e5;color:#fff;box-shadow:0 6px 20px #4f46e573;';
 
-const CHAT_ICON =
-  '<svg viewBox="0 0 24 24" width="26" height="26" fill="currentColor" aria-hidden="true">' +
-  '<path d="M4 4h16a2 2 0 012 2v10a2 2 0 01-2 2H9l-5 4v-4a2 2 0 01-2-2V6a2 2 0 012-2z"/></svg>';
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const CHAT_ICON_PATH = 'M4 4h16a2 2 0 012 2v10a2 2 0 01-2 2H9l-5 4v-4a2 2 0 01-2-2V6a2 2 0 012-2z';
+
+/**
+ * The launcher's chat icon, an inline SVG (an emoji depends on the visitor's fonts). Built
+ * element by element, not with `innerHTML`: pages that enforce Trusted Types
+ * (`require-trusted-types-for 'script'`) refuse a plain string there.
+ */
+function chatIcon(doc: Document): SVGSVGElement {
+  const icon = doc.createElementNS(SVG_NS, 'svg');
+  const attributes = { viewBox: '0 0 24 24', width: '26', height: '26', fill: 'currentColor', 'aria-hidden': 'true' };
+  for (const [name, value] of Object.entries(attributes)) icon.setAttribute(name, value);
+  const path = doc.createElementNS(SVG_NS, 'path');
+  path.setAttribute('d', CHAT_ICON_PATH);
+  icon.append(path);
+  return icon;
+}
 
 /** The iframe URL: the widget app with its id, the host origin and the debug switch. */
 export function widgetFrameUrl(config: ResolvedEmbedConfig, hostOrigin: string): string {
@@ -73,8 +87,7 @@ export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, ho
 
   const launcher = doc.createElement('button');
   launcher.type = 'button';
-  // An inline icon: an emoji depends on the visitor's fonts.
-  launcher.innerHTML = CHAT_ICON;
+  launcher.append(chatIcon(doc));
   launcher.setAttribute('data-testid', 'widget-launcher');
   launcher.setAttribute('aria-label', config.title);
   launcher.setAttribute('aria-controls', iframe.id);

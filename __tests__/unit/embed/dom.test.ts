@@ -123,4 +123,16 @@ describe('the widget frame styles', () => {
     expect(iframe.hidden).toBe(true);
     expect(iframe.style.position).toBe('fixed');
   });
+
+  test('draws the launcher icon as SVG elements, without innerHTML (Trusted Types pages refuse strings there)', () => {
+    const innerHTML = vi.spyOn(Element.prototype, 'innerHTML', 'set');
+    const { launcher } = mount();
+    expect(innerHTML).not.toHaveBeenCalled();
+    innerHTML.mockRestore();
+    const icon = launcher.querySelector('svg');
+    expect(icon?.namespaceURI).toBe('http://www.w3.org/2000/svg');
+    expect(icon?.getAttribute('viewBox')).toBe('0 0 24 24');
+    expect(icon?.getAttribute('aria-hidden')).toBe('true');
+    expect(icon?.querySelector('path')?.getAttribute('d')).toMatch(/^M4 4h16/);
+  });
 });
