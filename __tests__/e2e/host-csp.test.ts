@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { STRICT_PAGES } from '../../examples/demo/strict-pages';
 import type { StrictPagePath } from '../../examples/demo/strict-pages';
+import { startStaticServer } from '../../examples/demo/static-server';
 import { startCollector } from '../../server/index';
 import type { RunningCollector } from '../../server/index';
 import { engineLabel, until } from './support/driver';
@@ -199,5 +201,48 @@ describe(`in ${engineLabel()}, a host page with a strict CSP and no referrer`, (
       { message: 'three CSP violations to be reported' },
     );
     expect(reported.map((violation) => violation.directive).sort()).toEqual(['style-src-attr', 'style-src-attr', 'style-src-elem']);
+  });
+
+  test('that enforces Trusted Types connects the widget when embed.js comes from a script tag (skipped where the engine has no Trusted Types)', async (context) => {
+    const nonce = randomBytes(16).toString('base64');
+    const { widgetOrigin } = stage.demo;
+    const csp = `require-trusted-types-for 'script'; script-src 'nonce-${nonce}'; style-src 'self'; frame-src ${widgetOrigin}; connect-src 'none'`;
+    const init = JSON.stringify({ widgetId: WIDGET_ID, widgetUrl: `${widgetOrigin}/widget.html` });
+    // The stub without its script insertion (`script.src` is a Trusted Types sink), then a plain tag.
+    const body = `<!doctype html><html><head><script nonce="${nonce}">
+      window.cspViolations = [];
+      addEventListener('securitypolicyviolation', function (e) { cspViolations.push({ directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample }); });
+    </script></head><body><main>Trusted Types</main><script nonce="${nonce}">
+      window.framewire = window.framewire || function () { (framewire.q = framewire.q || []).push(arguments); };
+      framewire('init', ${init});
+    </script><script async nonce="${nonce}" src="${widgetOrigin}/embed.js"></script></body></html>`;
+    const server = await startStaticServer({
+      mounts: {},
+      routes: [
+        (_request, response) => {
+          response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp }).end(body);
+          return true;
+        },
+      ],
+    });
+    try {
+      const { page } = await stage.openHost(undefined, `http://localhost:${server.port}/`);
+      if (!(await page.evaluate(() => 'trustedTypes' in window))) return context.skip();
+      // The policy is in force: a plain string into innerHTML is refused.
+      expect(await page.evaluate(() => {
+        try {
+          document.querySelector('main')!.innerHTML = '<b>x</b>';
+          return 'accepted';
+        } catch {
+          return 'refused';
+        }
+      })).toBe('refused');
+      expect(await boxOf(page, LAUNCHER)).toMatchObject({ position: 'fixed', width: 56, background: INDIGO });
+      expect(await page.evaluate(() => document.querySelector('[data-framewire]')?.shadowRoot?.querySelector('svg path') !== null)).toBe(true);
+      const reported = await violationsOf(page);
+      expect(reported?.map((violation) => violation.directive)).toEqual(['require-trusted-types-for']);
+    } finally {
+      await server.close();
+    }
   });
 });
