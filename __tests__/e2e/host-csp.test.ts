@@ -111,9 +111,10 @@ describe(`in ${engineLabel()}, a host page with a strict CSP and no referrer`, (
     await page.click(LAUNCHER);
     await widget.waitForSelector('[data-testid="offer-button"]', { visible: true });
     await widget.click('[data-testid="offer-button"]');
-    const stored = async (): Promise<number> =>
-      (await collector.store.listEvents({ widgetId: WIDGET_ID, kind: 'click', limit: 10_000 })).filter((row) => row.sessionId === sessionId)
-        .length;
+    const stored = async (): Promise<number> => {
+      const rows = await collector.store.listEvents({ widgetId: WIDGET_ID, kind: 'click', limit: 10_000 });
+      return rows.filter((row) => row.sessionId === sessionId).length;
+    };
     // The click batch is sent when it is full or after its timer (5 s).
     await until('the click to be stored by the collector', async () => (await stored()) === 1, 20_000);
     expect(await violationsOf(page)).toEqual([]);
