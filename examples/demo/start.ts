@@ -37,6 +37,7 @@ async function main(): Promise<void> {
 
   console.log(`framewire demo is running:
   host page   ${demo.hostUrl}
+  strict CSP  ${demo.strictHostUrl}  (the same page under a strict Content-Security-Policy)
   widget      ${demo.widgetOrigin}/widget.html
   collector   ${collector.url} (${collector.engine})
   dashboard   ${collector.url}/dashboard  (API key: ${demoKey ?? 'one of FRAMEWIRE_API_KEYS'})

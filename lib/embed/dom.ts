@@ -1,4 +1,5 @@
 import type { ResolvedEmbedConfig } from './config';
+import { styleShadowRoot } from './styles';
 
 /**
  * What the widget's iframe may do, deliberately (see docs/SECURITY.md):
@@ -25,6 +26,8 @@ export interface WidgetFrame {
   destroy(): void;
 }
 
+// Applied by a stylesheet, never as inline styles: see styleShadowRoot. Neither sets
+// `display` on the iframe, so its `hidden` attribute keeps hiding it.
 // One z-index for both: the launcher comes later in the shadow root, so it paints on top.
 const FIXED = 'position:fixed;border:0;z-index:2147483000;';
 const PANEL_STYLE =
@@ -36,9 +39,23 @@ const LAUNCHER_STYLE =
   'bottom:20px;width:56px;height:56px;border-radius:50%;cursor:pointer;padding:0;display:grid;place-items:center;' +
   'background:#4f46e5;color:#fff;box-shadow:0 6px 20px #4f46e573;';
 
-const CHAT_ICON =
-  '<svg viewBox="0 0 24 24" width="26" height="26" fill="currentColor" aria-hidden="true">' +
-  '<path d="M4 4h16a2 2 0 012 2v10a2 2 0 01-2 2H9l-5 4v-4a2 2 0 01-2-2V6a2 2 0 012-2z"/></svg>';
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const CHAT_ICON_PATH = 'M4 4h16a2 2 0 012 2v10a2 2 0 01-2 2H9l-5 4v-4a2 2 0 01-2-2V6a2 2 0 012-2z';
+
+/**
+ * The launcher's chat icon, an inline SVG (an emoji depends on the visitor's fonts). Built
+ * element by element, not with `innerHTML`: pages that enforce Trusted Types
+ * (`require-trusted-types-for 'script'`) refuse a plain string there.
+ */
+function chatIcon(doc: Document): SVGSVGElement {
+  const icon = doc.createElementNS(SVG_NS, 'svg');
+  const attributes = { viewBox: '0 0 24 24', width: '26', height: '26', fill: 'currentColor', 'aria-hidden': 'true' };
+  for (const [name, value] of Object.entries(attributes)) icon.setAttribute(name, value);
+  const path = doc.createElementNS(SVG_NS, 'path');
+  path.setAttribute('d', CHAT_ICON_PATH);
+  icon.append(path);
+  return icon;
+}
 
 /** The iframe URL: the widget app with its id, the host origin and the debug switch. */
 export function widgetFrameUrl(config: ResolvedEmbedConfig, hostOrigin: string): string {
@@ -51,10 +68,11 @@ export function widgetFrameUrl(config: ResolvedEmbedConfig, hostOrigin: string):
 
 /**
  * Builds the launcher button and the widget iframe inside a shadow root, so the host
- * page's CSS cannot restyle them and theirs cannot leak into the page.
+ * page's CSS cannot restyle them and theirs cannot leak into the page. No inline styles:
+ * it works under a host CSP without `'unsafe-inline'` in `style-src`.
  */
 export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, hostOrigin: string): WidgetFrame {
-  const side = config.position === 'bottom-left' ? 'left:20px;' : 'right:20px;';
+  const side = config.position === 'bottom-left' ? 'left:20px' : 'right:20px';
   const root = doc.createElement('div');
   root.setAttribute('data-framewire', config.widgetId);
   const shadow = root.attachShadow({ mode: 'open' });
@@ -65,18 +83,15 @@ export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, ho
   iframe.title = config.title;
   iframe.setAttribute('sandbox', IFRAME_SANDBOX);
   iframe.setAttribute('referrerpolicy', 'origin');
-  iframe.setAttribute('style', PANEL_STYLE + side);
   iframe.hidden = true;
 
   const launcher = doc.createElement('button');
   launcher.type = 'button';
-  // An inline icon: an emoji depends on the visitor's fonts.
-  launcher.innerHTML = CHAT_ICON;
+  launcher.append(chatIcon(doc));
   launcher.setAttribute('data-testid', 'widget-launcher');
   launcher.setAttribute('aria-label', config.title);
   launcher.setAttribute('aria-controls', iframe.id);
   launcher.setAttribute('aria-expanded', 'false');
-  launcher.setAttribute('style', LAUNCHER_STYLE + side);
 
   const setOpen = (open: boolean): void => {
     iframe.hidden = !open;
@@ -85,6 +100,10 @@ export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, ho
   const toggle = (): void => setOpen(iframe.hidden);
   launcher.addEventListener('click', toggle);
   shadow.append(iframe, launcher);
+  styleShadowRoot(shadow, [
+    [iframe, 'iframe', PANEL_STYLE + side],
+    [launcher, 'button', LAUNCHER_STYLE + side],
+  ]);
 
   // An async embed script can run before <body> exists.
   const append = (): void => void doc.body.append(root);
