@@ -99,6 +99,8 @@ const isConnectionError = (error: unknown): boolean =>
  *   a key replaces the older entry), at most `maxQueueSize`, the oldest dropped and counted.
  * - On reconnect the queue is replayed in order; until a write is acknowledged, reads of
  *   its key answer the written value, so queued (newer) writes win over the host's older values.
+ * - A write the host refuses (`QUOTA_EXCEEDED`: over a limit, or the host's storage full) is
+ *   dropped; the host keeps its last good value, and the cache and fallback go back to it.
  * - `pagehide` and `destroy()` send the pending debounced writes at once.
  */
 export class EnhancedParentStorageAdapter {
@@ -108,6 +110,8 @@ export class EnhancedParentStorageAdapter {
   readonly #cache = new Map<string, { value: string | null; at: number }>();
   /** The latest write of each key the host has not acknowledged. */
   readonly #dirty = new Map<string, Write>();
+  /** Per key, the last value the host answered or acknowledged: what a refused write rolls back to. */
+  readonly #hostValues = new Map<string, string | null>();
   readonly #debounced = new Map<string, { write: Write; timer: ReturnType<typeof setTimeout> }>();
   readonly #queue: Write[] = [];
   readonly #unbind: (() => void)[] = [];
@@ -164,6 +168,7 @@ export class EnhancedParentStorageAdapter {
         // A write made while the read was on its way is newer than the host's answer.
         const written = this.#localValue(key);
         if (written !== undefined) return written;
+        this.#hostValues.set(key, value);
         this.#cache.set(key, { value, at: this.#now() });
         this.#fallbackSet(key, value);
         return value;
@@ -229,6 +234,7 @@ export class EnhancedParentStorageAdapter {
     this.#waits.abort();
     this.#queue.length = 0;
     this.#dirty.clear();
+    this.#hostValues.clear();
     this.#cache.clear();
     this.#log('Destroyed.');
   }
@@ -259,6 +265,8 @@ export class EnhancedParentStorageAdapter {
 
   #write(key: string, value: string | null): void {
     const write: Write = { id: ++this.#seq, key, value };
+    // Not read yet: the fallback's value is the best guess of what the host has.
+    if (!this.#hostValues.has(key)) this.#hostValues.set(key, this.#fallbackGet(key));
     const pending = this.#debounced.get(key);
     if (pending) {
       clearTimeout(pending.timer);
@@ -322,6 +330,8 @@ export class EnhancedParentStorageAdapter {
         }
         const index = this.#queue.indexOf(write);
         if (index >= 0) this.#queue.splice(index, 1);
+        if (outcome === 'sent') this.#hostValues.set(write.key, write.value);
+        else this.#rollBack(write);
         if (this.#dirty.get(write.key) === write) this.#dirty.delete(write.key);
       }
     } finally {
@@ -353,6 +363,18 @@ export class EnhancedParentStorageAdapter {
       }
     }
     return 'unreachable';
+  }
+
+  /**
+   * The host refused `write` and kept its last good value: the cache forgets the refused
+   * value (the next read asks the host) and the fallback goes back to the host's value, so
+   * neither answers what the host does not have. A newer write of the key, still on its
+   * way, keeps its own value.
+   */
+  #rollBack(write: Write): void {
+    if (this.#dirty.get(write.key) !== write) return;
+    this.#cache.delete(write.key);
+    this.#fallbackSet(write.key, this.#hostValues.get(write.key) ?? null);
   }
 
   /** The page is going away (or the adapter is): every pending write goes out now. */
