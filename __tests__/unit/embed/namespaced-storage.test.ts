@@ -102,6 +102,36 @@ describe('createNamespacedStorage', () => {
     expect(storage.getItem('conversation')).toBe('good');
   });
 
+  test("a host whose localStorage is full when the page loads still reads the widget's stored values", () => {
+    localStorage.setItem('framewire:w:conversation', 'good');
+    const write = vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
+      throw new DOMException('full', 'QuotaExceededError');
+    });
+    try {
+      const storage = createNamespacedStorage({ widgetId: 'w' });
+      expect(storage.persistent).toBe(true);
+      expect(storage.getItem('conversation')).toBe('good');
+      expect(isFramewireError(quotaError(() => storage.setItem('conversation', 'newer')), 'QUOTA_EXCEEDED')).toBe(true);
+      expect(storage.getItem('conversation')).toBe('good');
+    } finally {
+      write.mockRestore();
+    }
+  });
+
+  test('an empty localStorage that refuses every write (Safari private mode) is replaced by memory', () => {
+    const write = vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
+      throw new DOMException('quota 0', 'QuotaExceededError');
+    });
+    try {
+      const storage = createNamespacedStorage({ widgetId: 'w' });
+      expect(storage.persistent).toBe(false);
+      storage.setItem('k', 'v');
+      expect(storage.getItem('k')).toBe('v');
+    } finally {
+      write.mockRestore();
+    }
+  });
+
   test('falls back to memory when localStorage throws, and keeps working', () => {
     const spy = vi.spyOn(globalThis, 'localStorage', 'get').mockImplementation(() => {
       throw new DOMException('denied', 'SecurityError');
