@@ -73,7 +73,7 @@ async function reloadHost(page: TestPage): Promise<TestFrame> {
 
 const consecutive = (numbers: number[], last: number): number[] => Array.from({ length: numbers.length }, (_, i) => last - numbers.length + 1 + i);
 
-describe(`in ${engineLabel()}, a long conversation`, () => {
+describe('a long conversation in host storage', () => {
   test(`in ${engineLabel()}, after 40 messages of ~1,900 characters and a reload, the newest messages are still shown and stored`, async () => {
     const { page, widget } = await openChat();
     for (let n = 1; n <= 40; n++) await send(widget, longMessage(n));
