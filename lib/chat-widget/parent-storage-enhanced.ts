@@ -36,6 +36,11 @@ export interface EnhancedParentStorageOptions extends RetryConfig {
   cacheTtl?: number;
   /** Writes of one key within this many ms are sent once, with the last value. @default 300 */
   debounceDelay?: number;
+  /**
+   * Longest a key's write waits while newer writes keep postponing it, in ms: a visitor who
+   * keeps sending still has the conversation in the host every second. @default 1000
+   */
+  debounceMaxWait?: number;
   /** Most writes kept for the host while it cannot take them; the oldest is dropped. @default 100 */
   maxQueueSize?: number;
   /** Storage used while the host is unreachable. @default sessionStorage, or memory where that throws */
@@ -57,6 +62,7 @@ export const DEFAULT_ENHANCED_STORAGE_CONFIG = {
   requestTimeout: 2000,
   cacheTtl: 5000,
   debounceDelay: 300,
+  debounceMaxWait: 1000,
   maxQueueSize: 100,
   debug: false,
 };
@@ -93,7 +99,8 @@ const isConnectionError = (error: unknown): boolean =>
  *   host with retries (`maxAttempts`, backoff), then the fallback. While disconnected the
  *   fallback answers at once.
  * - Writes land in the cache and the fallback at once (read-your-writes). Connected, writes
- *   of one key are debounced (`debounceDelay`, last value wins). Every write then waits in
+ *   of one key are debounced (`debounceDelay`, last value wins; at most `debounceMaxWait`
+ *   after the first of them). Every write then waits in
  *   one FIFO queue that is sent in order, one call at a time, while connected; disconnected,
  *   writes go into the queue at once. The queue holds one entry per key (a newer write of
  *   a key replaces the older entry), at most `maxQueueSize`, the oldest dropped and counted.
@@ -112,7 +119,8 @@ export class EnhancedParentStorageAdapter {
   readonly #dirty = new Map<string, Write>();
   /** Per key, the last value the host answered or acknowledged: what a refused write rolls back to. */
   readonly #hostValues = new Map<string, string | null>();
-  readonly #debounced = new Map<string, { write: Write; timer: ReturnType<typeof setTimeout> }>();
+  /** Per key, the debounced write, its timer, and when the first write it replaced was made. */
+  readonly #debounced = new Map<string, { write: Write; timer: ReturnType<typeof setTimeout>; since: number }>();
   readonly #queue: Write[] = [];
   readonly #unbind: (() => void)[] = [];
   #bridge: StorageBridge | null | undefined;
@@ -268,6 +276,7 @@ export class EnhancedParentStorageAdapter {
     // Not read yet: the fallback's value is the best guess of what the host has.
     if (!this.#hostValues.has(key)) this.#hostValues.set(key, this.#fallbackGet(key));
     const pending = this.#debounced.get(key);
+    const since = pending?.since ?? this.#now();
     if (pending) {
       clearTimeout(pending.timer);
       this.#debounced.delete(key);
@@ -278,8 +287,9 @@ export class EnhancedParentStorageAdapter {
     if (this.#bridge === null || this.#destroyed) return; // Standalone: the fallback is the store.
     this.#dirty.set(key, write);
     if (value !== null && this.getConnectionState() !== 'disconnected') {
-      const timer = setTimeout(() => this.#releaseDebounced(key), this.#config.debounceDelay);
-      this.#debounced.set(key, { write, timer });
+      const untilMaxWait = since + this.#config.debounceMaxWait - this.#now();
+      const timer = setTimeout(() => this.#releaseDebounced(key), Math.max(0, Math.min(this.#config.debounceDelay, untilMaxWait)));
+      this.#debounced.set(key, { write, timer, since });
       return;
     }
     this.#enqueue(write);

@@ -98,3 +98,37 @@ describe('EnhancedParentStorageAdapter when the host refuses a write', () => {
     storage.destroy();
   });
 });
+
+describe('EnhancedParentStorageAdapter debounce', () => {
+  test('writes that keep coming every 100 ms still reach the host at least once a second (debounceMaxWait)', async () => {
+    const host = storageHost();
+    const { storage } = adapterOn(host);
+    const sentAt: number[] = [];
+    const start = Date.now();
+    host.callWithTimeout.mockImplementation((_timeout: number, method: string, ...args: unknown[]) => {
+      if (method === 'setItem') sentAt.push(Date.now() - start);
+      return host.call(method, ...args);
+    });
+    for (let i = 1; i <= 30; i++) {
+      storage.setItem('conversation', `v${i}`);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    // Three seconds of writes: sent at about 1 s and 2 s, not only after they stop.
+    expect(sentAt.filter((at) => at < 3000).length).toBeGreaterThanOrEqual(2);
+    expect(sentAt.every((at, i) => i === 0 || at - (sentAt[i - 1] ?? 0) <= 1000 + 100)).toBe(true);
+    await settle();
+    expect(host.get('conversation')).toBe('v30');
+    storage.destroy();
+  });
+
+  test('a single write still waits debounceDelay (300 ms), not longer', async () => {
+    const host = storageHost();
+    const { storage } = adapterOn(host);
+    storage.setItem('k', 'v');
+    await vi.advanceTimersByTimeAsync(299);
+    expect(host.callWithTimeout).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(host.get('k')).toBe('v');
+    storage.destroy();
+  });
+});
