@@ -13,10 +13,11 @@ export const CHAT_STORAGE_KEYS = {
 export const MAX_STORED_MESSAGES = 100;
 
 /**
- * Most one stored message may take: a quarter of the conversation's budget, so the newest
- * exchanges always fit whole. A longer message is stored cut, its text ending in `…`.
+ * Messages that always fit: one stored message may take at most a quarter of the
+ * conversation's budget (less the brackets and commas), so the newest two exchanges are
+ * always stored. A longer message is stored cut, its text ending in `…`.
  */
-const MAX_STORED_MESSAGE_SHARE = 4;
+const ALWAYS_STORED_MESSAGES = 4;
 
 const ELLIPSIS = '…';
 
@@ -75,7 +76,8 @@ function storedMessage(message: ChatMessage, maxLength: number): string {
  * The result is exactly `JSON.stringify` of the kept messages.
  */
 export function serializeConversation(messages: readonly ChatMessage[], budget: number = WIDGET_STORAGE_BUDGETS.conversation): string {
-  const maxMessageLength = Math.floor(budget / MAX_STORED_MESSAGE_SHARE);
+  const punctuation = 2 + (ALWAYS_STORED_MESSAGES - 1);
+  const maxMessageLength = Math.floor((budget - punctuation) / ALWAYS_STORED_MESSAGES);
   const kept: string[] = [];
   // `[` and `]`, and a comma before every message but the first.
   let length = 2;

@@ -62,8 +62,15 @@ describe('serializeConversation', () => {
     expect(cut.id).toBe(huge.id);
     expect(cut.text.endsWith('…')).toBe(true);
     expect(cut.text.slice(0, -1)).toBe('😀'.repeat((cut.text.length - 1) / 2));
-    expect(storageLength(JSON.stringify(cut))).toBeLessThanOrEqual(budget / 4);
-    expect(storageLength(JSON.stringify(cut))).toBeGreaterThan(budget / 4 - 10);
+    expect(storageLength(JSON.stringify(cut))).toBeLessThanOrEqual((budget - 5) / 4);
+    expect(storageLength(JSON.stringify(cut))).toBeGreaterThan((budget - 5) / 4 - 10);
+  });
+
+  test('the newest two exchanges are always stored, however long their messages', () => {
+    const messages = ['a', 'b', 'c', 'd', 'e'].map((letter) => message(letter.repeat(40_000)));
+    const stored = serializeConversation(messages);
+    expect(storageLength(stored)).toBeLessThanOrEqual(WIDGET_STORAGE_BUDGETS.conversation);
+    expect(parseConversation(stored).map((m) => m.text[0])).toEqual(['b', 'c', 'd', 'e']);
   });
 
   test('a single 100,000-character message is stored cut rather than refused by the host', () => {
