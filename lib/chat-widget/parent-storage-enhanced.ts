@@ -36,6 +36,11 @@ export interface EnhancedParentStorageOptions extends RetryConfig {
   cacheTtl?: number;
   /** Writes of one key within this many ms are sent once, with the last value. @default 300 */
   debounceDelay?: number;
+  /**
+   * Longest a key's write waits while newer writes keep postponing it, in ms: a visitor who
+   * keeps sending still has the conversation in the host every second. @default 1000
+   */
+  debounceMaxWait?: number;
   /** Most writes kept for the host while it cannot take them; the oldest is dropped. @default 100 */
   maxQueueSize?: number;
   /** Storage used while the host is unreachable. @default sessionStorage, or memory where that throws */
@@ -57,6 +62,7 @@ export const DEFAULT_ENHANCED_STORAGE_CONFIG = {
   requestTimeout: 2000,
   cacheTtl: 5000,
   debounceDelay: 300,
+  debounceMaxWait: 1000,
   maxQueueSize: 100,
   debug: false,
 };
@@ -93,12 +99,15 @@ const isConnectionError = (error: unknown): boolean =>
  *   host with retries (`maxAttempts`, backoff), then the fallback. While disconnected the
  *   fallback answers at once.
  * - Writes land in the cache and the fallback at once (read-your-writes). Connected, writes
- *   of one key are debounced (`debounceDelay`, last value wins). Every write then waits in
+ *   of one key are debounced (`debounceDelay`, last value wins; at most `debounceMaxWait`
+ *   after the first of them). Every write then waits in
  *   one FIFO queue that is sent in order, one call at a time, while connected; disconnected,
  *   writes go into the queue at once. The queue holds one entry per key (a newer write of
  *   a key replaces the older entry), at most `maxQueueSize`, the oldest dropped and counted.
  * - On reconnect the queue is replayed in order; until a write is acknowledged, reads of
  *   its key answer the written value, so queued (newer) writes win over the host's older values.
+ * - A write the host refuses (`QUOTA_EXCEEDED`: over a limit, or the host's storage full) is
+ *   dropped; the host keeps its last good value, and the cache and fallback go back to it.
  * - `pagehide` and `destroy()` send the pending debounced writes at once.
  */
 export class EnhancedParentStorageAdapter {
@@ -108,7 +117,10 @@ export class EnhancedParentStorageAdapter {
   readonly #cache = new Map<string, { value: string | null; at: number }>();
   /** The latest write of each key the host has not acknowledged. */
   readonly #dirty = new Map<string, Write>();
-  readonly #debounced = new Map<string, { write: Write; timer: ReturnType<typeof setTimeout> }>();
+  /** Per key, the last value the host answered or acknowledged: what a refused write rolls back to. */
+  readonly #hostValues = new Map<string, string | null>();
+  /** Per key, the debounced write, its timer, and when the first write it replaced was made. */
+  readonly #debounced = new Map<string, { write: Write; timer: ReturnType<typeof setTimeout>; since: number }>();
   readonly #queue: Write[] = [];
   readonly #unbind: (() => void)[] = [];
   #bridge: StorageBridge | null | undefined;
@@ -164,6 +176,7 @@ export class EnhancedParentStorageAdapter {
         // A write made while the read was on its way is newer than the host's answer.
         const written = this.#localValue(key);
         if (written !== undefined) return written;
+        this.#hostValues.set(key, value);
         this.#cache.set(key, { value, at: this.#now() });
         this.#fallbackSet(key, value);
         return value;
@@ -229,6 +242,7 @@ export class EnhancedParentStorageAdapter {
     this.#waits.abort();
     this.#queue.length = 0;
     this.#dirty.clear();
+    this.#hostValues.clear();
     this.#cache.clear();
     this.#log('Destroyed.');
   }
@@ -259,7 +273,10 @@ export class EnhancedParentStorageAdapter {
 
   #write(key: string, value: string | null): void {
     const write: Write = { id: ++this.#seq, key, value };
+    // Not read yet: the fallback's value is the best guess of what the host has.
+    if (!this.#hostValues.has(key)) this.#hostValues.set(key, this.#fallbackGet(key));
     const pending = this.#debounced.get(key);
+    const since = pending?.since ?? this.#now();
     if (pending) {
       clearTimeout(pending.timer);
       this.#debounced.delete(key);
@@ -270,8 +287,9 @@ export class EnhancedParentStorageAdapter {
     if (this.#bridge === null || this.#destroyed) return; // Standalone: the fallback is the store.
     this.#dirty.set(key, write);
     if (value !== null && this.getConnectionState() !== 'disconnected') {
-      const timer = setTimeout(() => this.#releaseDebounced(key), this.#config.debounceDelay);
-      this.#debounced.set(key, { write, timer });
+      const untilMaxWait = since + this.#config.debounceMaxWait - this.#now();
+      const timer = setTimeout(() => this.#releaseDebounced(key), Math.max(0, Math.min(this.#config.debounceDelay, untilMaxWait)));
+      this.#debounced.set(key, { write, timer, since });
       return;
     }
     this.#enqueue(write);
@@ -322,6 +340,8 @@ export class EnhancedParentStorageAdapter {
         }
         const index = this.#queue.indexOf(write);
         if (index >= 0) this.#queue.splice(index, 1);
+        if (outcome === 'sent') this.#hostValues.set(write.key, write.value);
+        else this.#rollBack(write);
         if (this.#dirty.get(write.key) === write) this.#dirty.delete(write.key);
       }
     } finally {
@@ -353,6 +373,18 @@ export class EnhancedParentStorageAdapter {
       }
     }
     return 'unreachable';
+  }
+
+  /**
+   * The host refused `write` and kept its last good value: the cache forgets the refused
+   * value (the next read asks the host) and the fallback goes back to the host's value, so
+   * neither answers what the host does not have. A newer write of the key, still on its
+   * way, keeps its own value.
+   */
+  #rollBack(write: Write): void {
+    if (this.#dirty.get(write.key) !== write) return;
+    this.#cache.delete(write.key);
+    this.#fallbackSet(write.key, this.#hostValues.get(write.key) ?? null);
   }
 
   /** The page is going away (or the adapter is): every pending write goes out now. */

@@ -20,6 +20,8 @@ export class ParentStorageAdapter {
   readonly #bridge: BridgeClient | null;
   readonly #mirror: Storage;
   readonly #prefix: string;
+  /** Per key, the last value the host answered or accepted: where a refused write rolls the mirror back to. */
+  readonly #hostValues = new Map<string, string | null>();
 
   constructor(options: ParentStorageAdapterOptions) {
     this.#bridge = options.bridge;
@@ -32,12 +34,17 @@ export class ParentStorageAdapter {
     if (!this.#bridge) return Promise.resolve().then(() => this.getItemSync(key));
     // `then` rather than `await`: one promise and one turn less on the bridge's hot path.
     return this.#bridge.call('getItem', key).then((value) => {
+      this.#hostValues.set(key, value);
       this.#remember(key, value);
       return value;
     });
   }
 
-  /** Writes a key to the host; the mirror has the value at once, and loses it again if the host refuses. */
+  /**
+   * Writes a key to the host; the mirror has the value at once. If the host refuses (or
+   * cannot be reached), the mirror goes back to the last value the host had: a refused
+   * write never leaves the mirror with a value the host does not have, nor without the one it does.
+   */
   setItem(key: string, value: string): Promise<void> {
     return this.#write(key, value, () => this.#bridge?.call('setItem', key, value));
   }
@@ -53,13 +60,15 @@ export class ParentStorageAdapter {
   }
 
   async #write(key: string, value: string | null, send: () => Promise<unknown> | undefined): Promise<void> {
-    const previous = this.getItemSync(key);
+    // Not read yet: the mirror's value is the best guess of what the host has.
+    if (!this.#hostValues.has(key)) this.#hostValues.set(key, this.getItemSync(key));
     this.#remember(key, value);
     try {
       await send();
+      this.#hostValues.set(key, value);
     } catch (error) {
-      // Undo, unless a later write has replaced the value meanwhile.
-      if (this.getItemSync(key) === value) this.#remember(key, previous);
+      // Undo, unless a later write has replaced the value meanwhile (its own outcome decides).
+      if (this.getItemSync(key) === value) this.#remember(key, this.#hostValues.get(key) ?? null);
       throw error;
     }
   }

@@ -1,5 +1,5 @@
 import { ErrorCode, FramewireError } from '../protocol/errors';
-import { STORAGE_LIMITS, storageNamespace } from '../protocol/limits';
+import { STORAGE_LIMITS, storageLength, storageNamespace } from '../protocol/limits';
 import { openStorage } from '../util/safe-storage';
 
 const quotaError = (message: string, cause?: unknown): FramewireError =>
@@ -10,10 +10,13 @@ const over = (what: string, limit: number): FramewireError => quotaError(`${what
 /** The part of the host's localStorage one widget owns. */
 export interface NamespacedStorage {
   getItem(key: string): string | null;
-  /** @throws FramewireError `QUOTA_EXCEEDED` over a limit or when the browser's quota is full. */
+  /**
+   * Writes a value; refused, the key keeps its last good value.
+   * @throws FramewireError `QUOTA_EXCEEDED` over a limit or when the browser's quota is full.
+   */
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
-  /** Characters the widget's keys and values take together. */
+  /** What the widget's keys and values take together, in `storageLength` units. */
   usage(): number;
   /** False when localStorage was unavailable and the data lives in memory only. */
   readonly persistent: boolean;
@@ -38,7 +41,7 @@ export function createNamespacedStorage(options: NamespacedStorageOptions): Name
   const prefix = storageNamespace(options.widgetId);
 
   const checkKey = (key: string): void => {
-    if (key.length > limits.maxKeyLength) {
+    if (storageLength(key) > limits.maxKeyLength) {
       throw over('Key', limits.maxKeyLength);
     }
   };
@@ -48,7 +51,7 @@ export function createNamespacedStorage(options: NamespacedStorageOptions): Name
     for (let i = 0; i < storage.length; i++) {
       const fullKey = storage.key(i);
       if (fullKey === null || !fullKey.startsWith(prefix)) continue;
-      total += fullKey.length - prefix.length + (storage.getItem(fullKey)?.length ?? 0);
+      total += storageLength(fullKey) - storageLength(prefix) + storageLength(storage.getItem(fullKey) ?? '');
     }
     return total;
   };
@@ -62,14 +65,17 @@ export function createNamespacedStorage(options: NamespacedStorageOptions): Name
     },
     setItem(key, value) {
       checkKey(key);
-      if (value.length > limits.maxValueLength) {
+      if (storageLength(value) > limits.maxValueLength) {
         throw over('Value', limits.maxValueLength);
       }
       const previous = storage.getItem(prefix + key);
-      const next = usage() - (previous === null ? 0 : key.length + previous.length) + key.length + value.length;
+      const entry = (stored: string): number => storageLength(key) + storageLength(stored);
+      const next = usage() - (previous === null ? 0 : entry(previous)) + entry(value);
       if (next > limits.maxTotalLength) {
         throw over("The widget's storage", limits.maxTotalLength);
       }
+      // Every refusal above comes before the write, and a browser that throws on a full quota
+      // leaves the old value in place: a refused write never removes the last good value.
       try {
         storage.setItem(prefix + key, value);
       } catch (cause) {

@@ -1,6 +1,6 @@
 export { PROTOCOL_VERSION, MESSAGE_MARKER } from './version';
 export { ErrorCode, FramewireError, isFramewireError } from './errors';
-export { STORAGE_LIMITS, WIDGET_ID_PATTERN, USER_ID_KEY, storageNamespace } from './limits';
+export { STORAGE_LIMITS, WIDGET_ID_PATTERN, WIDGET_STORAGE_BUDGETS, USER_ID_KEY, storageLength, storageNamespace } from './limits';
 export { HOST_METHOD_NAMES, HOST_METHOD_ARGS, isHostMethodName, MAX_TRACK_EVENTS, EVENT_ID_PATTERN } from './methods';
 export {
   createHandshakeRequest,

@@ -1,14 +1,38 @@
 /**
- * Limits on what a widget may keep in its host's localStorage. Lengths are in UTF-16 code
- * units (JavaScript string length), the unit browsers count localStorage quota in.
+ * The one unit every storage limit counts in, on both sides of the bridge: UTF-16 code units
+ * (JavaScript string length), the unit browsers count localStorage quota in. The host
+ * measures what it is asked to store with it; the widget measures what it is about to send.
+ */
+export function storageLength(text: string): number {
+  return text.length;
+}
+
+/**
+ * Limits on what a widget may keep in its host's localStorage, in {@link storageLength}
+ * units. The host refuses a write over a limit with `QUOTA_EXCEEDED` and keeps the old value.
  */
 export const STORAGE_LIMITS = {
   /** Longest key a widget may use, without the namespace prefix. */
   maxKeyLength: 128,
-  /** Longest value of one key (64 KB). */
+  /** Longest value of one key (64 K units). */
   maxValueLength: 64 * 1024,
-  /** Most a widget may keep in all its keys together, keys and values counted (512 KB). */
+  /** Most a widget may keep in all its keys together, keys and values counted (512 K units). */
   maxTotalLength: 512 * 1024,
+} as const;
+
+/**
+ * What the widget lets each value it keeps in host storage grow to, in {@link storageLength}
+ * units. Each is at most `maxValueLength`, and all of them together take at most a quarter of
+ * `maxTotalLength`: the rest is headroom for keys a widget adds later, so no value the widget
+ * writes is ever refused for the total.
+ */
+export const WIDGET_STORAGE_BUDGETS = {
+  /** The conversation (JSON): the newest messages that fit, up to the per-value limit (64 K units). */
+  conversation: STORAGE_LIMITS.maxValueLength,
+  /** The visitor's session id: a UUIDv7 (36 units); a stored id longer than this is replaced. */
+  sessionId: 128,
+  /** The widget's open state: `'true'` or `'false'`. */
+  open: 5,
 } as const;
 
 /** Widget ids are safe in storage keys and URLs: letters, digits, `_` and `-`. */

@@ -64,6 +64,14 @@ describe('ParentStorageAdapter', () => {
     expect(await ensureSessionId(storage)).toBe(first);
     expect(hostData.get('session_id')).toBe(first);
   });
+
+  test('ensureSessionId replaces a stored id longer than its 128-unit budget', async () => {
+    const { bridge, hostData } = fakeBridge(new Map([['session_id', 's'.repeat(129)]]));
+    const storage = new ParentStorageAdapter({ widgetId: 'demo', bridge, mirror: createMemoryStorage() });
+    const id = await ensureSessionId(storage);
+    expect(id).toHaveLength(36);
+    expect(hostData.get('session_id')).toBe(id);
+  });
 });
 
 describe('ParentStorageAdapter when the host refuses a write', () => {
@@ -78,5 +86,45 @@ describe('ParentStorageAdapter when the host refuses a write', () => {
     expect(storage.getItemSync('k')).toBe('old');
     await expect(storage.removeItem('k')).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' });
     expect(storage.getItemSync('k')).toBe('old');
+  });
+
+  test('two writes refused while both were on their way leave the mirror at the value the host still has', async () => {
+    const { bridge, hostData, call } = fakeBridge(new Map([['k', 'good']]));
+    const refuse = async (method: string, ...args: unknown[]) => {
+      if (method === 'setItem') throw new FramewireError(ErrorCode.QUOTA_EXCEEDED, 'Value over 65536 characters.');
+      return hostData.get(args[0] as string) ?? null;
+    };
+    const storage = new ParentStorageAdapter({ widgetId: 'demo', bridge, mirror: createMemoryStorage() });
+    await storage.getItem('k');
+    call.mockImplementation(refuse);
+    const first = storage.setItem('k', 'too big 1');
+    const second = storage.setItem('k', 'too big 2');
+    await expect(first).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' });
+    await expect(second).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' });
+    expect(storage.getItemSync('k')).toBe('good');
+    expect(hostData.get('k')).toBe('good');
+  });
+
+  test('a refused write after an accepted one leaves the mirror at the accepted value', async () => {
+    const { bridge, hostData, call } = fakeBridge();
+    const storage = new ParentStorageAdapter({ widgetId: 'demo', bridge, mirror: createMemoryStorage() });
+    await storage.setItem('k', 'accepted');
+    call.mockRejectedValueOnce(new FramewireError(ErrorCode.QUOTA_EXCEEDED, "The host's storage is full."));
+    await expect(storage.setItem('k', 'refused')).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' });
+    expect(storage.getItemSync('k')).toBe('accepted');
+    expect(hostData.get('k')).toBe('accepted');
+  });
+
+  test('a full mirror keeps its last value and the write still reaches the host', async () => {
+    const { bridge, hostData } = fakeBridge();
+    const mirror = createMemoryStorage();
+    mirror.setItem('framewire:demo:k', 'old');
+    mirror.setItem = () => {
+      throw new DOMException('full', 'QuotaExceededError');
+    };
+    const storage = new ParentStorageAdapter({ widgetId: 'demo', bridge, mirror });
+    await storage.setItem('k', 'new');
+    expect(hostData.get('k')).toBe('new');
+    expect(mirror.getItem('framewire:demo:k')).toBe('old');
   });
 });

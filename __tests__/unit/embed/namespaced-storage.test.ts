@@ -71,6 +71,67 @@ describe('createNamespacedStorage', () => {
     expect((error as Error).cause).toBeInstanceOf(DOMException);
   });
 
+  test('a write refused for its size keeps the last good value of the key', () => {
+    const storage = createNamespacedStorage({ widgetId: 'w' });
+    storage.setItem('conversation', 'good');
+    expect(isFramewireError(quotaError(() => storage.setItem('conversation', 'x'.repeat(65_537))), 'QUOTA_EXCEEDED')).toBe(true);
+    expect(storage.getItem('conversation')).toBe('good');
+    expect(localStorage.getItem('framewire:w:conversation')).toBe('good');
+  });
+
+  test("a write refused for the widget's total keeps the last good value of the key", () => {
+    const storage = createNamespacedStorage({ widgetId: 'w', limits: { maxTotalLength: 100 } });
+    storage.setItem('conversation', 'good');
+    expect(isFramewireError(quotaError(() => storage.setItem('conversation', 'x'.repeat(90))), 'QUOTA_EXCEEDED')).toBe(true);
+    expect(storage.getItem('conversation')).toBe('good');
+  });
+
+  test("a write refused because the browser's quota is full keeps the last good value of the key", () => {
+    const area = createMemoryStorage();
+    const write = area.setItem.bind(area);
+    let full = false;
+    // As browsers do: a write over the quota throws and changes nothing.
+    area.setItem = (key, value) => {
+      if (full) throw new DOMException('full', 'QuotaExceededError');
+      write(key, value);
+    };
+    const storage = createNamespacedStorage({ widgetId: 'w', storage: area });
+    storage.setItem('conversation', 'good');
+    full = true;
+    expect(isFramewireError(quotaError(() => storage.setItem('conversation', 'newer')), 'QUOTA_EXCEEDED')).toBe(true);
+    expect(storage.getItem('conversation')).toBe('good');
+  });
+
+  test("a host whose localStorage is full when the page loads still reads the widget's stored values", () => {
+    localStorage.setItem('framewire:w:conversation', 'good');
+    const write = vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
+      throw new DOMException('full', 'QuotaExceededError');
+    });
+    try {
+      const storage = createNamespacedStorage({ widgetId: 'w' });
+      expect(storage.persistent).toBe(true);
+      expect(storage.getItem('conversation')).toBe('good');
+      expect(isFramewireError(quotaError(() => storage.setItem('conversation', 'newer')), 'QUOTA_EXCEEDED')).toBe(true);
+      expect(storage.getItem('conversation')).toBe('good');
+    } finally {
+      write.mockRestore();
+    }
+  });
+
+  test('an empty localStorage that refuses every write (Safari private mode) is replaced by memory', () => {
+    const write = vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
+      throw new DOMException('quota 0', 'QuotaExceededError');
+    });
+    try {
+      const storage = createNamespacedStorage({ widgetId: 'w' });
+      expect(storage.persistent).toBe(false);
+      storage.setItem('k', 'v');
+      expect(storage.getItem('k')).toBe('v');
+    } finally {
+      write.mockRestore();
+    }
+  });
+
   test('falls back to memory when localStorage throws, and keeps working', () => {
     const spy = vi.spyOn(globalThis, 'localStorage', 'get').mockImplementation(() => {
       throw new DOMException('denied', 'SecurityError');
