@@ -191,15 +191,16 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       request.once('end', () => request.socket.destroy());
       return;
     }
+    const isBatch = method === 'POST' && path.endsWith('/batch');
     if (current.kind === 'hang') {
       entry.outcome = 'hung';
       hold(request.socket);
-      // Read and ignore the body, so the page's upload completes and it waits for an answer.
-      request.resume();
+      // Read the body (the page's upload completes and it waits for an answer), then nothing.
+      const body = await readBody(request);
+      if (isBatch) entry.sent = ids(parse(body)?.events);
       return;
     }
     const body = await readBody(request);
-    const isBatch = method === 'POST' && path.endsWith('/batch');
     if (isBatch) entry.sent = ids(parse(body)?.events);
 
     const answerItself = (status: number, retryAfter: number | null, text = JSON.stringify({ error: 'proxy fault' })): void => {
