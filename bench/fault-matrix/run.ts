@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -24,8 +24,12 @@ try {
   const run = spawnSync(process.execPath, [vitest, 'run', '--project', 'e2e', '__tests__/e2e/fault-matrix.test.ts'], {
     cwd: root,
     env: { ...process.env, FAULT_MATRIX_FIGURES: out },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
   });
+  // The test's own report only when it failed: otherwise the figures below say it all.
+  if (run.status !== 0) console.error(run.stdout);
+  if (!existsSync(out)) throw new Error('the fault matrix wrote no figures');
   const { engine, figures, random } = JSON.parse(readFileSync(out, 'utf8')) as Figures;
   console.log(`fault matrix in ${engine}: heal → drained (bound = requestTimeout + maxRetryDelay × (1 + jitter) + maxBatchDelay)`);
   for (const row of figures) {
@@ -40,7 +44,7 @@ try {
     );
   }
   if (run.status !== 0) {
-    console.error('the fault matrix test failed: see above');
+    console.error('the fault matrix test failed: see its report above');
     process.exitCode = 1;
   }
 } finally {

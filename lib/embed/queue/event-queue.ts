@@ -205,13 +205,14 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
       if ((next = pick(MAX_REQUEST_BYTES))[0].length === 0 || !(go = await send(next, false))) break;
     }
   };
-  // A trigger that comes while a flush is ending must not be lost: it runs one more.
+  // A trigger that comes while a flush is ending must not be lost: it runs one more, unless
+  // that flush failed: then the backoff (or the `Retry-After` the answer asked for) decides.
   const flush = (): Promise<void> => {
     if (running) return (again = true), running;
     again = false;
     return (running = loop().finally(() => {
       running = undefined;
-      if (again) void flush();
+      if (again && !retrying) void flush();
       else soon();
     }));
   };
