@@ -58,7 +58,8 @@ const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
  * 1. `enqueue` writes the event to this tab's key at once (see `createTabStore`).
  * 2. Sending starts when `maxBatchSize` events wait, `maxBatchDelay` after the first, on
  *    `online`, and on `pagehide`/`visibilitychange` hidden (with `keepalive`, within
- *    `KEEPALIVE_BYTES`). `navigator.onLine === false` holds everything until `online`.
+ *    `KEEPALIVE_BYTES`; not while a request is out or the last one got no answer at all).
+ *    `navigator.onLine === false` holds everything until `online`.
  * 3. A request carries at most 25 events and 64 KB, as
  *    `text/plain` JSON, which needs no CORS preflight.
  * 4. A 200 answer removes `accepted`, `duplicates` and `failed` (logged) ids; nothing else
@@ -75,13 +76,19 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
   const random = deps.random ?? Math.random;
   const post = deps.fetch ?? ((url, init) => win.fetch(url, init));
   const opened = openStorage(() => (deps.storage === undefined ? win.localStorage : deps.storage));
-  const store = createTabStore(config, opened.storage, opened.persistent, deps.locks ?? nav.locks, log, () => soon());
+  const store = createTabStore(config, opened.storage, opened.persistent, deps.locks ?? nav.locks, log, () => adopted());
   const inFlight = new Set<string>();
   const abort = new AbortController();
   const encoder = new TextEncoder();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let retrying = false;
   let failures = 0;
+  /**
+   * A request is out, or the last one got no answer at all (it ran out of time, the network
+   * failed, or the browser cancelled it as the page went): the path may be one that takes
+   * connections and never answers.
+   */
+  let unanswered = false;
   let limit = MAX_EVENTS_PER_REQUEST;
   let running: Promise<void> | undefined;
   let again = false;
@@ -104,6 +111,16 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
     if (retrying || destroyed || offline()) return;
     if (waiting().length >= config.maxBatchSize) void flush();
     else if (timer === undefined) arm(config.maxBatchDelay, false);
+  };
+
+  /**
+   * Events taken over from a page that is gone are due already (that page tried to send
+   * them as it went): they leave at once, not after `maxBatchDelay`. On a path that hangs,
+   * that request is still unanswered when this page goes in turn, which keeps this page from
+   * adding one more keepalive request the browser cannot abort (see `onHide`).
+   */
+  const adopted = (): void => {
+    if (!retrying && !destroyed && !offline()) void flush();
   };
 
   const body = (batch: QueuedEvent[]): string => JSON.stringify({ widgetId: options.widgetId, events: batch });
@@ -130,12 +147,14 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
     const cancel = (): void => request.abort();
     const deadline = setTimeout(cancel, config.requestTimeout);
     abort.signal.addEventListener('abort', cancel);
+    unanswered = true;
     try {
       const response = await post(options.url, { method: 'POST', body: text, keepalive, signal: request.signal });
       status = response.status;
       retryAfter = response.headers.get('Retry-After');
       // Reading the body is under the same deadline: a path can send headers and then stall.
       if (response.ok) answer = (await response.json()) as Answer;
+      unanswered = false;
     } catch {
       // A network error, a deadline, an abort or an unreadable answer: retried below, same
       // ids. A 200 whose body never came, or is not JSON, counts as a failure too.
@@ -186,20 +205,28 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
       if ((next = pick(MAX_REQUEST_BYTES))[0].length === 0 || !(go = await send(next, false))) break;
     }
   };
-  // A trigger that comes while a flush is ending must not be lost: it runs one more.
+  // A trigger that comes while a flush is ending must not be lost: it runs one more, unless
+  // that flush failed: then the backoff (or the `Retry-After` the answer asked for) decides.
   const flush = (): Promise<void> => {
     if (running) return (again = true), running;
     again = false;
     return (running = loop().finally(() => {
       running = undefined;
-      if (again) void flush();
+      if (again && !retrying) void flush();
       else soon();
     }));
   };
 
-  /** Page hidden or unloading: one keepalive request now, whatever the timers say. */
+  /**
+   * Page hidden or unloading: one keepalive request now, whatever the timers say, unless the
+   * path may be hanging (see `unanswered`). A keepalive request outlives the page, and with
+   * it the deadline that would abort it: on a path that takes connections and never
+   * answers, each one would hold one of the browser's few connections to the collector (six
+   * per host) long after the path heals, and the next pages' requests would wait behind
+   * them. The events stay stored; the next page, or this one's own retries, send them.
+   */
   const onHide = (): void => {
-    if (offline() || destroyed) return;
+    if (offline() || destroyed || unanswered) return;
     const next = pick(KEEPALIVE_BYTES);
     if (next[0].length > 0) void send(next, true);
   };
