@@ -11,23 +11,29 @@ import { isStorableString } from './storable';
  */
 
 /**
+ * The widget id rule as an HTML `pattern` attribute (which the browser anchors, and reads
+ * with the `v` flag: hence `\-`).
+ */
+export const WIDGET_ID_INPUT_PATTERN = '[A-Za-z0-9][A-Za-z0-9_\\-]{0,63}';
+
+/**
  * A widget id: 1–64 characters of `A-Z a-z 0-9 _ -`, starting with a letter or digit. No
  * `.` or `:` (`:` ends the `framewire:<widgetId>:` storage prefix), and safe in URLs.
  */
-export const WIDGET_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const WIDGET_ID_PATTERN = new RegExp(`^${WIDGET_ID_INPUT_PATTERN}$`);
 
 /** A client event id (the idempotency key; a UUIDv7 fits): 1–64 characters of `A-Z a-z 0-9 . _ : -`, starting with a letter or digit. */
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
 /** The collector's limits per request, at its defaults; the embed keeps within them. */
-export const COLLECTOR_LIMITS = Object.freeze({
+export const COLLECTOR_LIMITS = {
   /** Events in one batch request (and in one `track` call). */
   maxEventsPerRequest: 25,
   /** A request body, in UTF-8 bytes (64 KB). */
   maxRequestBytes: 64 * 1024,
   /** One event as compact JSON, in UTF-8 bytes, with what the host adds (8 KB). */
   maxEventBytes: 8 * 1024,
-});
+} as const;
 
 /** A text field of an event: its longest length (UTF-16 code units) and whether it must be there. */
 export interface TextField {
@@ -36,50 +42,52 @@ export interface TextField {
   readonly required: boolean;
 }
 
-const required = (max: number) => Object.freeze({ max, required: true as const });
-const optional = (max: number) => Object.freeze({ max, required: false as const });
+// Plain objects typed read-only: Object.freeze would keep every table in the embed script
+// even where unused (the minifier cannot drop a call it does not know to be pure).
+const required = (max: number) => ({ max, required: true as const });
+const optional = (max: number) => ({ max, required: false as const });
 
 /** Longest ids of sessions, visitors, users, offers, questions, variants and batches. */
 const ID_LENGTH = 128;
 
 /** The text fields of a click, as the widget sends them in `track`. */
-export const CLICK_FIELDS = Object.freeze({
+export const CLICK_FIELDS = {
   sessionId: required(ID_LENGTH),
   offerId: required(ID_LENGTH),
   questionId: optional(ID_LENGTH),
   buttonVariantId: optional(ID_LENGTH),
-});
+} as const;
 
 /** What the page adds to an analytics event's `context`, and to a click (`userAgent`). */
-export const CONTEXT_FIELDS = Object.freeze({
+export const CONTEXT_FIELDS = {
   page: optional(2048),
   referrer: optional(2048),
   screen: optional(32),
   userAgent: optional(1024),
   locale: optional(35),
   timezone: optional(64),
-});
+} as const;
 
 /** The `utm_*` parameters of the page's URL, in `context.utm`. */
-export const UTM_FIELDS = Object.freeze({
+export const UTM_FIELDS = {
   source: optional(256),
   medium: optional(256),
   campaign: optional(256),
   term: optional(256),
   content: optional(256),
-});
+} as const;
 
 /** The text fields of an analytics event (besides `properties` and `context`). */
-export const ANALYTICS_FIELDS = Object.freeze({
+export const ANALYTICS_FIELDS = {
   name: required(100),
   category: optional(64),
   sessionId: required(ID_LENGTH),
   anonymousId: optional(ID_LENGTH),
   userId: optional(ID_LENGTH),
-});
+} as const;
 
 /** The envelope's optional `batchId`. */
-export const BATCH_ID_FIELD = optional(ID_LENGTH);
+export const BATCH_ID_FIELD = { max: ID_LENGTH, required: false } as const;
 
 /** True for `undefined` where the field is optional, or a storable string of the field's length. */
 export function isText(value: unknown, field: TextField): boolean {

@@ -3,6 +3,7 @@ export { ErrorCode, FramewireError, isFramewireError } from './errors';
 export { STORAGE_LIMITS, USER_ID_KEY, storageNamespace } from './limits';
 export {
   WIDGET_ID_PATTERN,
+  WIDGET_ID_INPUT_PATTERN,
   EVENT_ID_PATTERN,
   COLLECTOR_LIMITS,
   CLICK_FIELDS,
@@ -33,7 +34,7 @@ export { CallMessageSchema, ReplyMessageSchema } from './wire';
 export { parseReplyMessage, isHostResult } from './reply';
 export type { HostMethodName } from './methods';
 export type { BatchAnswer, BatchEnvelope, EventFailure, TextField } from './collector';
-export type { PropertiesProblem } from './properties';
+export type { PropertiesProblem, PropertiesRule } from './properties';
 export type { HandshakeRequest, HandshakeAck, CallMessage, ParsedCall } from './messages';
 export type { HostApi, HostMethodArgs, HostMethodResult, HostResult, TrackEvent } from './host-api';
 export type { ReplyMessage } from './wire';

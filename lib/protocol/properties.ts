@@ -1,7 +1,8 @@
+import { isPlainObject } from './guards';
 import { isStorableString, utf8Length } from './storable';
 
 /** Limits of an analytics event's free-form `properties` object. */
-export const PROPERTIES_LIMITS = Object.freeze({
+export const PROPERTIES_LIMITS = {
   /** Keys per object, at any depth. */
   maxKeys: 50,
   /** Length of a key (UTF-16 code units); at least 1. */
@@ -14,36 +15,38 @@ export const PROPERTIES_LIMITS = Object.freeze({
   maxDepth: 4,
   /** Compact JSON (`JSON.stringify`) size in UTF-8 bytes. */
   maxBytes: 4096,
-});
+} as const;
 
 /** Keys refused at any depth: they reach an object's prototype when merged by careless code. */
-export const FORBIDDEN_KEYS: readonly string[] = Object.freeze(['__proto__', 'constructor', 'prototype']);
+export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
+/**
+ * Which rule a `properties` value breaks: a limit of {@link PROPERTIES_LIMITS} by name, or
+ * `json` (not a JSON value, or a top level that is not an object), `finite` (NaN or an
+ * infinity), `storable` (NUL or an unpaired surrogate), `forbiddenKey`.
+ */
+export type PropertiesRule = keyof typeof PROPERTIES_LIMITS | 'json' | 'finite' | 'storable' | 'forbiddenKey';
 
 /** What is wrong with a `properties` value, and where (keys and array indexes from the top). */
 export interface PropertiesProblem {
   path: (string | number)[];
-  message: string;
+  rule: PropertiesRule;
 }
 
-const problem = (path: (string | number)[], message: string): PropertiesProblem => ({ path, message });
-
-/** A record made by an object literal, `JSON.parse` or structured cloning: no class instance. */
-const isPlainRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' &&
-  value !== null &&
-  !Array.isArray(value) &&
-  [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null);
+// The rule, not a message: the collector words it (`describePropertiesProblem`), and the
+// embed script, which only needs yes or no, does not carry the sentences.
+const problem = (path: (string | number)[], rule: PropertiesRule): PropertiesProblem => ({ path, rule });
 
 function valueProblem(value: unknown, path: (string | number)[], depth: number): PropertiesProblem | null {
   if (value === null || typeof value === 'boolean') return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? null : problem(path, 'not a finite number');
+  if (typeof value === 'number') return Number.isFinite(value) ? null : problem(path, 'finite');
   if (typeof value === 'string') {
-    if (value.length > PROPERTIES_LIMITS.maxStringLength) return problem(path, `longer than ${PROPERTIES_LIMITS.maxStringLength} characters`);
-    return isStorableString(value) ? null : problem(path, 'contains NUL or an unpaired surrogate');
+    if (value.length > PROPERTIES_LIMITS.maxStringLength) return problem(path, 'maxStringLength');
+    return isStorableString(value) ? null : problem(path, 'storable');
   }
-  if (depth >= PROPERTIES_LIMITS.maxDepth) return problem(path, `nested deeper than ${PROPERTIES_LIMITS.maxDepth}`);
+  if (depth >= PROPERTIES_LIMITS.maxDepth) return problem(path, 'maxDepth');
   if (Array.isArray(value)) {
-    if (value.length > PROPERTIES_LIMITS.maxArrayItems) return problem(path, `more than ${PROPERTIES_LIMITS.maxArrayItems} items`);
+    if (value.length > PROPERTIES_LIMITS.maxArrayItems) return problem(path, 'maxArrayItems');
     // An index loop, not forEach: a sparse array's holes are checked too (undefined, refused).
     for (let index = 0; index < value.length; index++) {
       const found = valueProblem(value[index], [...path, index], depth + 1);
@@ -51,17 +54,16 @@ function valueProblem(value: unknown, path: (string | number)[], depth: number):
     }
     return null;
   }
-  return isPlainRecord(value) ? objectProblem(value, path, depth + 1) : problem(path, 'not a JSON value');
+  return isPlainObject(value) ? objectProblem(value, path, depth + 1) : problem(path, 'json');
 }
 
 function objectProblem(value: Record<string, unknown>, path: (string | number)[], depth: number): PropertiesProblem | null {
   const keys = Object.keys(value);
-  if (keys.length > PROPERTIES_LIMITS.maxKeys) return problem(path, `more than ${PROPERTIES_LIMITS.maxKeys} keys`);
+  if (keys.length > PROPERTIES_LIMITS.maxKeys) return problem(path, 'maxKeys');
   for (const key of keys) {
-    if (FORBIDDEN_KEYS.includes(key)) return problem([...path, key], 'reserved key');
-    if (key.length === 0 || key.length > PROPERTIES_LIMITS.maxKeyLength || !isStorableString(key)) {
-      return problem([...path, key], `keys must be 1-${PROPERTIES_LIMITS.maxKeyLength} storable characters`);
-    }
+    if (FORBIDDEN_KEYS.includes(key)) return problem([...path, key], 'forbiddenKey');
+    if (key.length === 0 || key.length > PROPERTIES_LIMITS.maxKeyLength) return problem([...path, key], 'maxKeyLength');
+    if (!isStorableString(key)) return problem([...path, key], 'storable');
     const found = valueProblem(value[key], [...path, key], depth);
     if (found) return found;
   }
@@ -75,8 +77,8 @@ function objectProblem(value: Record<string, unknown>, path: (string | number)[]
  * The collector's schema and the host's `track` gate both call it.
  */
 export function propertiesProblem(value: unknown): PropertiesProblem | null {
-  if (!isPlainRecord(value)) return problem([], 'must be a JSON object');
+  if (!isPlainObject(value)) return problem([], 'json');
   const found = objectProblem(value, [], 1);
   if (found) return found;
-  return utf8Length(JSON.stringify(value)) > PROPERTIES_LIMITS.maxBytes ? problem([], `larger than ${PROPERTIES_LIMITS.maxBytes} bytes`) : null;
+  return utf8Length(JSON.stringify(value)) > PROPERTIES_LIMITS.maxBytes ? problem([], 'maxBytes') : null;
 }
