@@ -18,6 +18,7 @@ export const DEFAULT_COLLECTOR_CONFIG: Readonly<CollectorConfig> = Object.freeze
   trustProxy: false,
   storageRetryAfterSeconds: 5,
   pgPoolSize: 10,
+  pgStatementTimeoutMs: 30_000,
   sqliteSynchronous: 'full',
   shutdownTimeoutMs: 10_000,
   logLevel: 'info',

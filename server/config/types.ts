@@ -119,6 +119,14 @@ export interface CollectorConfig {
    */
   pgPoolSize: number;
   /**
+   * Deadline of one PostgreSQL statement (lock waits included): the server cancels it past
+   * this (`statement_timeout`), and the collector gives up on a connection that stays silent
+   * a little longer, so a stuck database answers 503 instead of holding requests and the
+   * graceful stop. Migrations have their own, longer deadline (10 min).
+   * @default 30000
+   */
+  pgStatementTimeoutMs: number;
+  /**
    * SQLite `synchronous` pragma: `full` survives power loss, `normal` survives a process crash only.
    * @default "full"
    */
