@@ -38,7 +38,10 @@ export interface PropertiesProblem {
 const problem = (path: (string | number)[], rule: PropertiesRule): PropertiesProblem => ({ path, rule });
 
 function valueProblem(value: unknown, path: (string | number)[], depth: number): PropertiesProblem | null {
-  if (value === null || typeof value === 'boolean') return null;
+  // `undefined` (only the host sees it: JSON has none) is left out by JSON.stringify, or
+  // becomes null in an array, so what is sent stays valid: a widget's `{ questionId: undefined }`
+  // is not worth refusing an event for.
+  if (value === null || value === undefined || typeof value === 'boolean') return null;
   if (typeof value === 'number') return Number.isFinite(value) ? null : problem(path, 'finite');
   if (typeof value === 'string') {
     if (value.length > PROPERTIES_LIMITS.maxStringLength) return problem(path, 'maxStringLength');
@@ -73,7 +76,8 @@ function objectProblem(value: Record<string, unknown>, path: (string | number)[]
 /**
  * Why `value` is not an acceptable `properties` object, or `null` when it is: a plain
  * object of JSON values (null, booleans, finite numbers, storable strings, arrays, plain
- * objects) within {@link PROPERTIES_LIMITS}, with no {@link FORBIDDEN_KEYS} at any depth.
+ * objects; `undefined` too, which JSON.stringify leaves out) within
+ * {@link PROPERTIES_LIMITS}, with no {@link FORBIDDEN_KEYS} at any depth.
  * The collector's schema and the host's `track` gate both call it.
  */
 export function propertiesProblem(value: unknown): PropertiesProblem | null {

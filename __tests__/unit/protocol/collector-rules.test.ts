@@ -51,6 +51,10 @@ describe('the track gate', () => {
     expect(isTrackEvent(event)).toBe(false);
   });
 
+  test('accepts undefined property values, which JSON leaves out (or sends as null in an array)', () => {
+    expect(propertiesProblem({ offerId: 'o', questionId: undefined, list: [undefined] })).toBeNull();
+  });
+
   test('accepts properties nested four deep, as the collector does', () => {
     expect(propertiesProblem({ a: { b: { c: 1 } } })).toBeNull();
     expect(isTrackEvent({ type: 'analytics', id: 'e1', timestamp: 1, sessionId: 's', name: 'n', properties: { a: { b: { c: [1] } } } })).toBe(true);
