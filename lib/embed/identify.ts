@@ -2,7 +2,7 @@ import { ErrorCode, FramewireError } from '../protocol/errors';
 import { ANALYTICS_FIELDS, isText } from '../protocol/collector';
 import { isPlainObject, isStringOf } from '../protocol/guards';
 import { SESSION_ID_KEY, USER_ID_KEY } from '../protocol/limits';
-import { propertiesProblem } from '../protocol/properties';
+import { PROPERTIES_LIMITS, propertiesProblem } from '../protocol/properties';
 import { uuidv7 } from '../util/ids';
 import type { Logger } from '../util/logger';
 import type { NamespacedStorage } from './namespaced-storage';
@@ -43,7 +43,9 @@ export function parseIdentify(userId: unknown, traits?: unknown): Traits | undef
   const copy = Object.fromEntries(entries) as Traits;
   const valid = isPlainObject(traits) && entries.length <= MAX_TRAITS && entries.every(([, value]) => isTraitValue(value));
   if (!valid || propertiesProblem(copy) !== null) {
-    fail('traits must be a plain object of up to 20 names (1-64 characters) with strings (up to 256), numbers, booleans or null, 4 KB at most');
+    fail(
+      `traits must be a plain object of up to ${MAX_TRAITS} names (1-${PROPERTIES_LIMITS.maxKeyLength} characters) with strings (up to ${MAX_TRAIT_LENGTH}), numbers, booleans or null, ${PROPERTIES_LIMITS.maxBytes} bytes at most`,
+    );
   }
   return copy;
 }
