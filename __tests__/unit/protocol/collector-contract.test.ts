@@ -9,6 +9,7 @@ import type { EventQueue } from '../../../lib/embed/queue/event-queue';
 import { createTrack } from '../../../lib/embed/track';
 import type { TrackEvent } from '../../../lib/protocol/host-api';
 import { parseCallMessage } from '../../../lib/protocol/messages';
+import { utf8Length } from '../../../lib/protocol/storable';
 import { createLogger } from '../../../lib/util/logger';
 import { normalizeConfig } from '../../../server/config';
 import { createCollectorApp } from '../../../server/create-app';
@@ -29,11 +30,10 @@ const WIDGET = 'demo';
 const WIDGET_URL = 'https://widget.example/widget.html';
 const config = normalizeConfig({ logLevel: 'silent', now: () => NOW, rateLimit: { burstEvents: 0 } });
 
-type Sent = { status: number; body: { accepted?: string[]; duplicates?: string[]; failed?: unknown[]; error?: string }; ids: string[] };
+type Sent = { status: number; body: { accepted?: string[]; duplicates?: string[]; failed?: unknown[]; error?: string }; ids: string[]; bytes: number };
 
 let collector: CollectorApp;
 const stored = new Set<string>();
-const sent: Sent[] = [];
 const queues: EventQueue[] = [];
 
 /** Only what ingestion calls; the fastify app is the real one. */
@@ -47,8 +47,9 @@ const store = {
   },
 } as unknown as EventStore;
 
-/** The queues' fetch: hands the body to the collector app as a browser would send it. */
-const fetchCollector = (async (url: string, init: RequestInit) => {
+/** A fetch for one page's queues: hands each body to the collector app, as a browser sends it, and records it in `sent`. */
+const collectorFetch = (sent: Sent[]) =>
+  (async (url: string, init: RequestInit) => {
   const answer = await collector.app.inject({
     method: 'POST',
     url: new URL(url).pathname,
@@ -57,10 +58,10 @@ const fetchCollector = (async (url: string, init: RequestInit) => {
   });
   const body = JSON.parse(answer.body) as Sent['body'];
   const ids = (JSON.parse(String(init.body)) as { events: { id: string }[] }).events.map((event) => event.id);
-  sent.push({ status: answer.statusCode, body, ids });
+  sent.push({ status: answer.statusCode, body, ids, bytes: utf8Length(String(init.body)) });
   const ok = answer.statusCode >= 200 && answer.statusCode < 300;
   return { status: answer.statusCode, ok, headers: new Headers(), json: async () => body } as Response;
-}) as typeof fetch;
+  }) as typeof fetch;
 
 beforeAll(() => {
   // Only the clock is fake: identify stamps its event with Date.now(), inside the window.
@@ -87,19 +88,22 @@ function hostPage(page: Page) {
   if (page.storedUserId !== undefined) localStorage.setItem(`framewire:${WIDGET}:user_id`, page.storedUserId);
   if (page.storedSessionId !== undefined) localStorage.setItem(`framewire:${WIDGET}:session_id`, page.storedSessionId);
   const options = { collectorUrl: 'https://collector.example', widgetId: WIDGET, jitter: 0 };
-  const deps = { fetch: fetchCollector, log: createLogger('EventQueue', false) };
+  const sent: Sent[] = [];
+  const deps = { fetch: collectorFetch(sent), log: createLogger('EventQueue', false) };
   const clicks = createClickQueue(options, deps);
   const analytics = createAnalyticsQueue(options, deps);
   queues.push(clicks, analytics);
   const storage = createNamespacedStorage({ widgetId: WIDGET });
   const track = createTrack({ clicks, analytics }, window, () => storedUserId(storage));
-  return { clicks, analytics, storage, track, api: createHostApi(storage, track) };
+  return { clicks, analytics, storage, track, sent, api: createHostApi(storage, track) };
 }
 
-/** Sends what the queues hold and checks that the collector took every event. */
+/** Sends what the queues hold (a flush stops when less than a full batch waits: again, a bounded number of times) and checks that the collector took every event. */
 async function expectAllAccepted(host: ReturnType<typeof hostPage>, queued: number): Promise<void> {
-  sent.length = 0;
-  await Promise.all([host.clicks.flush(), host.analytics.flush()]);
+  const { sent } = host;
+  for (let round = 0; round < 20 && host.clicks.size() + host.analytics.size() > 0; round++) {
+    await Promise.all([host.clicks.flush(), host.analytics.flush()]);
+  }
   for (const request of sent) {
     expect(request.status, JSON.stringify(request.body)).toBe(200);
     expect(request.body.failed).toEqual([]);
@@ -257,6 +261,36 @@ describe('the collector contract', () => {
     expect(delivered).toBeGreaterThan(200);
     expect(refused).toBeGreaterThan(50);
   }, 300_000);
+
+  test('a backlog of the largest events the embed accepts leaves in requests the collector takes whole', async () => {
+    const host = hostPage({
+      path: 'p'.repeat(2040),
+      utm: {},
+      referrer: '',
+      userAgent: 'U'.repeat(1000),
+      storedUserId: undefined,
+      storedSessionId: undefined,
+    });
+    const big = (n: number) => ({
+      type: 'analytics' as const,
+      id: `big-${n}`,
+      timestamp: NOW,
+      sessionId: 's1',
+      name: 'widget_opened',
+      properties: { a: '€'.repeat(1000), b: 'x'.repeat(900) },
+    });
+    // 20 events: as many as one tab's stored queue holds at this size (`maxBytes`, 128 K characters).
+    for (const first of [0, 10]) {
+      const events = Array.from({ length: 10 }, (_, i) => big(first + i));
+      expect(host.api.track(events)).toEqual({ ok: true, value: { queued: 10 } });
+    }
+    expect(host.analytics.size()).toBe(20);
+    await expectAllAccepted(host, 20);
+    // Each event is over 7 KB as sent (20 of them are over 64 KB): the queue split the batch.
+    const bytes = host.sent.reduce((sum, request) => sum + request.bytes, 0);
+    expect(bytes / 20).toBeGreaterThan(7000);
+    expect(host.sent.length).toBeGreaterThan(2);
+  });
 
   test('every identify call the embed accepts queues an event the collector accepts', async () => {
     const traits = fc.oneof(
