@@ -4,7 +4,8 @@ export { createKeyRing, MIN_API_KEY_LENGTH, parseApiKeyJson, parseApiKeyList } f
 export { COLLECTOR_ENV_VARS, DEFAULT_COLLECTOR_CONFIG, loadConfig, normalizeConfig } from './config';
 export { createCollectorApp } from './create-app';
 export { COLLECTOR_ERROR_CODES, CollectorError, isCollectorError } from './errors';
-export { anonymizeIp, FIELD_LIMITS, PROPERTIES_LIMITS } from './ingest';
+export { anonymizeIp, PROPERTIES_LIMITS } from './ingest';
+export { ANALYTICS_FIELDS, CLICK_FIELDS, COLLECTOR_LIMITS, CONTEXT_FIELDS, UTM_FIELDS } from '../lib/protocol/collector';
 export { startCollector } from './start-collector';
 export { DEFAULT_EVENT_QUERY_LIMIT, openPostgresStore, openSqliteStore, openStore, parseDatabaseUrl } from './store';
 export type { RetentionLogger, RetentionScheduler, RetentionSchedulerOptions, SchedulerTimers } from './analytics/retention-scheduler';

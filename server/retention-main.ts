@@ -25,7 +25,12 @@ async function main(): Promise<void> {
   );
   let store: EventStore | undefined;
   try {
-    store = await openStore({ databaseUrl: config.databaseUrl, pgPoolSize: 1, sqliteSynchronous: config.sqliteSynchronous });
+    store = await openStore({
+      databaseUrl: config.databaseUrl,
+      pgPoolSize: 1,
+      pgStatementTimeoutMs: config.pgStatementTimeoutMs,
+      sqliteSynchronous: config.sqliteSynchronous,
+    });
     console.log(`retention: store ${store.engine} opened`);
     const result = await store.applyRetention(policy, now, (progress: RetentionProgress) => {
       console.log(`retention: ${progress.table}: ${progress.deletedSoFar} deleted so far`);

@@ -52,6 +52,7 @@ export async function startCollector(options: CollectorOptions = {}, deps: Colle
     (await openStore({
       databaseUrl: config.databaseUrl,
       pgPoolSize: config.pgPoolSize,
+      pgStatementTimeoutMs: config.pgStatementTimeoutMs,
       sqliteSynchronous: config.sqliteSynchronous,
       onIdleError: (error) => logIdleError(error),
     }));

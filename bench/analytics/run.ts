@@ -144,7 +144,11 @@ async function main(): Promise<void> {
     let trends: Awaited<ReturnType<typeof time>>;
     try {
       const get = (path: string) => async () => {
-        const answer = await fetch(`${collector.url}/api/analytics/widget/${WIDGET}/${path}?from=${from30}&to=${to}`, { headers: { authorization: `Bearer ${key}` } });
+        const answer = await fetch(`${collector.url}/api/analytics/widget/${WIDGET}/${path}?from=${from30}&to=${to}`, {
+          headers: { authorization: `Bearer ${key}` },
+          // A request and its body within 30 s, or the benchmark fails with the reason.
+          signal: AbortSignal.timeout(30_000),
+        });
         if (answer.status !== 200) throw new Error(`${path}: HTTP ${answer.status}`);
         await answer.json();
       };

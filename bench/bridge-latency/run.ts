@@ -4,6 +4,7 @@ import { chromium } from 'playwright-core';
 import type { Frame, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, ensureChromium } from '../../__tests__/e2e/support/chromium';
 import { startDemoServers } from '../../examples/demo/demo-servers';
+import { withDeadline } from '../deadline';
 
 /**
  * Round-trip latency across the host/widget origin boundary in Chromium, sequential calls
@@ -124,7 +125,7 @@ async function connectBenchPort(page: Page, widget: Frame, widgetOrigin: string,
     },
     { kind, widgetOrigin },
   );
-  await received;
+  await withDeadline(received, 10_000, `the widget's ${kind} bench port`);
 }
 
 async function main(): Promise<void> {
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
       w.benchStorage = () => w.framewireWidget.basicStorage.getItem('session_id');
     });
 
-    const [raw, comlink, storage, shaped] = (await measure(widget, ['benchEcho', 'benchComlink', 'benchStorage', 'benchShaped'])) as [
+    const [raw, comlink, storage, shaped] = (await withDeadline(measure(widget, ['benchEcho', 'benchComlink', 'benchStorage', 'benchShaped']), 300_000, 'the latency measurement')) as [
       Figures,
       Figures,
       Figures,

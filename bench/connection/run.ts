@@ -2,6 +2,7 @@ import { ConnectionMonitor } from '../../lib/chat-widget/connection-monitor';
 import { EnhancedParentStorageAdapter } from '../../lib/chat-widget/parent-storage-enhanced';
 import { ErrorCode, FramewireError } from '../../lib/protocol/errors';
 import { createMemoryStorage } from '../../lib/util/memory-storage';
+import { withDeadline } from '../deadline';
 
 /**
  * ConnectionMonitor and EnhancedParentStorageAdapter at default settings, in real time,
@@ -53,14 +54,16 @@ function stallableHost() {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** When the monitor reaches `state`; 30 s at most (it detects and recovers in a few). */
 function waitFor(monitor: ConnectionMonitor, state: string): Promise<number> {
-  return new Promise((resolve) => {
+  const reached = new Promise<number>((resolve) => {
     const off = monitor.addListener((next) => {
       if (next !== state) return;
       off();
       resolve(performance.now());
     });
   });
+  return withDeadline(reached, 30_000, `the connection monitor reaching ${state}`);
 }
 
 async function detectionAndRecovery(phase: number): Promise<{ detect: number; recover: number }> {

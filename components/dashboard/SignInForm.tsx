@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { describeDashboardError } from './api/index';
 import type { DashboardCredentials } from './api/index';
+import { WIDGET_ID_INPUT_PATTERN } from '../../lib/protocol/collector';
 
 /** Props of {@link SignInForm}. */
 export interface SignInFormProps {
@@ -15,8 +16,6 @@ export interface SignInFormProps {
   onSignIn: (credentials: DashboardCredentials) => void;
 }
 
-// Same shape as the collector's widget ids.
-const WIDGET_ID_PATTERN = '[A-Za-z0-9][A-Za-z0-9._:\\-]{0,63}';
 
 /**
  * Asks for the widget id and its API key, checks them with one summary request, then hands
@@ -76,8 +75,8 @@ export function SignInForm({ initialWidgetId, notice, verify, onSignIn }: SignIn
             value={widgetId}
             onChange={(event) => setWidgetId(event.target.value)}
             required
-            pattern={WIDGET_ID_PATTERN}
-            title="1–64 characters: letters, digits, . _ : -"
+            pattern={WIDGET_ID_INPUT_PATTERN}
+            title="1–64 characters: letters, digits, _ -, starting with a letter or digit"
             autoComplete="off"
             spellCheck={false}
             autoFocus={initialWidgetId === ''}

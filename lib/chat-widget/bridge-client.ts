@@ -47,8 +47,12 @@ export interface BridgeClient {
   getState(): BridgeState;
   /** Called on every state change; returns the unsubscribe function. */
   subscribe(listener: (state: BridgeState) => void): () => void;
-  /** Resolves when connected; rejects with `CONNECTION_DESTROYED` if destroyed first. */
-  ready(): Promise<void>;
+  /**
+   * Resolves when connected; rejects with `CONNECTION_DESTROYED` if destroyed first, and with
+   * `CONNECTION_TIMEOUT` when not connected within `timeoutMs` (the handshake goes on).
+   * @param timeoutMs @default callTimeoutMs
+   */
+  ready(timeoutMs?: number): Promise<void>;
   /** Drops the current channel (its pending calls reject with `CONNECTION_DESTROYED`) and shakes hands anew. */
   reconnect(): void;
   /** Calls sent and not yet answered. */
@@ -142,7 +146,8 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
-    ready: () => (state === 'destroyed' ? Promise.reject(destroyedError()) : connected.then(() => undefined)),
+    ready: (timeoutMs = config.callTimeoutMs) =>
+      state === 'destroyed' ? Promise.reject(destroyedError()) : waitForChannel(timeoutMs).then(() => undefined),
     reconnect() {
       if (state === 'destroyed') return;
       channel?.close(new FramewireError(ErrorCode.CONNECTION_DESTROYED, 'The connection was replaced.'));

@@ -1,4 +1,4 @@
-import { WIDGET_ID_PATTERN } from '../protocol/limits';
+import { isWidgetId } from '../protocol/collector';
 import type { QueueConfig } from './queue/config';
 
 /** The queue timings a page may tune (milliseconds; `jitter` a fraction). */
@@ -17,7 +17,7 @@ export type QueueTimings = Partial<Pick<QueueConfig, (typeof QUEUE_TIMING_OPTION
 
 /** What `framewire('init', …)` accepts. */
 export interface EmbedConfig {
-  /** The widget's id: 1–64 letters, digits, `_` or `-`. */
+  /** The widget's id: 1–64 letters, digits, `_` or `-`, starting with a letter or digit (the collector contract's `WIDGET_ID_PATTERN`). */
   widgetId: string;
   /** Address of the widget app (`widget.html`); its origin is the only one the host talks to. */
   widgetUrl: string;
@@ -78,7 +78,7 @@ const isQueueTimings = (value: unknown): boolean =>
 
 /** One check per option, with the message shown when it fails. */
 const FIELDS: Record<keyof EmbedConfig, [check: (value: unknown) => boolean, message: string]> = {
-  widgetId: [(v) => typeof v === 'string' && WIDGET_ID_PATTERN.test(v), 'must be 1-64 letters, digits, _ or -'],
+  widgetId: [isWidgetId, 'must be 1-64 letters, digits, _ or -, starting with a letter or digit'],
   widgetUrl: [isHttpUrl, 'must be an absolute http(s) URL'],
   collectorUrl: [optional(isHttpUrl), 'must be an absolute http(s) URL'],
   debug: [optional((v) => typeof v === 'boolean'), 'must be true or false'],

@@ -1,6 +1,8 @@
 import { ErrorCode, FramewireError } from '../protocol/errors';
+import { ANALYTICS_FIELDS, isText } from '../protocol/collector';
 import { isPlainObject, isStringOf } from '../protocol/guards';
 import { SESSION_ID_KEY, USER_ID_KEY } from '../protocol/limits';
+import { PROPERTIES_LIMITS, propertiesProblem } from '../protocol/properties';
 import { uuidv7 } from '../util/ids';
 import type { Logger } from '../util/logger';
 import type { NamespacedStorage } from './namespaced-storage';
@@ -9,32 +11,41 @@ import type { Track } from './track';
 /** Traits of an identified user: at most 20 flat, plain values. */
 export type Traits = Record<string, string | number | boolean | null>;
 
-/** Longest user id (the collector's limit). */
-export const MAX_USER_ID_LENGTH = 128;
+/** Longest user id (the collector contract's `ANALYTICS_FIELDS.userId`). */
+export const MAX_USER_ID_LENGTH = ANALYTICS_FIELDS.userId.max;
 
-const isTrait = ([key, value]: [string, unknown]): boolean =>
-  isStringOf(key, 1, 64) &&
-  !['__proto__', 'constructor', 'prototype'].includes(key) &&
-  (value === null || typeof value === 'boolean' || Number.isFinite(value) || isStringOf(value, 0, 256));
+/** Identify's own bounds on traits, within the contract's rules for `properties`. */
+const MAX_TRAITS = 20;
+const MAX_TRAIT_LENGTH = 256;
+
+/** A user id as the collector stores it: 1–128 characters, no NUL or unpaired surrogate. */
+const isUserId = (value: unknown): value is string => value !== '' && typeof value === 'string' && isText(value, ANALYTICS_FIELDS.userId);
+
+const isTraitValue = (value: unknown): boolean =>
+  value === null || typeof value === 'boolean' || Number.isFinite(value) || isStringOf(value, 0, MAX_TRAIT_LENGTH);
 
 /**
- * Checks `identify`'s arguments: `userId` 1–128 characters or `null`; `traits` absent, or a
- * plain object of at most 20 names (1–64 characters, not `__proto__`, `constructor`,
- * `prototype`) with strings of at most 256 characters, finite numbers, booleans or `null`,
- * 4096 bytes as JSON at most (the collector's limits for `properties`). Returns a copy of
- * the traits, so the page cannot change them afterwards.
+ * Checks `identify`'s arguments: `userId` 1–128 characters (no NUL or unpaired surrogate)
+ * or `null`; `traits` absent, or a plain object of at most 20 names with strings of at
+ * most 256 characters, finite numbers, booleans or `null`, that is also valid `properties`
+ * by the collector contract (names 1–64 characters, not `__proto__`, `constructor`,
+ * `prototype`, no NUL or unpaired surrogate, 4096 bytes as JSON at most). Returns a copy
+ * of the traits, so the page cannot change them afterwards.
  * @throws FramewireError `INVALID_CONFIG` saying what is wrong.
  */
 export function parseIdentify(userId: unknown, traits?: unknown): Traits | undefined {
   const fail = (message: string): never => {
     throw new FramewireError(ErrorCode.INVALID_CONFIG, `identify: ${message}`);
   };
-  if (userId !== null && !isStringOf(userId, 1, MAX_USER_ID_LENGTH)) fail('userId must be 1-128 characters or null');
+  if (userId !== null && !isUserId(userId)) fail(`userId must be 1-${MAX_USER_ID_LENGTH} characters or null`);
   if (traits === undefined) return;
   const entries = isPlainObject(traits) ? Object.entries(traits) : [];
   const copy = Object.fromEntries(entries) as Traits;
-  if (!isPlainObject(traits) || entries.length > 20 || !entries.every(isTrait) || new Blob([JSON.stringify(copy)]).size > 4096) {
-    fail('traits must be a plain object of up to 20 names (1-64 characters) with strings (up to 256), numbers, booleans or null, 4 KB at most');
+  const valid = isPlainObject(traits) && entries.length <= MAX_TRAITS && entries.every(([, value]) => isTraitValue(value));
+  if (!valid || propertiesProblem(copy) !== null) {
+    fail(
+      `traits must be a plain object of up to ${MAX_TRAITS} names (1-${PROPERTIES_LIMITS.maxKeyLength} characters) with strings (up to ${MAX_TRAIT_LENGTH}), numbers, booleans or null, ${PROPERTIES_LIMITS.maxBytes} bytes at most`,
+    );
   }
   return copy;
 }
@@ -45,7 +56,7 @@ export function parseIdentify(userId: unknown, traits?: unknown): Traits | undef
  */
 export function storedUserId(storage: Pick<NamespacedStorage, 'getItem'>): string | null {
   const userId = storage.getItem(USER_ID_KEY);
-  return userId && userId.length <= MAX_USER_ID_LENGTH ? userId : null;
+  return isUserId(userId) ? userId : null;
 }
 
 /**
@@ -65,8 +76,10 @@ export function identify(storage: NamespacedStorage, track: Track, log: Logger, 
   if (userId === null) storage.removeItem(USER_ID_KEY);
   else storage.setItem(USER_ID_KEY, userId as string);
   if (!properties) return;
-  let sessionId = storage.getItem(SESSION_ID_KEY);
-  if (!sessionId) storage.setItem(SESSION_ID_KEY, (sessionId = uuidv7()));
+  // The widget shares the namespace: a stored id the collector would refuse is replaced.
+  const stored = storage.getItem(SESSION_ID_KEY);
+  const sessionId = stored !== null && isText(stored, ANALYTICS_FIELDS.sessionId) ? stored : uuidv7();
+  if (sessionId !== stored) storage.setItem(SESSION_ID_KEY, sessionId);
   const timestamp = Date.now();
   const result = track([{ type: 'analytics', id: uuidv7(timestamp), timestamp, sessionId, name: 'identify', category: 'identity', properties }]);
   if (!result.ok) log(`identify: ${result.message}`);

@@ -1,11 +1,16 @@
 import * as z from 'zod/mini';
+import { ANALYTICS_FIELDS, CLICK_FIELDS, EVENT_ID_PATTERN } from './collector';
 import { ErrorCode } from './errors';
-import { EVENT_ID_PATTERN, MAX_TRACK_EVENTS } from './methods';
+import { MAX_TRACK_EVENTS } from './methods';
 import type { HostMethodName } from './methods';
+import { propertiesProblem } from './properties';
+import { isStorableString } from './storable';
 
 const storageKey = z.string().check(z.minLength(1));
-const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
-const optionalText = (max: number) => z.optional(z.string().check(z.maxLength(max)));
+const storable = z.refine<string>(isStorableString);
+// Typed by the field's `required`, so a schema cannot disagree with the contract's table.
+const text = (field: { max: number; required: true }) => z.string().check(z.minLength(1), z.maxLength(field.max), storable);
+const optionalText = (field: { max: number; required: false }) => z.optional(z.string().check(z.maxLength(field.max), storable));
 
 /**
  * What every tracked event carries. The widget sets `id` (a UUIDv7) and `timestamp` (ms
@@ -15,31 +20,32 @@ const optionalText = (max: number) => z.optional(z.string().check(z.maxLength(ma
 const trackedEvent = {
   id: z.string().check(z.regex(EVENT_ID_PATTERN)),
   timestamp: z.int().check(z.minimum(0)),
-  sessionId: text(128),
 };
 
-/** An offer click; the host adds `userAgent`. Fields and limits are the collector's. */
+/** An offer click; the host adds `userAgent`. Fields and limits are the collector contract's. */
 export const TrackClickSchema = z.strictObject({
   type: z.literal('click'),
   ...trackedEvent,
-  offerId: text(128),
-  questionId: optionalText(128),
-  buttonVariantId: optionalText(128),
+  sessionId: text(CLICK_FIELDS.sessionId),
+  offerId: text(CLICK_FIELDS.offerId),
+  questionId: optionalText(CLICK_FIELDS.questionId),
+  buttonVariantId: optionalText(CLICK_FIELDS.buttonVariantId),
 });
 
 /**
  * An analytics event (`widget_loaded`, `widget_opened`, `widget_closed`, `message_sent`,
  * `offer_clicked`, `error`, …); the host adds `context` (page, referrer, UTM, screen,
- * userAgent). `properties` is checked in depth by the collector.
+ * userAgent). `properties` follows the contract's `propertiesProblem`.
  */
 export const TrackAnalyticsSchema = z.strictObject({
   type: z.literal('analytics'),
   ...trackedEvent,
-  name: text(100),
-  category: optionalText(64),
-  anonymousId: optionalText(128),
-  userId: optionalText(128),
-  properties: z.optional(z.record(z.string(), z.unknown())),
+  sessionId: text(ANALYTICS_FIELDS.sessionId),
+  name: text(ANALYTICS_FIELDS.name),
+  category: optionalText(ANALYTICS_FIELDS.category),
+  anonymousId: optionalText(ANALYTICS_FIELDS.anonymousId),
+  userId: optionalText(ANALYTICS_FIELDS.userId),
+  properties: z.optional(z.custom<Record<string, unknown>>((value) => propertiesProblem(value) === null)),
 });
 
 export const TrackEventSchema = z.discriminatedUnion('type', [TrackClickSchema, TrackAnalyticsSchema]);

@@ -1,7 +1,24 @@
 export { PROTOCOL_VERSION, MESSAGE_MARKER } from './version';
 export { ErrorCode, FramewireError, isFramewireError } from './errors';
-export { STORAGE_LIMITS, WIDGET_ID_PATTERN, WIDGET_STORAGE_BUDGETS, USER_ID_KEY, storageLength, storageNamespace } from './limits';
-export { HOST_METHOD_NAMES, HOST_METHOD_ARGS, isHostMethodName, MAX_TRACK_EVENTS, EVENT_ID_PATTERN } from './methods';
+export { STORAGE_LIMITS, WIDGET_STORAGE_BUDGETS, USER_ID_KEY, storageLength, storageNamespace } from './limits';
+export {
+  WIDGET_ID_PATTERN,
+  WIDGET_ID_INPUT_PATTERN,
+  EVENT_ID_PATTERN,
+  COLLECTOR_LIMITS,
+  CLICK_FIELDS,
+  ANALYTICS_FIELDS,
+  CONTEXT_FIELDS,
+  UTM_FIELDS,
+  BATCH_ID_FIELD,
+  isText,
+  isEventId,
+  isWidgetId,
+  isTimestamp,
+} from './collector';
+export { PROPERTIES_LIMITS, FORBIDDEN_KEYS, propertiesProblem } from './properties';
+export { isStorableString, storableText, utf8Length } from './storable';
+export { HOST_METHOD_NAMES, HOST_METHOD_ARGS, isHostMethodName, isTrackEvent, MAX_TRACK_EVENTS } from './methods';
 export {
   createHandshakeRequest,
   createHandshakeAck,
@@ -16,6 +33,8 @@ export { HOST_METHODS, HostResultSchema, TrackEventSchema, TrackClickSchema, Tra
 export { CallMessageSchema, ReplyMessageSchema } from './wire';
 export { parseReplyMessage, isHostResult } from './reply';
 export type { HostMethodName } from './methods';
+export type { BatchAnswer, BatchEnvelope, EventFailure, TextField } from './collector';
+export type { PropertiesProblem, PropertiesRule } from './properties';
 export type { HandshakeRequest, HandshakeAck, CallMessage, ParsedCall } from './messages';
 export type { HostApi, HostMethodArgs, HostMethodResult, HostResult, TrackEvent } from './host-api';
 export type { ReplyMessage } from './wire';

@@ -35,8 +35,8 @@ export const WIDGET_STORAGE_BUDGETS = {
   open: 5,
 } as const;
 
-/** Widget ids are safe in storage keys and URLs: letters, digits, `_` and `-`. */
-export const WIDGET_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** The widget id rule lives in the collector contract; re-exported for existing importers. */
+export { WIDGET_ID_PATTERN } from './collector';
 
 /** The prefix of every key a widget owns in its host's localStorage. */
 export function storageNamespace(widgetId: string): string {

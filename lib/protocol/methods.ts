@@ -1,39 +1,33 @@
-import { isPlainObject, isRecord, isStringOf } from './guards';
+import { ANALYTICS_FIELDS, CLICK_FIELDS, COLLECTOR_LIMITS, isEventId, isText, isTimestamp } from './collector';
+import type { TextField } from './collector';
+import { isRecord, isStringOf } from './guards';
+import { propertiesProblem } from './properties';
 
 /** The host methods a widget may call, in protocol order. */
 export const HOST_METHOD_NAMES = ['ping', 'getItem', 'setItem', 'removeItem', 'track'] as const;
 
-/** Most events one `track` call may carry (one collector request's worth). */
-export const MAX_TRACK_EVENTS = 25;
+/** Most events one `track` call may carry: one collector request's worth. */
+export const MAX_TRACK_EVENTS = COLLECTOR_LIMITS.maxEventsPerRequest;
 
-/** A client event id, as the collector accepts it (a UUIDv7 fits): the idempotency key. */
-export const EVENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+export { EVENT_ID_PATTERN } from './collector';
+
+/** What every tracked event carries besides its type's text fields. */
+const COMMON_KEYS = ['type', 'id', 'timestamp'];
 
 /**
- * The fields of each `track` event type. For text, the longest length (the collector's
- * limits): positive = required (at least one character), negative = optional; 0 = checked
- * on its own.
+ * The compact twin of `TrackEventSchema`, run by the host on every `track` call: a click or
+ * an analytics event with only its own fields, each within the collector contract (text
+ * lengths, no NUL or unpaired surrogate, `properties` per `propertiesProblem`).
  */
-const TRACK_FIELDS = {
-  click: { type: 0, id: 0, timestamp: 0, sessionId: 128, offerId: 128, questionId: -128, buttonVariantId: -128 },
-  analytics: { type: 0, id: 0, timestamp: 0, properties: 0, sessionId: 128, name: 100, category: -64, anonymousId: -128, userId: -128 },
-} as const;
-
-/** The compact twin of `TrackEventSchema`. */
-function isTrackEvent(event: unknown): boolean {
+export function isTrackEvent(event: unknown): boolean {
   if (!isRecord(event)) return false;
   const { type, id, timestamp, properties } = event;
-  const fields: Record<string, number> | null =
-    type === 'click' ? TRACK_FIELDS.click : type === 'analytics' ? TRACK_FIELDS.analytics : null;
-  if (fields === null || typeof id !== 'string' || !EVENT_ID_PATTERN.test(id)) return false;
-  if (!Number.isSafeInteger(timestamp) || (timestamp as number) < 0) return false;
-  if (properties !== undefined && !isPlainObject(properties)) return false;
-  return (
-    Object.keys(event).every((key) => Object.hasOwn(fields, key)) &&
-    Object.entries(fields).every(([key, max]) =>
-      max > 0 ? isStringOf(event[key], 1, max) : max === 0 || event[key] === undefined || isStringOf(event[key], 0, -max),
-    )
-  );
+  const fields: Record<string, TextField> | null = type === 'click' ? CLICK_FIELDS : type === 'analytics' ? ANALYTICS_FIELDS : null;
+  if (fields === null || !isEventId(id) || !isTimestamp(timestamp)) return false;
+  const known = type === 'analytics' ? [...COMMON_KEYS, 'properties'] : COMMON_KEYS;
+  if (!Object.keys(event).every((key) => known.includes(key) || Object.hasOwn(fields, key))) return false;
+  if (properties !== undefined && propertiesProblem(properties) !== null) return false;
+  return Object.entries(fields).every(([key, field]) => isText(event[key], field));
 }
 
 export type HostMethodName = (typeof HOST_METHOD_NAMES)[number];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_ID_PATTERN } from '../ingest/schemas';
+import { isWidgetId } from '../../lib/protocol/collector';
 
 /** Shortest API key accepted. */
 export const MIN_API_KEY_LENGTH = 16;
@@ -20,7 +20,10 @@ export interface ApiKeyGrant {
   key: string;
   /** Who the key belongs to (logged, never the key): 1–64 characters of `A-Z a-z 0-9 . _ @ -`. */
   owner: string;
-  /** The widget ids the key may read and delete from, or `"*"` for all of them. */
+  /**
+   * The widget ids the key may read and delete from (each per the contract's
+   * `WIDGET_ID_PATTERN`), or `"*"` for all of them.
+   */
   widgets: '*' | readonly string[];
 }
 
@@ -28,7 +31,13 @@ const widgetsSchema = z.preprocess(
   (value) => (value === '*' ? ['*'] : value),
   z
     .array(
-      z.string().refine((id) => id === '*' || EVENT_ID_PATTERN.test(id), 'must be "*" or widget ids of 1-64 characters of A-Z a-z 0-9 . _ : -'),
+      // A grant naming an id no widget can have (the rule before widget ids lost `.` and `:`)
+      // stops the collector at start, naming the id: silently ignoring it would leave a key
+      // that quietly reads nothing.
+      z.string().refine((id) => id === '*' || isWidgetId(id), {
+        error: (issue) =>
+          `must be "*" or widget ids of 1-64 characters of A-Z a-z 0-9 _ -, starting with a letter or digit (not ${JSON.stringify(issue.input)})`,
+      }),
       { error: 'must be "*" or a list of widget ids' },
     )
     .min(1, 'must list at least one widget id, or be "*"')

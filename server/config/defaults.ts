@@ -1,3 +1,4 @@
+import { COLLECTOR_LIMITS } from '../../lib/protocol/collector';
 import type { CollectorConfig } from './types';
 
 /** Defaults of every collector option; see {@link CollectorConfig} for what each means. */
@@ -5,9 +6,11 @@ export const DEFAULT_COLLECTOR_CONFIG: Readonly<CollectorConfig> = Object.freeze
   host: '127.0.0.1',
   port: 8787,
   databaseUrl: './data/framewire.db',
-  maxEventsPerBatch: 25,
-  maxBodyBytes: 64 * 1024,
-  maxEventBytes: 8 * 1024,
+  // The contract's limits: the embed keeps within them, so lowering any of these makes the
+  // collector refuse events the embed accepts.
+  maxEventsPerBatch: COLLECTOR_LIMITS.maxEventsPerRequest,
+  maxBodyBytes: COLLECTOR_LIMITS.maxRequestBytes,
+  maxEventBytes: COLLECTOR_LIMITS.maxEventBytes,
   maxEventAgeMs: 24 * 60 * 60 * 1000,
   maxFutureSkewMs: 5 * 60 * 1000,
   rateLimit: Object.freeze({ burstEvents: 1000, refillEventsPerSecond: 50, maxBuckets: 100_000 }),
@@ -15,6 +18,7 @@ export const DEFAULT_COLLECTOR_CONFIG: Readonly<CollectorConfig> = Object.freeze
   trustProxy: false,
   storageRetryAfterSeconds: 5,
   pgPoolSize: 10,
+  pgStatementTimeoutMs: 30_000,
   sqliteSynchronous: 'full',
   shutdownTimeoutMs: 10_000,
   logLevel: 'info',

@@ -21,6 +21,7 @@ export const COLLECTOR_ENV_VARS = {
   COLLECTOR_TRUST_PROXY: 'trustProxy',
   COLLECTOR_STORAGE_RETRY_AFTER_S: 'storageRetryAfterSeconds',
   COLLECTOR_PG_POOL_SIZE: 'pgPoolSize',
+  COLLECTOR_PG_STATEMENT_TIMEOUT_MS: 'pgStatementTimeoutMs',
   COLLECTOR_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
   COLLECTOR_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   COLLECTOR_LOG_LEVEL: 'logLevel',
@@ -74,6 +75,7 @@ const envSchema = z.object({
   COLLECTOR_TRUST_PROXY: flag,
   COLLECTOR_STORAGE_RETRY_AFTER_S: integer(1),
   COLLECTOR_PG_POOL_SIZE: integer(1, 1000),
+  COLLECTOR_PG_STATEMENT_TIMEOUT_MS: integer(100, 3_600_000),
   COLLECTOR_SQLITE_SYNCHRONOUS: z.string().trim().toLowerCase().pipe(z.enum(['full', 'normal'], 'must be full or normal')).optional(),
   COLLECTOR_SHUTDOWN_TIMEOUT_MS: integer(0),
   COLLECTOR_LOG_LEVEL: z
@@ -160,6 +162,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     trustProxy: e.COLLECTOR_TRUST_PROXY,
     storageRetryAfterSeconds: e.COLLECTOR_STORAGE_RETRY_AFTER_S,
     pgPoolSize: e.COLLECTOR_PG_POOL_SIZE,
+    pgStatementTimeoutMs: e.COLLECTOR_PG_STATEMENT_TIMEOUT_MS,
     sqliteSynchronous: e.COLLECTOR_SQLITE_SYNCHRONOUS,
     shutdownTimeoutMs: e.COLLECTOR_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.COLLECTOR_LOG_LEVEL,

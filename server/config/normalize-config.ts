@@ -38,6 +38,7 @@ const configSchema = z.object({
   trustProxy: z.boolean(),
   storageRetryAfterSeconds: z.number().int().min(1),
   pgPoolSize: z.number().int().min(1).max(1000),
+  pgStatementTimeoutMs: z.number().int().min(100).max(3_600_000),
   sqliteSynchronous: z.enum(['full', 'normal']),
   shutdownTimeoutMs: z.number().int().min(0),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

@@ -68,17 +68,20 @@ export interface CollectorConfig {
    */
   databaseUrl: string;
   /**
-   * Most events one batch request may carry.
+   * Most events one batch request may carry. Below the contract's 25 the collector refuses
+   * batches the embed sends (it then splits them, at a cost).
    * @default 25
    */
   maxEventsPerBatch: number;
   /**
-   * Largest request body; bigger ones are refused with 413 before parsing.
+   * Largest request body in UTF-8 bytes; bigger ones are refused with 413 before parsing.
+   * Below the contract's 64 KB the embed's full batches are split.
    * @default 65536
    */
   maxBodyBytes: number;
   /**
-   * Largest single event (compact JSON, UTF-8); bigger ones fail as `too_large`.
+   * Largest single event (compact JSON, UTF-8 bytes); bigger ones fail as `too_large`. Below
+   * the contract's 8 KB the collector refuses events the embed accepts.
    * @default 8192
    */
   maxEventBytes: number;
@@ -115,6 +118,14 @@ export interface CollectorConfig {
    * @default 10
    */
   pgPoolSize: number;
+  /**
+   * Deadline of one PostgreSQL statement (lock waits included): the server cancels it past
+   * this (`statement_timeout`), and the collector gives up on a connection that stays silent
+   * a little longer, so a stuck database answers 503 instead of holding requests and the
+   * graceful stop. Migrations have their own, longer deadline (10 min).
+   * @default 30000
+   */
+  pgStatementTimeoutMs: number;
   /**
    * SQLite `synchronous` pragma: `full` survives power loss, `normal` survives a process crash only.
    * @default "full"

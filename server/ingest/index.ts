@@ -7,7 +7,6 @@ export {
   clickEventSchema,
   eventContextSchema,
   EVENT_ID_PATTERN,
-  FIELD_LIMITS,
   jsonObjectSchema,
   PROPERTIES_LIMITS,
 } from './schemas';

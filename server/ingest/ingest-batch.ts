@@ -5,17 +5,10 @@ import type { TokenBucketLimiter } from '../http';
 import type { EventKind, EventStore } from '../store';
 import { batchEnvelopeSchema } from './schemas';
 import { validateEvents } from './validate-events';
-import type { EventFailure } from './validate-events';
+import type { BatchAnswer } from '../../lib/protocol/collector';
 
-/** The 200 answer of every ingestion route. */
-export interface BatchAnswer {
-  /** Stored by this request. */
-  accepted: string[];
-  /** Already stored earlier (or repeated in this batch): the client should drop them too. */
-  duplicates: string[];
-  /** Refused for good: the client should drop them (retrying cannot help). */
-  failed: EventFailure[];
-}
+/** The 200 answer of every ingestion route: the contract's `BatchAnswer`. */
+export type { BatchAnswer };
 
 /** What ingestion needs besides the body. */
 export interface IngestDeps {

@@ -1,15 +1,12 @@
 import type { z } from 'zod';
+import { isEventId } from '../../lib/protocol/collector';
+import type { EventFailure } from '../../lib/protocol/collector';
+import { utf8Length } from '../../lib/protocol/storable';
 import type { EventKind, EventRow } from '../store';
-import { analyticsEventSchema, clickEventSchema, EVENT_ID_PATTERN } from './schemas';
+import { analyticsEventSchema, clickEventSchema } from './schemas';
 import type { AnalyticsEvent, ClickEvent } from './schemas';
 
-/** One event the collector will not store, and why. */
-export interface EventFailure {
-  /** The event's id, or `#<index>` (0-based position in `events`) when it has no usable id. */
-  id: string;
-  /** `too_old`, `in_future`, `too_large` or `invalid: <field>`. */
-  reason: string;
-}
+export type { EventFailure };
 
 /** What the collector knows about the request, stamped on every row. */
 export interface IngestContext {
@@ -35,7 +32,7 @@ export interface ValidatedBatch {
 function usableId(raw: unknown): string | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const id = (raw as { id?: unknown }).id;
-  return typeof id === 'string' && EVENT_ID_PATTERN.test(id) ? id : null;
+  return isEventId(id) ? id : null;
 }
 
 function invalidReason(error: z.ZodError): string {
@@ -93,7 +90,7 @@ function analyticsRow(event: AnalyticsEvent, ctx: IngestContext): EventRow {
  * Validates each event of a batch on its own.
  *
  * 1. No usable `id` → failed as `#<index>`, `invalid: id`.
- * 2. Compact JSON over `maxEventBytes` → `too_large` (checked before the schema: cheap and bounded).
+ * 2. Compact JSON over `maxEventBytes` UTF-8 bytes → `too_large` (checked before the schema: cheap and bounded).
  * 3. Schema → `invalid: <first bad field path>`.
  * 4. `timestamp` older than `maxEventAgeMs` → `too_old`; beyond `maxFutureSkewMs` → `in_future`.
  * 5. An id seen earlier in the same batch → repeated (answered as a duplicate, stored once).
@@ -107,7 +104,7 @@ export function validateEvents(kind: EventKind, events: readonly unknown[], ctx:
       result.failed.push({ id: `#${index}`, reason: 'invalid: id' });
       return;
     }
-    if (Buffer.byteLength(JSON.stringify(raw)) > ctx.maxEventBytes) {
+    if (utf8Length(JSON.stringify(raw)) > ctx.maxEventBytes) {
       result.failed.push({ id, reason: 'too_large' });
       return;
     }

@@ -9,6 +9,8 @@ export interface OpenStoreOptions {
   databaseUrl: string;
   /** @default 10 */
   pgPoolSize?: number;
+  /** See `CollectorConfig.pgStatementTimeoutMs`. @default 30000 */
+  pgStatementTimeoutMs?: number;
   /** @default "full" */
   sqliteSynchronous?: 'full' | 'normal';
   /** Errors of idle PostgreSQL connections. */
@@ -22,6 +24,7 @@ export async function openStore(options: OpenStoreOptions): Promise<EventStore> 
     return openPostgresStore({
       connectionString: target.connectionString,
       ...(options.pgPoolSize === undefined ? {} : { poolSize: options.pgPoolSize }),
+      ...(options.pgStatementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.pgStatementTimeoutMs }),
       ...(options.onIdleError === undefined ? {} : { onIdleError: options.onIdleError }),
     });
   }

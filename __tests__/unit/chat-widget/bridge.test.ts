@@ -209,6 +209,21 @@ describe('the bridge between host and widget', () => {
     expect(widget.listeners.size).toBe(0);
   });
 
+  test('ready rejects with CONNECTION_TIMEOUT when the host never answers, and the handshake goes on', async () => {
+    const client = startWidget({ callTimeoutMs: 1000 });
+    const ready = rejection(client.ready());
+    const longer = client.ready(3000);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(client.getState()).toBe('connecting');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(isFramewireError(await ready, 'CONNECTION_TIMEOUT')).toBe(true);
+    // The host's script comes late: the handshake still gets through, within the longer deadline.
+    startHost();
+    await vi.advanceTimersByTimeAsync(1500);
+    await expect(longer).resolves.toBeUndefined();
+    expect(client.getState()).toBe('connected');
+  });
+
   test('reconnect rejects calls in flight with CONNECTION_DESTROYED, the host closes the old port, new calls work', async () => {
     let stall = true;
     const api = createHostApi(createNamespacedStorage({ widgetId: 'demo' }));

@@ -58,4 +58,61 @@ describe('the dashboard analytics client', () => {
     expect(isDashboardError(await api.summary(RANGE).catch((e: unknown) => e), 'UNAUTHORIZED')).toBe(true);
     expect(fetch).not.toHaveBeenCalled();
   });
+
+  describe('deadline', () => {
+    const hang = (_url: URL, init: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+
+    test('rejects with TIMEOUT when the collector never answers, after timeoutMs and not before', async () => {
+      vi.useFakeTimers();
+      try {
+        const fetch = vi.fn((_input: RequestInfo | URL, init?: RequestInit) => hang(new URL('http://x'), init ?? {}));
+        const api = createAnalyticsClient({ widgetId: 'demo', apiKey: 'k_live_0123456789abcdef', baseUrl: 'http://collector.test', fetch, timeoutMs: 1000 });
+        const outcome = api.summary(RANGE).catch((e: unknown) => e);
+        await vi.advanceTimersByTimeAsync(999);
+        expect(fetch.mock.calls[0]?.[1]?.signal?.aborted).toBe(false);
+        await vi.advanceTimersByTimeAsync(1);
+        expect(isDashboardError(await outcome, 'TIMEOUT')).toBe(true);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    test('rejects with TIMEOUT when the headers come but the body stalls', async () => {
+      vi.useFakeTimers();
+      try {
+        const stalled = (_url: URL, init: RequestInit) => {
+          const body = new ReadableStream({
+            start(controller) {
+              init.signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
+            },
+          });
+          return new Response(body, { status: 200 });
+        };
+        const { api } = client(stalled);
+        const outcome = api.trends(RANGE).catch((e: unknown) => e);
+        await vi.advanceTimersByTimeAsync(15_000);
+        expect(isDashboardError(await outcome, 'TIMEOUT')).toBe(true);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    test('leaves no timer behind once answered, and a caller’s abort is still its own reason', async () => {
+      vi.useFakeTimers();
+      try {
+        const { api } = client(() => json(200, { ok: 1 }));
+        await api.summary(RANGE);
+        expect(vi.getTimerCount()).toBe(0);
+        const controller = new AbortController();
+        const pending = client(hang).api.summary(RANGE, controller.signal);
+        const reason = new Error('range changed');
+        controller.abort(reason);
+        await expect(pending).rejects.toBe(reason);
+        expect(vi.getTimerCount()).toBe(0);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+  });
 });

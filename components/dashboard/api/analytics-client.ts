@@ -22,7 +22,16 @@ export interface AnalyticsClientOptions extends DashboardCredentials {
    * @default globalThis.fetch, read at call time
    */
   fetch?: typeof fetch;
+  /**
+   * Deadline of one request, answer body included (ms): past it the request is aborted and
+   * rejects with `TIMEOUT`.
+   * @default 15000
+   */
+  timeoutMs?: number;
 }
+
+/** Defaults of {@link AnalyticsClientOptions}. */
+export const DEFAULT_ANALYTICS_CLIENT_OPTIONS = Object.freeze({ timeoutMs: 15_000 });
 
 /** The read API of one widget, each call abortable. */
 export interface AnalyticsClient {
@@ -64,14 +73,33 @@ async function toError(response: Response): Promise<DashboardError> {
  * 1. Every call sends `Authorization: Bearer <key>` and nothing else that identifies the user
  *    (no cookies: `credentials: 'omit'`), and never caches (`cache: 'no-store'`).
  * 2. An abort rejects with the signal's reason, untouched, so callers can ignore it.
- * 3. Anything else rejects with a {@link DashboardError}: 401 `UNAUTHORIZED`, 404
+ * 3. Every request has a deadline (`timeoutMs`, answer body included): past it the request
+ *    is aborted and rejects with `TIMEOUT`.
+ * 4. Anything else rejects with a {@link DashboardError}: 401 `UNAUTHORIZED`, 404
  *    `NOT_FOUND`, other 4xx `BAD_REQUEST`, 408/429/5xx `UNAVAILABLE`, no answer `NETWORK`,
  *    an answer that is not a JSON object `INVALID_RESPONSE`.
  */
 export function createAnalyticsClient(options: AnalyticsClientOptions): AnalyticsClient {
   const base = `/api/analytics/widget/${encodeURIComponent(options.widgetId)}/`;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ANALYTICS_CLIENT_OPTIONS.timeoutMs;
 
+  /** One request under its deadline: a timer (fakeable in tests) aborts it; the caller's signal too. */
   async function get<T>(path: string, query: object, signal: AbortSignal | undefined): Promise<T> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    try {
+      return await request<T>(path, query, signal, signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal);
+    } catch (error) {
+      if (deadline.signal.aborted && !signal?.aborted) {
+        throw new DashboardError(DashboardErrorCode.TIMEOUT, `no answer within ${timeoutMs} ms`, { cause: error });
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function request<T>(path: string, query: object, signal: AbortSignal | undefined, combined: AbortSignal): Promise<T> {
     // fetch() throws on a header with non-ASCII text; such a key cannot be valid anyway.
     if (!PRINTABLE_ASCII.test(options.apiKey)) throw new DashboardError(DashboardErrorCode.UNAUTHORIZED, 'the key has characters no API key has');
     const url = new URL(base + path, options.baseUrl ?? location.origin);
@@ -85,7 +113,7 @@ export function createAnalyticsClient(options: AnalyticsClientOptions): Analytic
         headers: { Authorization: `Bearer ${options.apiKey}`, Accept: 'application/json' },
         credentials: 'omit',
         cache: 'no-store',
-        ...(signal ? { signal } : {}),
+        signal: combined,
       });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;

@@ -10,6 +10,8 @@ export const DashboardErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   /** The request never got an answer (offline, DNS, connection refused). */
   NETWORK: 'NETWORK',
+  /** The answer (headers and body) did not come within the client's `timeoutMs`; worth retrying. */
+  TIMEOUT: 'TIMEOUT',
   /** An answer that is not the JSON the read API promises. */
   INVALID_RESPONSE: 'INVALID_RESPONSE',
 } as const;
@@ -59,6 +61,8 @@ export function describeDashboardError(error: unknown): string {
       return `The collector is not answering right now (HTTP ${error.status ?? '5xx'}). Try again in a moment.`;
     case DashboardErrorCode.NETWORK:
       return 'Could not reach the collector. Check your connection and try again.';
+    case DashboardErrorCode.TIMEOUT:
+      return 'The collector took too long to answer. Try again in a moment.';
     case DashboardErrorCode.INVALID_RESPONSE:
       return 'The collector sent an answer the dashboard cannot read. Is it up to date?';
   }

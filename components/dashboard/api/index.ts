@@ -1,4 +1,4 @@
-export { createAnalyticsClient } from './analytics-client';
+export { createAnalyticsClient, DEFAULT_ANALYTICS_CLIENT_OPTIONS } from './analytics-client';
 export { clearCredentials, loadCredentials, saveCredentials } from './credentials';
 export { DashboardError, DashboardErrorCode, describeDashboardError, isCredentialError, isDashboardError } from './dashboard-error';
 export { lastDays, RANGE_DAYS, utcDay } from './date-range';

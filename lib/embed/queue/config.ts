@@ -1,3 +1,5 @@
+import { COLLECTOR_LIMITS } from '../../protocol/collector';
+
 /**
  * Settings of one persistent batch queue. The seed's names (`maxBatchSize`, `maxBatchDelay`,
  * `initialRetryDelay`, `maxRetryDelay`, `maxRetries`, `storageKey`) are kept; times are in
@@ -59,12 +61,12 @@ export function normalizeQueueConfig(options: { [K in keyof QueueConfig]?: Queue
   return config;
 }
 
-/** Largest event accepted, as JSON characters (the collector refuses events over 8 KB). */
-export const MAX_EVENT_CHARS = 8192;
-/** Most events per request: the collector's limit. */
-export const MAX_EVENTS_PER_REQUEST = 25;
-/** Largest request body in UTF-8 bytes: the collector's limit. */
-export const MAX_REQUEST_BYTES = 65536;
+/** Largest event accepted, in UTF-8 bytes of its JSON, with what the host adds: the collector contract's. */
+export const MAX_EVENT_BYTES = COLLECTOR_LIMITS.maxEventBytes;
+/** Most events per request: the collector contract's. */
+export const MAX_EVENTS_PER_REQUEST = COLLECTOR_LIMITS.maxEventsPerRequest;
+/** Largest request body in UTF-8 bytes: the collector contract's. */
+export const MAX_REQUEST_BYTES = COLLECTOR_LIMITS.maxRequestBytes;
 /**
  * Largest body sent with `keepalive` when the page is hidden or unloaded: browsers give all
  * keepalive requests of a page 64 KB together, and the two queues share them.

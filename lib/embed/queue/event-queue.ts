@@ -1,3 +1,5 @@
+import type { BatchAnswer, BatchEnvelope } from '../../protocol/collector';
+import { utf8Length } from '../../protocol/storable';
 import { uuidv7 } from '../../util/ids';
 import { createLogger } from '../../util/logger';
 import type { Logger } from '../../util/logger';
@@ -34,7 +36,7 @@ export interface EventQueue {
    * Stores the event (in localStorage before returning) and schedules its sending. An event
    * without `id`/`timestamp` gets a UUIDv7 and the current time; one with an id already
    * held is ignored. Returns true when the event was added. The size of an event is the
-   * caller's to check (`track` refuses events over `MAX_EVENT_CHARS`); the byte bound
+   * caller's to check (`track` refuses events over `MAX_EVENT_BYTES`); the byte bound
    * protects the storage in any case.
    */
   enqueue(event: Record<string, unknown>): boolean;
@@ -48,7 +50,8 @@ export interface EventQueue {
   destroy(): void;
 }
 
-type Answer = { accepted?: unknown; duplicates?: unknown; failed?: unknown };
+/** A 200 answer as read: the contract's `BatchAnswer`, each list checked before use. */
+type Answer = { [K in keyof BatchAnswer]?: unknown };
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
@@ -79,7 +82,6 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
   const store = createTabStore(config, opened.storage, opened.persistent, deps.locks ?? nav.locks, log, () => adopted());
   const inFlight = new Set<string>();
   const abort = new AbortController();
-  const encoder = new TextEncoder();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let retrying = false;
   let failures = 0;
@@ -123,12 +125,15 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
     if (!retrying && !destroyed && !offline()) void flush();
   };
 
-  const body = (batch: QueuedEvent[]): string => JSON.stringify({ widgetId: options.widgetId, events: batch });
+  const body = (batch: QueuedEvent[]): string => {
+    const envelope: BatchEnvelope<QueuedEvent> = { widgetId: options.widgetId, events: batch };
+    return JSON.stringify(envelope);
+  };
   /** The oldest waiting events that fit in one request of at most `maxBytes`. */
   const pick = (maxBytes: number): [QueuedEvent[], string] => {
     let batch = waiting().slice(0, limit);
     let text = body(batch);
-    while (batch.length > 1 && encoder.encode(text).length > maxBytes) text = body((batch = batch.slice(0, batch.length >> 1)));
+    while (batch.length > 1 && utf8Length(text) > maxBytes) text = body((batch = batch.slice(0, batch.length >> 1)));
     return [batch, text];
   };
   const remove = (ids: Set<unknown>): void => store.write(store.read().filter((event) => !ids.has(event.id)));

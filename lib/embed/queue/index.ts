@@ -2,7 +2,7 @@ export { createEventQueue } from './event-queue';
 export {
   DEFAULT_QUEUE_CONFIG,
   normalizeQueueConfig,
-  MAX_EVENT_CHARS,
+  MAX_EVENT_BYTES,
   MAX_EVENTS_PER_REQUEST,
   MAX_REQUEST_BYTES,
   KEEPALIVE_BYTES,

@@ -1,35 +1,35 @@
 import { z } from 'zod';
-import { FIELD_LIMITS } from './click-event';
+import { ANALYTICS_FIELDS, CONTEXT_FIELDS, UTM_FIELDS } from '../../../lib/protocol/collector';
 import { jsonObjectSchema } from './json-object';
-import { EVENT_ID_PATTERN, optionalString, safeString, timestampSchema } from './safe-string';
+import { eventIdSchema, optionalText, requiredText, timestampSchema } from './safe-string';
 
 /** Where an analytics event happened; unknown fields are ignored. */
 export const eventContextSchema = z.object({
-  page: optionalString(FIELD_LIMITS.url),
-  referrer: optionalString(FIELD_LIMITS.url),
+  page: optionalText(CONTEXT_FIELDS.page),
+  referrer: optionalText(CONTEXT_FIELDS.referrer),
   utm: z
     .object({
-      source: optionalString(FIELD_LIMITS.short),
-      medium: optionalString(FIELD_LIMITS.short),
-      campaign: optionalString(FIELD_LIMITS.short),
-      term: optionalString(FIELD_LIMITS.short),
-      content: optionalString(FIELD_LIMITS.short),
+      source: optionalText(UTM_FIELDS.source),
+      medium: optionalText(UTM_FIELDS.medium),
+      campaign: optionalText(UTM_FIELDS.campaign),
+      term: optionalText(UTM_FIELDS.term),
+      content: optionalText(UTM_FIELDS.content),
     })
     .nullish(),
-  screen: optionalString(32),
-  userAgent: optionalString(FIELD_LIMITS.userAgent),
-  locale: optionalString(35),
-  timezone: optionalString(64),
+  screen: optionalText(CONTEXT_FIELDS.screen),
+  userAgent: optionalText(CONTEXT_FIELDS.userAgent),
+  locale: optionalText(CONTEXT_FIELDS.locale),
+  timezone: optionalText(CONTEXT_FIELDS.timezone),
 });
 
 /** One analytics event (seed 003 vocabulary). Unknown fields are ignored. */
 export const analyticsEventSchema = z.object({
-  id: z.string().regex(EVENT_ID_PATTERN),
-  name: safeString(100, 1),
-  category: optionalString(64),
-  sessionId: safeString(FIELD_LIMITS.id, 1),
-  anonymousId: optionalString(FIELD_LIMITS.id),
-  userId: optionalString(FIELD_LIMITS.id),
+  id: eventIdSchema,
+  name: requiredText(ANALYTICS_FIELDS.name),
+  category: optionalText(ANALYTICS_FIELDS.category),
+  sessionId: requiredText(ANALYTICS_FIELDS.sessionId),
+  anonymousId: optionalText(ANALYTICS_FIELDS.anonymousId),
+  userId: optionalText(ANALYTICS_FIELDS.userId),
   timestamp: timestampSchema,
   properties: jsonObjectSchema.nullish().transform((value) => value ?? null),
   context: eventContextSchema.nullish().transform((value) => value ?? null),

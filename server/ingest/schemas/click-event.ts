@@ -1,23 +1,16 @@
 import { z } from 'zod';
-import { EVENT_ID_PATTERN, optionalString, safeString, timestampSchema } from './safe-string';
-
-/** Length caps of the text fields of events (characters). */
-export const FIELD_LIMITS = Object.freeze({
-  id: 128,
-  userAgent: 1024,
-  url: 2048,
-  short: 256,
-});
+import { CLICK_FIELDS, CONTEXT_FIELDS } from '../../../lib/protocol/collector';
+import { eventIdSchema, optionalText, requiredText, timestampSchema } from './safe-string';
 
 /** One offer click, as the embed script sends it. Unknown fields are ignored. */
 export const clickEventSchema = z.object({
-  id: z.string().regex(EVENT_ID_PATTERN),
-  sessionId: safeString(FIELD_LIMITS.id, 1),
-  offerId: safeString(FIELD_LIMITS.id, 1),
-  questionId: optionalString(FIELD_LIMITS.id),
-  buttonVariantId: optionalString(FIELD_LIMITS.id),
+  id: eventIdSchema,
+  sessionId: requiredText(CLICK_FIELDS.sessionId),
+  offerId: requiredText(CLICK_FIELDS.offerId),
+  questionId: optionalText(CLICK_FIELDS.questionId),
+  buttonVariantId: optionalText(CLICK_FIELDS.buttonVariantId),
   timestamp: timestampSchema,
-  userAgent: optionalString(FIELD_LIMITS.userAgent),
+  userAgent: optionalText(CONTEXT_FIELDS.userAgent),
 });
 
 /** A click event after validation. */

@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import { BATCH_ID_FIELD } from '../../../lib/protocol/collector';
 import { safeString, widgetIdSchema } from './safe-string';
 
 /**
- * The batch envelope. `events` is only checked to be an array here: each event is validated on
- * its own so that one bad event never sinks its neighbours. Unknown fields are ignored.
+ * The batch envelope (the contract's `BatchEnvelope`). `events` is only checked to be an array
+ * here: each event is validated on its own so that one bad event never sinks its neighbours.
+ * Unknown fields are ignored.
  */
 export const batchEnvelopeSchema = z.object({
   widgetId: widgetIdSchema,
-  batchId: safeString(128).nullish(),
+  batchId: safeString(BATCH_ID_FIELD.max).nullish(),
   events: z.array(z.unknown()),
 });
 

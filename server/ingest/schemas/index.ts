@@ -1,5 +1,5 @@
 export { analyticsEventSchema, eventContextSchema } from './analytics-event';
-export { clickEventSchema, FIELD_LIMITS } from './click-event';
+export { clickEventSchema } from './click-event';
 export { batchEnvelopeSchema } from './envelope';
 export { jsonObjectSchema, PROPERTIES_LIMITS } from './json-object';
 export { EVENT_ID_PATTERN, isStorableString, safeString, widgetIdSchema } from './safe-string';

@@ -1,13 +1,12 @@
 import { z } from 'zod';
+import { EVENT_ID_PATTERN, WIDGET_ID_PATTERN } from '../../../lib/protocol/collector';
+import type { TextField } from '../../../lib/protocol/collector';
+import { isStorableString } from '../../../lib/protocol/storable';
 
-// NUL and lone surrogates cannot be stored in PostgreSQL text/JSONB; refusing them here keeps
-// both engines alike and keeps one such event from failing a whole batch.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export { EVENT_ID_PATTERN, isStorableString };
 
-/** True when a string holds neither NUL nor an unpaired surrogate. */
-export function isStorableString(value: string): boolean {
-  return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
-}
+// NUL and lone surrogates cannot be stored in PostgreSQL text/JSONB; refusing them keeps both
+// engines alike and keeps one such event from failing a whole batch (the rule is the contract's).
 
 /** A string of at most `max` characters that both engines can store. */
 export function safeString(max: number, min = 0) {
@@ -25,11 +24,19 @@ export function optionalString(max: number) {
     .transform((value) => value ?? null);
 }
 
-/** A client event id: 1–64 characters of `A-Z a-z 0-9 . _ : -`, starting with a letter or digit. */
-export const EVENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+/** A required text field of the contract: present, 1 to `max` storable characters. */
+export const requiredText = (field: TextField & { required: true }) => safeString(field.max, 1);
 
-/** Widget ids: the same shape as event ids. */
-export const widgetIdSchema = z.string().regex(EVENT_ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 . _ : -');
+/** An optional text field of the contract: absent, `null` or up to `max` storable characters. */
+export const optionalText = (field: TextField & { required: false }) => optionalString(field.max);
 
-/** Milliseconds since the epoch, a whole number. */
+/** A client event id (the contract's `EVENT_ID_PATTERN`). */
+export const eventIdSchema = z.string().regex(EVENT_ID_PATTERN);
+
+/** Widget ids: the contract's `WIDGET_ID_PATTERN`. */
+export const widgetIdSchema = z
+  .string()
+  .regex(WIDGET_ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 _ -, starting with a letter or digit');
+
+/** Milliseconds since the epoch, a whole number (the contract's `isTimestamp`). */
 export const timestampSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

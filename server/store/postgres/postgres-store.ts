@@ -26,6 +26,13 @@ export interface PostgresStoreOptions {
    * @default 5000
    */
   connectionTimeoutMs?: number;
+  /**
+   * Deadline of one statement, lock waits included: PostgreSQL cancels it
+   * (`statement_timeout`); a connection that stays silent {@link SILENCE_GRACE_MS} longer is
+   * given up on by the client (`query_timeout`) and closed.
+   * @default 30000
+   */
+  statementTimeoutMs?: number;
   /** Called with errors of idle connections (which would otherwise crash the process). */
   onIdleError?: (error: Error) => void;
 }
@@ -87,6 +94,12 @@ const shardOf = (client: pg.ClientBase): number => {
   return typeof pid === 'number' ? pid % COUNTER_SHARDS : Math.floor(Math.random() * COUNTER_SHARDS);
 };
 
+/** How much longer than the statement deadline the client waits for a silent connection. */
+export const SILENCE_GRACE_MS = 5000;
+
+/** Deadline of the migrations of one start, the wait for another collector's included. */
+export const MIGRATION_TIMEOUT_MS = 10 * 60_000;
+
 /** Any number works, as long as every collector uses the same one. */
 const MIGRATION_LOCK_KEY = 0x66776972; // "fwir"
 
@@ -95,8 +108,18 @@ const LIST_SQL = `
   WHERE widget_id = $1 AND ($2::text IS NULL OR kind = $2)
   ORDER BY ts, event_id LIMIT $3`;
 
-async function runMigrations(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
+/**
+ * Applies the migrations on a connection of its own, under the migration deadline rather than
+ * the per-statement one (a migration, or the wait for another collector's, may take longer).
+ */
+async function runMigrations(options: PostgresStoreOptions): Promise<void> {
+  const client = new pg.Client({
+    connectionString: options.connectionString,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+    statement_timeout: MIGRATION_TIMEOUT_MS,
+    query_timeout: MIGRATION_TIMEOUT_MS + SILENCE_GRACE_MS,
+  });
+  await client.connect();
   try {
     await client.query('BEGIN');
     // Several collectors may start at once: one migrates, the others wait and then see it done.
@@ -114,7 +137,7 @@ async function runMigrations(pool: pg.Pool): Promise<void> {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    await client.end().catch(() => undefined);
   }
 }
 
@@ -123,14 +146,17 @@ async function runMigrations(pool: pg.Pool): Promise<void> {
  * so several collectors can start against one database at once.
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<EventStore> {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 30_000;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + SILENCE_GRACE_MS,
   });
   pool.on('error', (error) => options.onIdleError?.(error));
   try {
-    await runMigrations(pool);
+    await runMigrations(options);
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw new CollectorError(COLLECTOR_ERROR_CODES.STORAGE_UNAVAILABLE, `Cannot open PostgreSQL store: ${(error as Error).message}`, { cause: error });
@@ -150,12 +176,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const onClient = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
-      return await work(client);
+      const result = await work(client);
+      client.release();
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
+      // A failed connection (a statement past its deadline, a silent server) is closed rather
+      // than handed to the next request.
+      client.release(error as Error);
       throw error;
-    } finally {
-      client.release();
     }
   };
 
