@@ -2,7 +2,7 @@ import { ErrorCode, FramewireError } from '../protocol/errors';
 import { ANALYTICS_FIELDS, isText } from '../protocol/collector';
 import { isPlainObject, isStringOf } from '../protocol/guards';
 import { SESSION_ID_KEY, USER_ID_KEY } from '../protocol/limits';
-import { PROPERTIES_LIMITS, propertiesProblem } from '../protocol/properties';
+import { propertiesProblem } from '../protocol/properties';
 import { uuidv7 } from '../util/ids';
 import type { Logger } from '../util/logger';
 import type { NamespacedStorage } from './namespaced-storage';
@@ -44,7 +44,7 @@ export function parseIdentify(userId: unknown, traits?: unknown): Traits | undef
   const valid = isPlainObject(traits) && entries.length <= MAX_TRAITS && entries.every(([, value]) => isTraitValue(value));
   if (!valid || propertiesProblem(copy) !== null) {
     fail(
-      `traits must be a plain object of up to ${MAX_TRAITS} names (1-${PROPERTIES_LIMITS.maxKeyLength} characters) with strings (up to ${MAX_TRAIT_LENGTH}), numbers, booleans or null, ${PROPERTIES_LIMITS.maxBytes} bytes at most`,
+      `traits must be an object of up to ${MAX_TRAITS} names with strings (up to ${MAX_TRAIT_LENGTH} characters), numbers, booleans or null`,
     );
   }
   return copy;

@@ -28,7 +28,8 @@ function pageContext(win: Window): Record<string, unknown> {
     page: storableText(location.origin + location.pathname, CONTEXT_FIELDS.page.max),
     referrer: storableText(document.referrer, CONTEXT_FIELDS.referrer.max),
     utm,
-    screen: storableText(`${screen.width}x${screen.height}`, CONTEXT_FIELDS.screen.max),
+    // Two numbers and an x: always storable, and far within CONTEXT_FIELDS.screen.
+    screen: `${screen.width}x${screen.height}`,
     userAgent: storableText(navigator.userAgent, CONTEXT_FIELDS.userAgent.max),
   };
 }

@@ -34,40 +34,47 @@ export interface PropertiesProblem {
 }
 
 // The rule, not a message: the collector words it (`describePropertiesProblem`), and the
-// embed script, which only needs yes or no, does not carry the sentences.
-const problem = (path: (string | number)[], rule: PropertiesRule): PropertiesProblem => ({ path, rule });
+// embed script, which only needs yes or no, does not carry the sentences. The path is built
+// on the way back out, so a valid value (the common case) allocates none.
+const problem = (rule: PropertiesRule, ...path: (string | number)[]): PropertiesProblem => ({ path, rule });
 
-function valueProblem(value: unknown, path: (string | number)[], depth: number): PropertiesProblem | null {
+/** Puts `step` in front of the path of a problem found below it. */
+const below = (step: string | number, found: PropertiesProblem | null): PropertiesProblem | null => {
+  found?.path.unshift(step);
+  return found;
+};
+
+function valueProblem(value: unknown, depth: number): PropertiesProblem | null {
   // `undefined` (only the host sees it: JSON has none) is left out by JSON.stringify, or
   // becomes null in an array, so what is sent stays valid: a widget's `{ questionId: undefined }`
   // is not worth refusing an event for.
   if (value === null || value === undefined || typeof value === 'boolean') return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? null : problem(path, 'finite');
+  if (typeof value === 'number') return Number.isFinite(value) ? null : problem('finite');
   if (typeof value === 'string') {
-    if (value.length > PROPERTIES_LIMITS.maxStringLength) return problem(path, 'maxStringLength');
-    return isStorableString(value) ? null : problem(path, 'storable');
+    if (value.length > PROPERTIES_LIMITS.maxStringLength) return problem('maxStringLength');
+    return isStorableString(value) ? null : problem('storable');
   }
-  if (depth >= PROPERTIES_LIMITS.maxDepth) return problem(path, 'maxDepth');
+  if (depth >= PROPERTIES_LIMITS.maxDepth) return problem('maxDepth');
   if (Array.isArray(value)) {
-    if (value.length > PROPERTIES_LIMITS.maxArrayItems) return problem(path, 'maxArrayItems');
+    if (value.length > PROPERTIES_LIMITS.maxArrayItems) return problem('maxArrayItems');
     // An index loop, not forEach: a sparse array's holes are checked too (undefined, refused).
     for (let index = 0; index < value.length; index++) {
-      const found = valueProblem(value[index], [...path, index], depth + 1);
+      const found = below(index, valueProblem(value[index], depth + 1));
       if (found) return found;
     }
     return null;
   }
-  return isPlainObject(value) ? objectProblem(value, path, depth + 1) : problem(path, 'json');
+  return isPlainObject(value) ? objectProblem(value, depth + 1) : problem('json');
 }
 
-function objectProblem(value: Record<string, unknown>, path: (string | number)[], depth: number): PropertiesProblem | null {
+function objectProblem(value: Record<string, unknown>, depth: number): PropertiesProblem | null {
   const keys = Object.keys(value);
-  if (keys.length > PROPERTIES_LIMITS.maxKeys) return problem(path, 'maxKeys');
+  if (keys.length > PROPERTIES_LIMITS.maxKeys) return problem('maxKeys');
   for (const key of keys) {
-    if (FORBIDDEN_KEYS.includes(key)) return problem([...path, key], 'forbiddenKey');
-    if (key.length === 0 || key.length > PROPERTIES_LIMITS.maxKeyLength) return problem([...path, key], 'maxKeyLength');
-    if (!isStorableString(key)) return problem([...path, key], 'storable');
-    const found = valueProblem(value[key], [...path, key], depth);
+    if (FORBIDDEN_KEYS.includes(key)) return problem('forbiddenKey', key);
+    if (key.length === 0 || key.length > PROPERTIES_LIMITS.maxKeyLength) return problem('maxKeyLength', key);
+    if (!isStorableString(key)) return problem('storable', key);
+    const found = below(key, valueProblem(value[key], depth));
     if (found) return found;
   }
   return null;
@@ -81,8 +88,8 @@ function objectProblem(value: Record<string, unknown>, path: (string | number)[]
  * The collector's schema and the host's `track` gate both call it.
  */
 export function propertiesProblem(value: unknown): PropertiesProblem | null {
-  if (!isPlainObject(value)) return problem([], 'json');
-  const found = objectProblem(value, [], 1);
+  if (!isPlainObject(value)) return problem('json');
+  const found = objectProblem(value, 1);
   if (found) return found;
-  return utf8Length(JSON.stringify(value)) > PROPERTIES_LIMITS.maxBytes ? problem([], 'maxBytes') : null;
+  return utf8Length(JSON.stringify(value)) > PROPERTIES_LIMITS.maxBytes ? problem('maxBytes') : null;
 }
