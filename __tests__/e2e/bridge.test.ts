@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { currentEngine, engineLabel, sleep } from './support/driver';
 import type { TestDocument, TestPage } from './support/driver';
-import { cdpSessionOf } from './support/harness';
 import { applyMessage, comlinkMessage, rawHandshake, rawSend, startThirdOrigin, tryRawHandshake } from './support/raw-bridge';
 import { createEngineStage, waitForState } from './support/stage';
 import type { EngineStage } from './support/stage';
@@ -16,6 +15,37 @@ afterAll(() => stage?.close());
 
 /** Only the Chromium driver reaches the DevTools protocol (`capabilities.cdp`); known before the browser starts, for test names. */
 const HAS_CDP = currentEngine() === 'chromium';
+
+/** What the listener and port counts need of a DevTools protocol session (playwright's `CDPSession`). */
+interface DevToolsSession {
+  send<T>(method: string, params?: Record<string, unknown>): Promise<T>;
+}
+
+/** The part of a playwright browser that finds a page's DevTools session. */
+interface DevToolsBrowser {
+  contexts(): { pages(): { evaluate<R>(fn: () => R): Promise<R> }[]; newCDPSession(page: unknown): Promise<DevToolsSession> }[];
+}
+
+/**
+ * A DevTools session on `page`, where the engine offers one (`capabilities.cdp`: the
+ * Chromium driver keeps its playwright browser on the engine). The driver hides the
+ * playwright page, so it is found by a mark set through `evaluate`.
+ */
+async function devToolsSessionOf(page: TestPage): Promise<DevToolsSession> {
+  const browser = (stage.engine as unknown as { browser?: DevToolsBrowser }).browser;
+  if (!stage.engine.capabilities.cdp || !browser) throw new Error(`${stage.engine.version} offers no DevTools protocol session.`);
+  const mark = `devtools-${Date.now()}-${Math.random().toString(16).slice(2)}`;
+  await page.evaluate((value) => {
+    (window as unknown as { devToolsMark?: string }).devToolsMark = value;
+  }, mark);
+  for (const context of browser.contexts()) {
+    for (const candidate of context.pages()) {
+      const found = await candidate.evaluate(() => (window as unknown as { devToolsMark?: string }).devToolsMark).catch(() => undefined);
+      if (found === mark) return context.newCDPSession(candidate);
+    }
+  }
+  throw new Error('The page is not among the browser’s pages.');
+}
 
 const hostItem = (page: TestPage, key: string) => page.evaluate((k) => localStorage.getItem(k), key);
 
@@ -212,19 +242,19 @@ describe(`in ${engineLabel()}, host page and widget on two origins`, () => {
     async () => {
       expect(stage.engine.capabilities.cdp).toBe(true);
       const { page } = await stage.openHost();
-      const cdp = await cdpSessionOf(stage.engine, page);
+      const cdp = await devToolsSessionOf(page);
       const messageListeners = async (): Promise<number> => {
-        const { result } = await cdp.send('Runtime.evaluate', { expression: 'window' });
-        const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId as string });
+        const { result } = await cdp.send<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: 'window' });
+        const { listeners } = await cdp.send<{ listeners: { type: string }[] }>('DOMDebugger.getEventListeners', { objectId: result.objectId });
         return listeners.filter((listener) => listener.type === 'message').length;
       };
       const livePorts = async (): Promise<number> => {
         await cdp.send('HeapProfiler.collectGarbage');
-        const { result: proto } = await cdp.send('Runtime.evaluate', { expression: 'MessagePort.prototype' });
+        const { result: proto } = await cdp.send<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: 'MessagePort.prototype' });
         const group = 'port-count';
-        const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.objectId as string, objectGroup: group });
-        const { result } = await cdp.send('Runtime.callFunctionOn', {
-          objectId: objects.objectId as string,
+        const { objects } = await cdp.send<{ objects: { objectId?: string } }>('Runtime.queryObjects', { prototypeObjectId: proto.objectId, objectGroup: group });
+        const { result } = await cdp.send<{ result: { value?: unknown } }>('Runtime.callFunctionOn', {
+          objectId: objects.objectId,
           functionDeclaration: 'function () { return this.length; }',
           returnByValue: true,
         });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { currentEngine, engineLabel, sleep } from './support/driver';
-import type { TestFrame, TestPage } from './support/driver';
+import type { EngineName, TestFrame, TestPage } from './support/driver';
 import { createEngineStage } from './support/stage';
 import type { EngineStage } from './support/stage';
 
@@ -12,10 +12,15 @@ beforeAll(async () => {
 });
 
 /**
- * WebKitGTK runs a cross-origin frame on the page's own thread (no site isolation): while
- * the host page is blocked, so is the widget, and there is no stalled host to detect.
+ * Where the widget frame runs on the host page's thread, a blocked host blocks the widget
+ * too: there is no stalled host for it to detect. WebKitGTK has no site isolation, and
+ * puppeteer starts Firefox with it turned off (`fission.webContentIsolationStrategy` 0).
  */
-const SHARES_HOST_THREAD = currentEngine() === 'webkit';
+const SHARED_THREAD_REASON: Partial<Record<EngineName, string>> = {
+  firefox: 'its driver turns site isolation off, so the widget frame shares the host page’s thread and stalls too',
+  webkit: 'WebKitGTK has no site isolation, so the widget frame shares the host page’s thread and stalls too',
+};
+const sharedThread = SHARED_THREAD_REASON[currentEngine()];
 afterAll(() => stage?.close());
 
 /** Blocks the host page's main thread for `ms`; resolves when it is free again. */
@@ -60,8 +65,8 @@ const waitForText = (widget: TestFrame, text: string): Promise<boolean> =>
   widget.waitFor((wanted) => document.body.textContent?.includes(wanted) ?? false, text, { message: `"${text}" in the widget` });
 
 describe(`in ${engineLabel()}, at default settings, a stalled host page`, () => {
-  test.skipIf(SHARES_HOST_THREAD)(
-    `blocked 20 s: disconnected within 8 s, messages typed meanwhile reach its localStorage in order, connected again${SHARES_HOST_THREAD ? ` (skipped in ${engineLabel()}: the widget frame shares the host page's thread, so it stalls too)` : ''}`,
+  test.skipIf(sharedThread !== undefined)(
+    `blocked 20 s: disconnected within 8 s, messages typed meanwhile reach its localStorage in order, connected again${sharedThread ? ` (skipped in ${engineLabel()}: ${sharedThread})` : ''}`,
     async () => {
       const { page, widget } = await stage.openHost();
       await page.click('[data-testid="widget-launcher"]');
