@@ -45,18 +45,23 @@ export async function rawHandshake(frame: TestFrame, hostOrigin: string, widgetI
   return port;
 }
 
-/** Posts any message on a raw port and waits for the reply with the same id. */
+/**
+ * Posts any message on a raw port and waits for the reply with the same id. The message
+ * crosses into the page as JSON text: hostile shapes (`__proto__`, an own `toString`) are
+ * rebuilt there by `JSON.parse`, as plain data, whatever the engine's argument passing allows.
+ */
 export function rawSend(frame: TestFrame, portIndex: number, message: Record<string, unknown>, timeoutMs = 1000): Promise<unknown> {
   return frame.evaluate(
-    ({ portIndex, message, timeoutMs }) =>
+    ({ portIndex, json, timeoutMs }) =>
       new Promise<unknown>((resolve) => {
+        const message = JSON.parse(json) as { id?: unknown };
         const port = (window as unknown as { __rawPorts: MessagePort[] }).__rawPorts[portIndex] as MessagePort;
         const timer = setTimeout(() => {
           port.removeEventListener('message', onReply);
           resolve('no answer');
         }, timeoutMs);
         function onReply(event: MessageEvent): void {
-          if ((event.data as { id?: string } | null)?.id !== message.id) return;
+          if ((event.data as { id?: unknown } | null)?.id !== message.id) return;
           clearTimeout(timer);
           port.removeEventListener('message', onReply);
           resolve(event.data);
@@ -64,7 +69,7 @@ export function rawSend(frame: TestFrame, portIndex: number, message: Record<str
         port.addEventListener('message', onReply);
         port.postMessage(message);
       }),
-    { portIndex, message, timeoutMs },
+    { portIndex, json: JSON.stringify(message), timeoutMs },
   );
 }
 
