@@ -31,10 +31,11 @@ afterAll(async () => {
 });
 
 /**
- * Only the Chromium driver emulates losing the network (`capabilities.offline`); known
- * before the browser starts, for test names.
+ * Whether the engine's driver emulates losing the network (`capabilities.offline`: Chromium
+ * and Firefox, not WebKitGTK), known before the browser starts, for test names; the test
+ * checks it against the running engine.
  */
-const EMULATES_OFFLINE = currentEngine() === 'chromium';
+const EMULATES_OFFLINE = currentEngine() !== 'webkit';
 
 /**
  * Tells the page the network is back, as when the real one returns. Where the engine
