@@ -288,18 +288,21 @@ describe(`in ${engineLabel()}, host page and widget on two origins`, () => {
     expect(await page.evaluate(() => typeof (window as unknown as { framewire?: unknown }).framewire)).toBe('function');
 
     // Put the old iframe back: its widget loads again and handshakes, and so does a forged
-    // handshake from its window. Nothing in the host answers either.
+    // handshake from its window. Nothing in the host answers either. (The bridge knows the
+    // iframe by its window, not its address: a marked address tells the frames apart here.)
     await page.evaluate(() => {
       const frame = (window as unknown as { oldWidgetFrame: HTMLIFrameElement }).oldWidgetFrame;
+      frame.src = frame.src.replace('/widget.html?', '/widget.html?orphan=1&');
       document.body.append(frame);
     });
-    const orphan = await stage.widgetOf(page);
-    expect(await tryRawHandshake(orphan, stage.hostOrigin, 'demo', 2000)).toBeNull();
+    const orphan = await page.frame(`${stage.demo.widgetOrigin}/widget.html?orphan=1&`);
+    await orphan.waitForSelector('[data-testid="connection-status"]');
+    expect(await tryRawHandshake(orphan, stage.hostOrigin, 'demo', 1500)).toBeNull();
     expect(await orphan.evaluate(() => document.querySelector('[data-testid="connection-status"]')?.getAttribute('data-state'))).not.toBe('connected');
     await page.evaluate(() => (window as unknown as { oldWidgetFrame: HTMLIFrameElement }).oldWidgetFrame.remove());
 
     await callFramewire(page, 'init', { widgetId: 'demo', widgetUrl: `${stage.demo.widgetOrigin}/widget.html`, debug: true });
-    await waitForState(await stage.widgetOf(page), 'connected');
+    await waitForState(await page.frame(`${stage.demo.widgetOrigin}/widget.html?widgetId=`), 'connected');
     expect(await countDeep(page, '[data-framewire]')).toBe(1);
     expect(await countDeep(page, '[data-testid="widget-launcher"]')).toBe(1);
   });
