@@ -102,10 +102,11 @@ describe(`in ${engineLabel()}, host page and widget on two origins`, () => {
   test("session_id is in the host's localStorage within 3 s and the same after a reload", async () => {
     const context = await stage.newContext();
     const page = await context.newPage();
-    const started = Date.now();
     await page.goto(stage.demo.hostUrl);
-    await page.waitFor((key) => localStorage.getItem(key) !== null, SESSION_KEY, { timeout: 3000 });
-    expect(Date.now() - started).toBeLessThan(3000);
+    // Timed by the page's clock from the start of its navigation (the moment it is seen, so
+    // at most that late), not by the driver's: its round trips differ between engines.
+    const seenAt = await page.waitFor((key) => localStorage.getItem(key) !== null && Math.max(1, performance.now()), SESSION_KEY, { timeout: 3000 });
+    expect(seenAt).toBeLessThan(3000);
     const first = await hostItem(page, SESSION_KEY);
     expect(first).toMatch(/^[0-9a-f-]{36}$/);
 
