@@ -2,15 +2,17 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startCollector } from '../../server/index';
 import type { RunningCollector } from '../../server/index';
 import { DAY_MS, isoDay } from '../../server/analytics/days';
-import { createStage } from './support/harness';
-import type { Stage } from './support/harness';
+import { engineLabel, until } from './support/driver';
+import type { TestPage } from './support/driver';
+import { createEngineStage } from './support/stage';
+import type { EngineStage } from './support/stage';
 
 let collector: RunningCollector;
-let stage: Stage;
+let stage: EngineStage;
 
 beforeAll(async () => {
   collector = await startCollector({ port: 0, databaseUrl: ':memory:', logLevel: 'silent', retention: { schedule: false } });
-  stage = await createStage({ collectorUrl: collector.url });
+  stage = await createEngineStage({ collectorUrl: collector.url });
 });
 
 afterAll(async () => {
@@ -18,16 +20,24 @@ afterAll(async () => {
   await collector?.close();
 });
 
-/** Polls `check` until it returns true, failing with `what` after `timeout` ms. */
-async function until(what: string, check: () => Promise<boolean>, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/**
+ * Records, in the page, every `console.error` line from now on: what the page's console
+ * shows, read back with {@link consoleErrors}.
+ */
+const recordConsoleErrors = (page: TestPage): Promise<void> =>
+  page.evaluate(() => {
+    const w = window as unknown as { consoleErrors: string[] };
+    w.consoleErrors = [];
+    const original = console.error.bind(console);
+    console.error = (...args: unknown[]) => {
+      w.consoleErrors.push(args.map((arg) => (typeof arg === 'string' ? arg : String(arg))).join(' '));
+      original(...args);
+    };
+  });
 
-describe('in Chromium, framewire("identify") on the host page', () => {
+const consoleErrors = (page: TestPage): Promise<string[]> => page.evaluate(() => (window as unknown as { consoleErrors: string[] }).consoleErrors);
+
+describe(`in ${engineLabel()}, framewire("identify") on the host page`, () => {
   test('links the visitor to the page’s user: stored in the host, on every analytics event and on the session; null forgets it', async () => {
     const context = await stage.newContext();
     const { page, widget } = await stage.openHost(context);
@@ -36,11 +46,11 @@ describe('in Chromium, framewire("identify") on the host page', () => {
 
     // An analytics event after identify: a chat message. Once it has crossed the bridge into the
     // host's event queue, leaving the page sends the batch.
-    await page.getByTestId('widget-launcher').click();
+    await page.click('[data-testid="widget-launcher"]');
     await widget.fill('[data-testid="chat-input"]', 'hello');
     await widget.click('[data-testid="chat-send"]');
     const visitor = (await page.evaluate(() => localStorage.getItem('framewire:demo:session_id'))) as string;
-    await page.waitForFunction(() =>
+    await page.waitFor(() =>
       Object.keys(localStorage).some((key) => key.startsWith('srv_event_queue') && (localStorage.getItem(key) ?? '').includes('message_sent')),
     );
     await page.goto('about:blank');
@@ -70,15 +80,12 @@ describe('in Chromium, framewire("identify") on the host page', () => {
   test('an invalid identify call is reported in the console and changes nothing', async () => {
     const context = await stage.newContext();
     const { page } = await stage.openHost(context);
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
+    await recordConsoleErrors(page);
     await page.evaluate(() => (window as unknown as { framewire: (...args: unknown[]) => void }).framewire('identify', 'x'.repeat(129)));
     await page.evaluate(() => (window as unknown as { framewire: (...args: unknown[]) => void }).framewire('identify', 'ok', { __proto__: { polluted: true }, nested: { no: 1 } }));
     expect(await page.evaluate(() => localStorage.getItem('framewire:demo:user_id'))).toBeNull();
     expect(await page.evaluate(() => (Object.prototype as Record<string, unknown>).polluted)).toBeUndefined();
-    expect(errors.filter((text) => text.includes('[framewire]') && text.includes('identify'))).toHaveLength(2);
+    expect((await consoleErrors(page)).filter((text) => text.includes('[framewire]') && text.includes('identify'))).toHaveLength(2);
     await context.close();
   });
 });
