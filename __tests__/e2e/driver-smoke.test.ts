@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { engineLabel } from './support/driver';
 import { createEngineStage, waitForState } from './support/stage';
 import type { EngineStage } from './support/stage';
 
@@ -8,14 +9,41 @@ beforeAll(async () => {
 });
 afterAll(() => stage?.close());
 
-test('the driver opens the host, reaches the widget frame, clicks the launcher in the shadow root, and reloads', async () => {
+test(`in ${engineLabel()}, the driver opens the host, reaches the widget frame, clicks the launcher in the shadow root, types, and reloads`, async () => {
   const { page, widget } = await stage.openHost();
   expect(await widget.evaluate(() => location.origin)).toBe(stage.demo.widgetOrigin);
+  expect(await page.url()).toBe(stage.demo.hostUrl);
   await page.click('[data-testid="widget-launcher"]');
   await page.waitFor(() => document.querySelector('[data-framewire]')?.shadowRoot?.querySelector('iframe')?.hidden === false);
+  await widget.waitForSelector('[data-testid="chat-input"]', { visible: true });
   await widget.fill('[data-testid="chat-input"]', 'hello');
   expect(await widget.evaluate(() => (document.querySelector('[data-testid="chat-input"]') as HTMLInputElement).value)).toBe('hello');
+  await widget.fill('[data-testid="chat-input"]', 'bye');
+  expect(await widget.evaluate(() => (document.querySelector('[data-testid="chat-input"]') as HTMLInputElement).value)).toBe('bye');
   await page.reload();
   await waitForState(await stage.widgetOf(page), 'connected');
   expect(await widget.evaluate(() => (document.querySelector('[data-testid="chat-input"]') as HTMLInputElement).value)).toBe('');
+});
+
+test(`in ${engineLabel()}, evaluate passes one JSON argument in, awaits the result, and rejects with what the page threw`, async () => {
+  const { page, widget } = await stage.openHost();
+  expect(await page.evaluate(async (arg) => ({ sum: arg.a + arg.b, list: [arg.a] }), { a: 2, b: 3 })).toEqual({ sum: 5, list: [2] });
+  expect(await widget.evaluate((n) => Promise.resolve(n * 2), 21)).toBe(42);
+  await expect(page.evaluate(() => { throw new Error('thrown in the page'); })).rejects.toThrow(/thrown in the page/);
+  await expect(page.waitFor(() => false, undefined, { timeout: 300, message: 'something that never happens' })).rejects.toThrow(/something that never happens/);
+});
+
+test(`in ${engineLabel()}, tabs of one context share localStorage, another context starts empty, and closing a tab runs its pagehide`, async () => {
+  const context = await stage.newContext();
+  const { page: first } = await stage.openHost(context);
+  const { page: second } = await stage.openHost(context);
+  await first.evaluate(() => {
+    localStorage.setItem('driver-smoke', 'shared');
+    addEventListener('pagehide', () => localStorage.setItem('driver-smoke-pagehide', 'ran'));
+  });
+  expect(await second.evaluate(() => localStorage.getItem('driver-smoke'))).toBe('shared');
+  await first.close();
+  await second.waitFor(() => localStorage.getItem('driver-smoke-pagehide') === 'ran', undefined, { message: 'the closed tab’s pagehide to write localStorage' });
+  const { page: elsewhere } = await stage.openHost();
+  expect(await elsewhere.evaluate(() => localStorage.getItem('driver-smoke'))).toBeNull();
 });

@@ -1,8 +1,12 @@
 import { inject } from 'vitest';
 import { launchChromium } from './chromium';
+import { launchFirefox } from './firefox';
+import { launchWebKit } from './webkit';
 import type { Engine, EngineName } from './types';
 
-export { CHROMIUM_ARGS } from './chromium';
+export { CHROMIUM_ARGS, launchChromium } from './chromium';
+export { FIREFOX_PREFS, launchFirefox } from './firefox';
+export { launchWebKit } from './webkit';
 export { DEFAULT_WAIT_MS, deepQuery, pollEvaluate, sleep, until } from './poll';
 export type { BrowserContextHandle, Engine, EngineCapabilities, EngineName, PageFunction, TestDocument, TestFrame, TestPage, WaitOptions } from './types';
 
@@ -20,14 +24,24 @@ export function currentEngine(): EngineName {
   return inject('engine');
 }
 
-/** Starts the browser of the running project's engine. */
-export function launchEngine(name: EngineName = currentEngine()): Promise<Engine> {
+/** The engine names, in the order the suite runs them. */
+export const ENGINES: readonly EngineName[] = Object.freeze(['chromium', 'firefox', 'webkit']);
+
+/** Starts `name`'s browser from `browserPath` (what the project's global setup found). */
+export function launchEngineAt(name: EngineName, browserPath: string): Promise<Engine> {
   switch (name) {
     case 'chromium':
-      return launchChromium(inject('browserPath'));
-    default:
-      throw new Error(`The ${name} driver is not written yet.`);
+      return launchChromium(browserPath);
+    case 'firefox':
+      return launchFirefox(browserPath);
+    case 'webkit':
+      return launchWebKit(browserPath);
   }
+}
+
+/** Starts the browser of the running project's engine. */
+export function launchEngine(name: EngineName = currentEngine()): Promise<Engine> {
+  return launchEngineAt(name, inject('browserPath'));
 }
 
 /** "Chromium", "Firefox" or "WebKit", for test names. */

@@ -1,0 +1,83 @@
+/**
+ * Functions run inside the page by the drivers that have no selector engine of their own
+ * (Firefox over BiDi, WebKit over classic WebDriver). Each is serialised on its own, so
+ * each is self-contained: no imports, no calls to the others.
+ */
+
+/** The query a driver sends into the page: a CSS selector, and whether it must be rendered. */
+export interface DeepSelector {
+  selector: string;
+  visible: boolean;
+}
+
+/**
+ * Whether an element matching `selector` is in the document or in any open shadow root
+ * below it, and (if asked) rendered as Playwright means it: a non-empty box and not
+ * `visibility: hidden`.
+ */
+export function deepPresent({ selector, visible }: DeepSelector): boolean {
+  const search = (root: Document | ShadowRoot): Element | null => {
+    const found = root.querySelector(selector);
+    if (found) return found;
+    for (const host of Array.from(root.querySelectorAll('*'))) {
+      if (host.shadowRoot) {
+        const inner = search(host.shadowRoot);
+        if (inner) return inner;
+      }
+    }
+    return null;
+  };
+  const element = search(document);
+  if (!element) return false;
+  if (!visible) return true;
+  const box = element.getBoundingClientRect();
+  return box.width > 0 && box.height > 0 && getComputedStyle(element).visibility !== 'hidden';
+}
+
+/**
+ * The element matching `selector` (open shadow roots pierced), scrolled into the middle of
+ * the view so a pointer click at its centre lands on it; null when there is none.
+ */
+export function deepElement(selector: string): Element | null {
+  const search = (root: Document | ShadowRoot): Element | null => {
+    const found = root.querySelector(selector);
+    if (found) return found;
+    for (const host of Array.from(root.querySelectorAll('*'))) {
+      if (host.shadowRoot) {
+        const inner = search(host.shadowRoot);
+        if (inner) return inner;
+      }
+    }
+    return null;
+  };
+  const element = search(document);
+  element?.scrollIntoView({ block: 'center', inline: 'center' });
+  return element;
+}
+
+/**
+ * Sets an input's value as a user's typing ends up: through the native setter (so React's
+ * value tracker sees a change), then `input` and `change` events. Used where the engine's
+ * own key dispatch cannot reach the element.
+ */
+export function setInputValue({ selector, text }: { selector: string; text: string }): boolean {
+  const search = (root: Document | ShadowRoot): Element | null => {
+    const found = root.querySelector(selector);
+    if (found) return found;
+    for (const host of Array.from(root.querySelectorAll('*'))) {
+      if (host.shadowRoot) {
+        const inner = search(host.shadowRoot);
+        if (inner) return inner;
+      }
+    }
+    return null;
+  };
+  const element = search(document);
+  if (!(element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement)) return false;
+  const prototype = element instanceof HTMLInputElement ? HTMLInputElement.prototype : HTMLTextAreaElement.prototype;
+  element.focus();
+  Object.getOwnPropertyDescriptor(prototype, 'value')?.set?.call(element, text);
+  element.dispatchEvent(new Event('input', { bubbles: true }));
+  element.dispatchEvent(new Event('change', { bubbles: true }));
+  return true;
+}
