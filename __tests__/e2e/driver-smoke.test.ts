@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { engineLabel } from './support/driver';
+import { currentEngine, engineLabel } from './support/driver';
 import { createEngineStage, waitForState } from './support/stage';
 import type { EngineStage } from './support/stage';
 
@@ -47,3 +47,36 @@ test(`in ${engineLabel()}, tabs of one context share localStorage, another conte
   const { page: elsewhere } = await stage.openHost();
   expect(await elsewhere.evaluate(() => localStorage.getItem('driver-smoke'))).toBeNull();
 });
+
+/** What a document sees of the network: `navigator.onLine`, the events so far, and a fetch of `url`. Runs in the page. */
+async function networkSeen(url: string): Promise<{ onLine: boolean; events: string[]; fetched: boolean }> {
+  const events = ((window as unknown as { smokeNetworkEvents?: string[] }).smokeNetworkEvents ??= []);
+  if (!(window as unknown as { smokeListening?: boolean }).smokeListening) {
+    (window as unknown as { smokeListening?: boolean }).smokeListening = true;
+    addEventListener('offline', () => events.push('offline'));
+    addEventListener('online', () => events.push('online'));
+  }
+  const fetched = await fetch(url, { cache: 'no-store' }).then(
+    (response) => response.ok,
+    () => false,
+  );
+  return { onLine: navigator.onLine, events: [...events], fetched };
+}
+
+test.skipIf(currentEngine() === 'webkit')(
+  `in ${engineLabel()}, setOffline takes the page and its cross-origin frame off the network and back${currentEngine() === 'webkit' ? ' (skipped in WebKit: WebKitWebDriver has no offline emulation)' : ''}`,
+  async () => {
+    const context = await stage.newContext();
+    const { page, widget } = await stage.openHost(context);
+    const hostUrl = stage.demo.hostUrl;
+    const widgetUrl = await widget.url();
+    expect(await page.evaluate(networkSeen, hostUrl)).toEqual({ onLine: true, events: [], fetched: true });
+    await context.setOffline(true);
+    await page.waitFor(() => !navigator.onLine, undefined, { message: 'navigator.onLine to turn false' });
+    expect(await page.evaluate(networkSeen, hostUrl)).toEqual({ onLine: false, events: ['offline'], fetched: false });
+    expect(await widget.evaluate(networkSeen, widgetUrl)).toMatchObject({ onLine: false, fetched: false });
+    await context.setOffline(false);
+    await page.waitFor(() => navigator.onLine, undefined, { message: 'navigator.onLine to turn true' });
+    expect(await page.evaluate(networkSeen, hostUrl)).toEqual({ onLine: true, events: ['offline', 'online'], fetched: true });
+  },
+);

@@ -167,7 +167,9 @@ export async function launchFirefox(executablePath: string): Promise<Engine & { 
   return {
     name: 'firefox',
     version: product.replace(/^firefox\//i, 'Firefox '),
-    capabilities: { offline: false, cdp: false },
+    // BiDi's emulation.setNetworkConditions: navigator.onLine, the offline/online events and
+    // failing requests, in the page and its cross-origin frames (the smoke test checks it).
+    capabilities: { offline: true, cdp: false },
     browser,
     newContext: async () => wrapContext(await browser.createBrowserContext(), new Set(), setPageOffline),
     close: () => browser.close(),
