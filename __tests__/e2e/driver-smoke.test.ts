@@ -29,6 +29,9 @@ test(`in ${engineLabel()}, evaluate passes one JSON argument in, awaits the resu
   const { page, widget } = await stage.openHost();
   expect(await page.evaluate(async (arg) => ({ sum: arg.a + arg.b, list: [arg.a] }), { a: 2, b: 3 })).toEqual({ sum: 5, list: [2] });
   expect(await widget.evaluate((n) => Promise.resolve(n * 2), 21)).toBe(42);
+  // Keys a pollution test sends on purpose arrive as own keys, and come back.
+  expect(await page.evaluate((message) => Object.keys(message), JSON.parse('{"__proto__":{"x":1},"constructor":"c"}') as object)).toEqual(['__proto__', 'constructor']);
+  expect(await page.evaluate(() => undefined)).toBeUndefined();
   await expect(page.evaluate(() => { throw new Error('thrown in the page'); })).rejects.toThrow(/thrown in the page/);
   await expect(page.waitFor(() => false, undefined, { timeout: 300, message: 'something that never happens' })).rejects.toThrow(/something that never happens/);
 });
@@ -42,6 +45,8 @@ test(`in ${engineLabel()}, tabs of one context share localStorage, another conte
     addEventListener('pagehide', () => localStorage.setItem('driver-smoke-pagehide', 'ran'));
   });
   expect(await second.evaluate(() => localStorage.getItem('driver-smoke'))).toBe('shared');
+  // As for a user looking at each: the queues flush on `visibilitychange` hidden.
+  expect([await first.evaluate(() => document.visibilityState), await second.evaluate(() => document.visibilityState)]).toEqual(['visible', 'visible']);
   await first.close();
   await second.waitFor(() => localStorage.getItem('driver-smoke-pagehide') === 'ran', undefined, { message: 'the closed tab’s pagehide to write localStorage' });
   const { page: elsewhere } = await stage.openHost();

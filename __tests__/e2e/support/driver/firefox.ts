@@ -1,6 +1,7 @@
 import puppeteer from 'puppeteer-core';
 import type { Browser, BrowserContext, ElementHandle, Frame, Page } from 'puppeteer-core';
 import { deepElement, deepPresent } from './dom';
+import { fromJson, jsonCall } from './json-call';
 import { DEFAULT_WAIT_MS, pollEvaluate, sleep } from './poll';
 import type { BrowserContextHandle, Engine, PageFunction, TestDocument, TestFrame, TestPage, WaitOptions } from './types';
 
@@ -51,8 +52,7 @@ async function elementOf(target: Page | Frame, selector: string): Promise<Elemen
 /** The common document calls over a puppeteer page or frame (found afresh by `target`). */
 function puppeteerDocument(target: () => Promise<Page | Frame>): TestDocument {
   const evaluate = async <R, A>(fn: PageFunction<A, R>, arg?: A): Promise<R> => {
-    const run = fn as (arg: unknown) => R | Promise<R>;
-    return (await (await target()).evaluate(run, arg as unknown)) as R;
+    return fromJson<R>(await (await target()).evaluate(jsonCall(fn.toString(), arg)));
   };
   return {
     evaluate,
@@ -126,7 +126,9 @@ function wrapContext(context: BrowserContext, pages: Set<Page>, setPageOffline: 
   let offline = false;
   return {
     async newPage() {
-      const page = await context.newPage();
+      // A window per page, not a tab: a background tab is hidden (visibilitychange, throttled
+      // timers), while every page of the other engines stays visible.
+      const page = await context.newPage({ type: 'window' });
       page.setDefaultTimeout(DEFAULT_WAIT_MS);
       page.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
       pages.add(page);

@@ -104,15 +104,19 @@ function iframesOf(prefix: string): Element[] {
   return found.sort((a, b) => Number(b.src.startsWith(prefix)) - Number(a.src.startsWith(prefix)));
 }
 
-/** The script WebDriver runs for `evaluate`: the function's source, awaited, its outcome wrapped so a throw comes back as a value. */
+/**
+ * The script WebDriver runs for `evaluate`: the function's source, awaited, its outcome
+ * wrapped so a throw comes back as a value; argument and result travel as JSON text, as in
+ * the other drivers.
+ */
 function asyncScript(source: string): string {
-  return `const arg = arguments[0]; const done = arguments[arguments.length - 1];
+  return `const arg = arguments[0] === null ? undefined : JSON.parse(arguments[0]); const done = arguments[arguments.length - 1];
 Promise.resolve().then(() => (${source})(arg)).then(
-  (value) => done({ ok: true, value: value === undefined ? null : value }),
+  (value) => done({ ok: true, json: value === undefined ? null : JSON.stringify(value) }),
   (error) => done({ ok: false, thrown: String(error) + (error && error.stack ? ' at ' + error.stack : '') }));`;
 }
 
-type Outcome = { ok: true; value: unknown } | { ok: false; thrown: string };
+type Outcome = { ok: true; json: string | null } | { ok: false; thrown: string };
 
 function documentOn(session: Session, place: () => Place): TestDocument {
   /** Makes the place's document the session's current browsing context (called inside `exclusive`). */
@@ -147,10 +151,10 @@ function documentOn(session: Session, place: () => Place): TestDocument {
 
   const evaluate = async <R, A>(fn: PageFunction<A, R>, arg?: A): Promise<R> => {
     const outcome = await run(() =>
-      session.command<Outcome>('POST', '/execute/async', { script: asyncScript(fn.toString()), args: [arg ?? null] }, SCRIPT_TIMEOUT_MS + 5_000),
+      session.command<Outcome>('POST', '/execute/async', { script: asyncScript(fn.toString()), args: [arg === undefined ? null : JSON.stringify(arg)] }, SCRIPT_TIMEOUT_MS + 5_000),
     );
     if (!outcome.ok) throw new Error(`Evaluation failed in the page: ${outcome.thrown}`);
-    return outcome.value as R;
+    return (outcome.json === null ? undefined : JSON.parse(outcome.json)) as R;
   };
 
   const elementOf = async (selector: string): Promise<void> => {
