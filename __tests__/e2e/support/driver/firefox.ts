@@ -1,43 +1,12 @@
 import puppeteer from 'puppeteer-core';
 import type { Browser, BrowserContext, ElementHandle, Frame, Page } from 'puppeteer-core';
 import { deepElement, deepPresent } from './dom';
+import { FIREFOX_START_TIMEOUT_MS, startFirefox } from './firefox-process';
 import { fromJson, jsonCall } from './json-call';
 import { DEFAULT_WAIT_MS, pollEvaluate, sleep } from './poll';
 import type { BrowserContextHandle, Engine, PageFunction, TestDocument, TestFrame, TestPage, WaitOptions } from './types';
 
-/**
- * Preferences that keep Firefox from reaching for the network on a closed machine, on top
- * of those puppeteer already sets (updates, safebrowsing, remote settings server, Shield):
- * without them it stalls on captive-portal, connectivity, telemetry and push connections.
- */
-export const FIREFOX_PREFS: Readonly<Record<string, string | number | boolean>> = Object.freeze({
-  'app.update.auto': false,
-  'app.update.enabled': false,
-  'browser.aboutHomeSnippets.updateUrl': '',
-  'browser.region.network.url': '',
-  'browser.region.update.enabled': false,
-  'browser.safebrowsing.provider.google4.updateURL': '',
-  'browser.safebrowsing.provider.mozilla.updateURL': '',
-  'browser.topsites.contile.enabled': false,
-  'datareporting.policy.dataSubmissionEnabled': false,
-  'dom.push.connection.enabled': false,
-  'dom.push.serverURL': '',
-  'extensions.blocklist.enabled': false,
-  'media.gmp-gmpopenh264.enabled': false,
-  'network.captive-portal-service.enabled': false,
-  'network.connectivity-service.enabled': false,
-  'network.dns.disablePrefetch': true,
-  'network.predictor.enabled': false,
-  'network.prefetch-next': false,
-  'network.trr.mode': 5,
-  'toolkit.telemetry.archive.enabled': false,
-  'toolkit.telemetry.enabled': false,
-  'toolkit.telemetry.server': '',
-  'toolkit.telemetry.unified': false,
-});
-
-/** Deadline of starting Firefox and of one navigation (ms). */
-const LAUNCH_TIMEOUT_MS = 60_000;
+/** Deadline of one navigation (ms). */
 const NAVIGATION_TIMEOUT_MS = 30_000;
 
 /** Finds the element of `selector` in `target` (waiting for it) and returns its handle. */
@@ -122,7 +91,7 @@ function wrapPage(page: Page): TestPage {
   };
 }
 
-function wrapContext(context: BrowserContext, pages: Set<Page>, setPageOffline: (page: Page, offline: boolean) => Promise<void>): BrowserContextHandle {
+function wrapContext(context: BrowserContext, pages: Set<Page>): BrowserContextHandle {
   let offline = false;
   return {
     async newPage() {
@@ -133,12 +102,12 @@ function wrapContext(context: BrowserContext, pages: Set<Page>, setPageOffline: 
       page.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
       pages.add(page);
       page.once('close', () => pages.delete(page));
-      if (offline) await setPageOffline(page, true);
+      if (offline) await page.setOfflineMode(true);
       return wrapPage(page);
     },
     async setOffline(value) {
       offline = value;
-      await Promise.all(Array.from(pages, (page) => setPageOffline(page, value)));
+      await Promise.all(Array.from(pages, (page) => page.setOfflineMode(value)));
     },
     async close() {
       // Tabs first, each as a user closes it (so `pagehide` runs), then the user context.
@@ -150,22 +119,20 @@ function wrapContext(context: BrowserContext, pages: Set<Page>, setPageOffline: 
 
 /**
  * Firefox (Debian's `firefox-esr`) through puppeteer-core over WebDriver BiDi. Each context
- * is a BiDi user context, with storage of its own. puppeteer-core never downloads a browser:
- * it starts the binary it is given.
+ * is a BiDi user context, with storage of its own. With `endpoint` (a Firefox the project's
+ * global setup keeps running, see `startFirefox`) it connects to it and leaves it running
+ * on close; without, it starts one of its own. Nothing here downloads a browser.
  */
-export async function launchFirefox(executablePath: string): Promise<Engine & { readonly browser: Browser }> {
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath,
-    headless: true,
-    extraPrefsFirefox: { ...FIREFOX_PREFS },
-    timeout: LAUNCH_TIMEOUT_MS,
-    protocolTimeout: LAUNCH_TIMEOUT_MS,
-  });
+export async function launchFirefox(executablePath: string, endpoint?: string): Promise<Engine & { readonly browser: Browser }> {
+  const own = endpoint === undefined ? await startFirefox(executablePath) : undefined;
+  const browser = await puppeteer
+    .connect({ browserWSEndpoint: endpoint ?? own?.endpoint ?? '', protocol: 'webDriverBiDi', protocolTimeout: FIREFOX_START_TIMEOUT_MS })
+    .catch(async (error: unknown) => {
+      await own?.close();
+      throw error;
+    });
   const product = await browser.version();
-  const setPageOffline = async (page: Page, offline: boolean): Promise<void> => {
-    await page.setOfflineMode(offline);
-  };
+  const contexts = new Set<BrowserContextHandle>();
   return {
     name: 'firefox',
     version: product.replace(/^firefox\//i, 'Firefox '),
@@ -173,7 +140,23 @@ export async function launchFirefox(executablePath: string): Promise<Engine & { 
     // failing requests, in the page and its cross-origin frames (the smoke test checks it).
     capabilities: { offline: true, cdp: false },
     browser,
-    newContext: async () => wrapContext(await browser.createBrowserContext(), new Set(), setPageOffline),
-    close: () => browser.close(),
+    async newContext() {
+      const context = wrapContext(await browser.createBrowserContext(), new Set());
+      const handle: BrowserContextHandle = {
+        ...context,
+        async close() {
+          contexts.delete(handle);
+          await context.close();
+        },
+      };
+      contexts.add(handle);
+      return handle;
+    },
+    async close() {
+      await Promise.all(Array.from(contexts, (context) => context.close().catch(() => undefined)));
+      // Ending the BiDi session frees Firefox for the next file's; an own Firefox is ended too.
+      await browser.disconnect();
+      await own?.close();
+    },
   };
 }
