@@ -85,3 +85,23 @@ test.skipIf(currentEngine() === 'webkit')(
     expect(await page.evaluate(networkSeen, hostUrl)).toEqual({ onLine: true, events: ['offline', 'online'], fetched: true });
   },
 );
+
+test.skipIf(currentEngine() === 'webkit')(
+  `in ${engineLabel()}, a host page busy in a long task ${currentEngine() === 'chromium' ? 'does not stall' : 'stalls'} the widget frame, as capabilities.isolatedFrames says${currentEngine() === 'webkit' ? ' (skipped in WebKit: its WebDriver runs one command at a time, so the order proves nothing)' : ''}`,
+  async () => {
+    const { page, widget } = await stage.openHost();
+    const order: string[] = [];
+    const busy = page
+      .evaluate(() => {
+        const end = Date.now() + 3_000;
+        while (Date.now() < end) {
+          // A long task on the host page's thread.
+        }
+      })
+      .then(() => order.push('host page free'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await widget.evaluate(() => document.readyState).then(() => order.push('widget answered'));
+    await busy;
+    expect(order).toEqual(stage.engine.capabilities.isolatedFrames ? ['widget answered', 'host page free'] : ['host page free', 'widget answered']);
+  },
+);

@@ -91,7 +91,7 @@ export async function launchChromium(executablePath: string): Promise<Engine & {
   return {
     name: 'chromium',
     version: `Chromium ${browser.version()}`,
-    capabilities: { offline: true, cdp: true },
+    capabilities: { offline: true, cdp: true, isolatedFrames: true },
     browser,
     newContext: async () => wrapContext(await browser.newContext()),
     close: () => browser.close(),

@@ -138,7 +138,7 @@ export async function launchFirefox(executablePath: string, endpoint?: string): 
     version: product.replace(/^firefox\//i, 'Firefox '),
     // BiDi's emulation.setNetworkConditions: navigator.onLine, the offline/online events and
     // failing requests, in the page and its cross-origin frames (the smoke test checks it).
-    capabilities: { offline: true, cdp: false },
+    capabilities: { offline: true, cdp: false, isolatedFrames: false },
     browser,
     async newContext() {
       const context = wrapContext(await browser.createBrowserContext(), new Set());

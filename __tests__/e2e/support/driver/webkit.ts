@@ -29,6 +29,11 @@ interface Session {
   readonly homeWindow: string;
   /** Runs `task` after every task queued before it: tabs and frames share the session's one current context. */
   exclusive<T>(task: () => Promise<T>): Promise<T>;
+  /**
+   * The window and frame the session's commands go to now, as far as this client knows;
+   * cleared whenever that is unsure (a failure, a closed window).
+   */
+  position: { window?: string; framePrefix?: string };
   command<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }
@@ -74,6 +79,7 @@ async function startSession(browserPath: string, display: VirtualDisplay): Promi
       base: sessionBase,
       version: created.capabilities.browserVersion ?? 'unknown',
       homeWindow,
+      position: { window: homeWindow },
       command,
       exclusive<T>(task: () => Promise<T>): Promise<T> {
         const run = queue.then(task, task);
@@ -107,53 +113,83 @@ function iframesOf(prefix: string): Element[] {
 /**
  * The script WebDriver runs for `evaluate`: the function's source, awaited, its outcome
  * wrapped so a throw comes back as a value; argument and result travel as JSON text, as in
- * the other drivers.
+ * the other drivers. In a frame it first checks it is still in the frame it was sent to
+ * (`stale` otherwise: the frame navigated away and must be found again).
  */
-function asyncScript(source: string): string {
+function asyncScript(source: string, framePrefix: string | undefined): string {
+  const guard = framePrefix === undefined ? '' : `if (!location.href.startsWith(${JSON.stringify(framePrefix)})) { done({ ok: false, stale: true }); return; }\n`;
   return `const arg = arguments[0] === null ? undefined : JSON.parse(arguments[0]); const done = arguments[arguments.length - 1];
-Promise.resolve().then(() => (${source})(arg)).then(
+${guard}Promise.resolve().then(() => (${source})(arg)).then(
   (value) => done({ ok: true, json: value === undefined ? null : JSON.stringify(value) }),
   (error) => done({ ok: false, thrown: String(error) + (error && error.stack ? ' at ' + error.stack : '') }));`;
 }
 
-type Outcome = { ok: true; json: string | null } | { ok: false; thrown: string };
+type Outcome = { ok: true; json: string | null } | { ok: false; thrown?: string; stale?: true };
+
+/** The session is no longer where this client thought: find the place again and retry once. */
+class LostPlace extends Error {
+  override readonly name = 'LostPlace';
+}
+
+/** WebDriver errors that mean the current window or frame is gone or has changed. */
+const LOST_PLACE_ERRORS = new Set(['no such frame', 'no such window', 'stale element reference', 'no such element', 'javascript error']);
 
 function documentOn(session: Session, place: () => Place): TestDocument {
-  /** Makes the place's document the session's current browsing context (called inside `exclusive`). */
-  const enter = async (): Promise<void> => {
+  /**
+   * Makes the place's document the session's current browsing context (inside `exclusive`).
+   * Skipped when the session is already there: most calls are polls of the same document,
+   * and each switch is a round trip.
+   */
+  const enter = async (force: boolean): Promise<void> => {
     const { window, framePrefix } = place();
-    await session.command('POST', '/window', { handle: window });
+    const here = session.position;
+    if (!force && here.window === window && here.framePrefix === framePrefix) return;
+    session.position = {};
+    if (here.window !== window || force) await session.command('POST', '/window', { handle: window });
     await session.command('POST', '/frame', { id: null });
-    if (framePrefix === undefined) return;
-    const search = async (depth: number): Promise<boolean> => {
-      const frames = await session.command<unknown[]>('POST', '/execute/sync', { script: `return (${iframesOf.toString()})(arguments[0]);`, args: [framePrefix] });
-      for (const frame of frames.filter(isElementReference)) {
-        const switched = await session.command('POST', '/frame', { id: frame }).then(
-          () => true,
-          () => false,
-        );
-        if (!switched) continue;
-        const href = await session.command<string>('POST', '/execute/sync', { script: 'return location.href;', args: [] }).catch(() => '');
-        if (href.startsWith(framePrefix)) return true;
-        if (depth + 1 < MAX_FRAME_DEPTH && (await search(depth + 1))) return true;
-        await session.command('POST', '/frame/parent', {});
-      }
-      return false;
-    };
-    if (!(await search(0))) throw new Error(`No frame at ${framePrefix} in this tab.`);
+    if (framePrefix !== undefined) {
+      const search = async (depth: number): Promise<boolean> => {
+        const frames = await session.command<unknown[]>('POST', '/execute/sync', { script: `return (${iframesOf.toString()})(arguments[0]);`, args: [framePrefix] });
+        for (const frame of frames.filter(isElementReference)) {
+          const switched = await session.command('POST', '/frame', { id: frame }).then(
+            () => true,
+            () => false,
+          );
+          if (!switched) continue;
+          const href = await session.command<string>('POST', '/execute/sync', { script: 'return location.href;', args: [] }).catch(() => '');
+          if (href.startsWith(framePrefix)) return true;
+          if (depth + 1 < MAX_FRAME_DEPTH && (await search(depth + 1))) return true;
+          await session.command('POST', '/frame/parent', {});
+        }
+        return false;
+      };
+      if (!(await search(0))) throw new Error(`No frame at ${framePrefix} in this tab.`);
+    }
+    session.position = { window, ...(framePrefix === undefined ? {} : { framePrefix }) };
   };
 
+  /** Runs `task` in the place's document; once more from a fresh search if the session had lost it. */
   const run = <T>(task: () => Promise<T>): Promise<T> =>
     session.exclusive(async () => {
-      await enter();
-      return task();
+      await enter(false);
+      try {
+        return await task();
+      } catch (error) {
+        const lost = error instanceof LostPlace || (error instanceof WebDriverError && LOST_PLACE_ERRORS.has(error.error));
+        if (!lost) throw error;
+        await enter(true);
+        return task();
+      }
     });
 
   const evaluate = async <R, A>(fn: PageFunction<A, R>, arg?: A): Promise<R> => {
-    const outcome = await run(() =>
-      session.command<Outcome>('POST', '/execute/async', { script: asyncScript(fn.toString()), args: [arg === undefined ? null : JSON.stringify(arg)] }, SCRIPT_TIMEOUT_MS + 5_000),
-    );
-    if (!outcome.ok) throw new Error(`Evaluation failed in the page: ${outcome.thrown}`);
+    const script = asyncScript(fn.toString(), place().framePrefix);
+    const outcome = await run(async () => {
+      const result = await session.command<Outcome>('POST', '/execute/async', { script, args: [arg === undefined ? null : JSON.stringify(arg)] }, SCRIPT_TIMEOUT_MS + 5_000);
+      if (!result.ok && result.stale) throw new LostPlace('The frame navigated away.');
+      return result;
+    });
+    if (!outcome.ok) throw new Error(`Evaluation failed in the page: ${outcome.thrown ?? 'unknown'}`);
     return (outcome.json === null ? undefined : JSON.parse(outcome.json)) as R;
   };
 
@@ -166,7 +202,7 @@ function documentOn(session: Session, place: () => Place): TestDocument {
     await elementOf(selector);
     return run(async () => {
       const found = await session.command<ElementReference | null>('POST', '/execute/sync', { script: `return (${deepElement.toString()})(arguments[0]);`, args: [selector] });
-      if (!isElementReference(found)) throw new Error(`No element matches ${selector}.`);
+      if (!isElementReference(found)) throw new LostPlace(`No element matches ${selector}.`);
       return act(found[ELEMENT_KEY]);
     });
   };
@@ -203,19 +239,27 @@ function documentOn(session: Session, place: () => Place): TestDocument {
   };
 }
 
+/** Switches the session to the top of `window` for a command on the tab itself. */
+async function toTop(session: Session, window: string): Promise<void> {
+  session.position = {};
+  await session.command('POST', '/window', { handle: window });
+  await session.command('POST', '/frame', { id: null });
+  session.position = { window };
+}
+
 function wrapPage(session: Session, window: string, onClose: () => void): TestPage {
   const top = documentOn(session, () => ({ window }));
   return {
     ...top,
     async goto(url) {
       await session.exclusive(async () => {
-        await session.command('POST', '/window', { handle: window });
+        await toTop(session, window);
         await session.command('POST', '/url', { url }, NAVIGATION_TIMEOUT_MS + 5_000);
       });
     },
     async reload() {
       await session.exclusive(async () => {
-        await session.command('POST', '/window', { handle: window });
+        await toTop(session, window);
         await session.command('POST', '/refresh', {}, NAVIGATION_TIMEOUT_MS + 5_000);
       });
     },
@@ -230,7 +274,8 @@ function wrapPage(session: Session, window: string, onClose: () => void): TestPa
     async close() {
       // Closing the window unloads its document: `pagehide` runs.
       await session.exclusive(async () => {
-        await session.command('POST', '/window', { handle: window });
+        await toTop(session, window);
+        session.position = {};
         await session.command('DELETE', '/window');
       });
       onClose();
@@ -279,14 +324,21 @@ export async function launchWebKit(browserPath: string): Promise<Engine> {
     await display.stop();
     throw error;
   }
-  let spare: Session | undefined = first;
+  // The next context's session starts while the current one is in use: a MiniBrowser takes
+  // about a second to come up, and most files open a context per test.
+  let spare: Promise<Session | undefined> = Promise.resolve(first);
+  const prepareSpare = (): void => {
+    spare = open().catch(() => undefined);
+  };
   return {
     name: 'webkit',
     version: `WebKitGTK ${first.version}`,
-    capabilities: { offline: false, cdp: false },
+    capabilities: { offline: false, cdp: false, isolatedFrames: false },
     async newContext() {
-      const session = spare ?? (await open());
-      spare = undefined;
+      // Taken before any await, so two contexts opened at once never share a session.
+      const taken = spare;
+      prepareSpare();
+      const session = (await taken) ?? (await open());
       const context = wrapContext(session);
       return {
         ...context,
@@ -297,6 +349,7 @@ export async function launchWebKit(browserPath: string): Promise<Engine> {
       };
     },
     async close() {
+      await spare;
       await Promise.all(Array.from(sessions, (session) => session.close()));
       sessions.clear();
       await display.stop();
