@@ -81,3 +81,22 @@ export function setInputValue({ selector, text }: { selector: string; text: stri
   element.dispatchEvent(new Event('change', { bubbles: true }));
   return true;
 }
+
+/** Clicks the element matching `selector` (open shadow roots pierced) through the DOM; false when there is none. */
+export function domClick(selector: string): boolean {
+  const search = (root: Document | ShadowRoot): Element | null => {
+    const found = root.querySelector(selector);
+    if (found) return found;
+    for (const host of Array.from(root.querySelectorAll('*'))) {
+      if (host.shadowRoot) {
+        const inner = search(host.shadowRoot);
+        if (inner) return inner;
+      }
+    }
+    return null;
+  };
+  const element = search(document);
+  if (!(element instanceof HTMLElement)) return false;
+  element.click();
+  return true;
+}

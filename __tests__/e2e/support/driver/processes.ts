@@ -18,9 +18,30 @@ function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
+/** Groups still running: killed if this process exits without stopping them (a test file that crashed). */
+const live = new Set<number>();
+let exitHookInstalled = false;
+
+function killLiveGroups(): void {
+  for (const pid of live) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  live.clear();
+}
+
 /** Starts `command` as the leader of a new process group. */
 export function spawnGroup(command: string, args: readonly string[], env: NodeJS.ProcessEnv, stdio: Array<'ignore' | 'pipe'>): GroupProcess {
   const child = spawn(command, args, { detached: true, env, stdio });
+  // Detached, the group would outlive this process: remember it until it is stopped.
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', killLiveGroups);
+  }
+  if (child.pid !== undefined) live.add(child.pid);
   const gone = new Promise<void>((resolve) => {
     if (exited(child)) resolve();
     child.once('exit', () => resolve());
@@ -37,6 +58,7 @@ export function spawnGroup(command: string, args: readonly string[], env: NodeJS
   return {
     child,
     async stop() {
+      if (child.pid !== undefined) live.delete(child.pid);
       signalGroup('SIGTERM');
       const timedOut = await Promise.race([gone.then(() => false), sleep(STOP_TIMEOUT_MS).then(() => true)]);
       // Children may outlive the leader (or ignore SIGTERM): the group gets SIGKILL either way.

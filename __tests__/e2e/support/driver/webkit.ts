@@ -1,4 +1,4 @@
-import { deepElement, deepPresent, setInputValue } from './dom';
+import { deepElement, deepPresent, domClick, setInputValue } from './dom';
 import { DEFAULT_WAIT_MS, pollEvaluate } from './poll';
 import { exited, freePort, spawnGroup, startXvfb, waitUntilUp } from './processes';
 import type { GroupProcess, VirtualDisplay } from './processes';
@@ -126,6 +126,9 @@ ${guard}Promise.resolve().then(() => (${source})(arg)).then(
 
 type Outcome = { ok: true; json: string | null } | { ok: false; thrown?: string; stale?: true };
 
+/** WebDriver refusals of an element click that a DOM click can stand in for. */
+const CLICK_REFUSED_ERRORS = new Set(['element click intercepted', 'element not interactable']);
+
 /** The session is no longer where this client thought: find the place again and retry once. */
 class LostPlace extends Error {
   override readonly name = 'LostPlace';
@@ -217,9 +220,18 @@ function documentOn(session: Session, place: () => Place): TestDocument {
       });
     },
     async click(selector) {
-      await onElement(selector, async (id) => {
-        await session.command('POST', `/element/${id}/click`, {});
+      const clicked = await onElement(selector, async (id) => {
+        try {
+          await session.command('POST', `/element/${id}/click`, {});
+          return true;
+        } catch (error) {
+          if (error instanceof WebDriverError && CLICK_REFUSED_ERRORS.has(error.error)) return false;
+          throw error;
+        }
       });
+      // WebKitWebDriver refused a pointer click (it judged the element covered or not
+      // interactable): a DOM click then, which is not a trusted event.
+      if (!clicked) await evaluate(domClick, selector);
     },
     async fill(selector, text) {
       const typed = await onElement(selector, async (id) => {
