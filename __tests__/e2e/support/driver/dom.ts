@@ -55,33 +55,6 @@ export function deepElement(selector: string): Element | null {
   return element;
 }
 
-/**
- * Sets an input's value as a user's typing ends up: through the native setter (so React's
- * value tracker sees a change), then `input` and `change` events. Used where the engine's
- * own key dispatch cannot reach the element.
- */
-export function setInputValue({ selector, text }: { selector: string; text: string }): boolean {
-  const search = (root: Document | ShadowRoot): Element | null => {
-    const found = root.querySelector(selector);
-    if (found) return found;
-    for (const host of Array.from(root.querySelectorAll('*'))) {
-      if (host.shadowRoot) {
-        const inner = search(host.shadowRoot);
-        if (inner) return inner;
-      }
-    }
-    return null;
-  };
-  const element = search(document);
-  if (!(element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement)) return false;
-  const prototype = element instanceof HTMLInputElement ? HTMLInputElement.prototype : HTMLTextAreaElement.prototype;
-  element.focus();
-  Object.getOwnPropertyDescriptor(prototype, 'value')?.set?.call(element, text);
-  element.dispatchEvent(new Event('input', { bubbles: true }));
-  element.dispatchEvent(new Event('change', { bubbles: true }));
-  return true;
-}
-
 /** Clicks the element matching `selector` (open shadow roots pierced) through the DOM; false when there is none. */
 export function domClick(selector: string): boolean {
   const search = (root: Document | ShadowRoot): Element | null => {
@@ -98,5 +71,38 @@ export function domClick(selector: string): boolean {
   const element = search(document);
   if (!(element instanceof HTMLElement)) return false;
   element.click();
+  return true;
+}
+
+/**
+ * Replaces the value of the input or textarea matching `selector` (open shadow roots pierced)
+ * as Playwright's `fill` does: focus, select everything, then one `insertText` edit (a
+ * `beforeinput` and an `input` event, no key events), so a long text costs one call, not a
+ * key action per character. Falls back to the native value setter plus `input`/`change`
+ * where the editing command is refused. False when there is no such element.
+ */
+export function insertText({ selector, text }: { selector: string; text: string }): boolean {
+  const search = (root: Document | ShadowRoot): Element | null => {
+    const found = root.querySelector(selector);
+    if (found) return found;
+    for (const host of Array.from(root.querySelectorAll('*'))) {
+      if (host.shadowRoot) {
+        const inner = search(host.shadowRoot);
+        if (inner) return inner;
+      }
+    }
+    return null;
+  };
+  const element = search(document);
+  if (!(element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement)) return false;
+  element.focus();
+  element.select();
+  const edited = text === '' ? document.execCommand('delete') : document.execCommand('insertText', false, text);
+  if (!edited || element.value !== text) {
+    const prototype = element instanceof HTMLInputElement ? HTMLInputElement.prototype : HTMLTextAreaElement.prototype;
+    Object.getOwnPropertyDescriptor(prototype, 'value')?.set?.call(element, text);
+    element.dispatchEvent(new Event('input', { bubbles: true }));
+    element.dispatchEvent(new Event('change', { bubbles: true }));
+  }
   return true;
 }

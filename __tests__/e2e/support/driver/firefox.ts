@@ -1,6 +1,6 @@
 import puppeteer from 'puppeteer-core';
 import type { Browser, BrowserContext, ElementHandle, Frame, Page } from 'puppeteer-core';
-import { deepElement, deepPresent } from './dom';
+import { deepElement, deepPresent, insertText } from './dom';
 import { FIREFOX_START_TIMEOUT_MS, startFirefox } from './firefox-process';
 import { fromJson, jsonCall } from './json-call';
 import { DEFAULT_WAIT_MS, pollEvaluate, sleep } from './poll';
@@ -38,15 +38,8 @@ function puppeteerDocument(target: () => Promise<Page | Frame>): TestDocument {
       await element.dispose();
     },
     async fill(selector, text) {
-      const element = await elementOf(await target(), selector);
-      // Select what is there, delete it, then type: real key events, as a user would.
-      await element.evaluate((input) => {
-        (input as HTMLInputElement).focus();
-        (input as HTMLInputElement).select();
-      });
-      if (await element.evaluate((input) => (input as HTMLInputElement).value !== '')) await element.press('Backspace');
-      if (text !== '') await element.type(text);
-      await element.dispose();
+      await pollEvaluate(evaluate, deepPresent, { selector, visible: false }, { message: `an input matching ${selector}` });
+      if (!(await evaluate(insertText, { selector, text }))) throw new Error(`No input or textarea matches ${selector}.`);
     },
     url: async () => (await target()).url(),
   };

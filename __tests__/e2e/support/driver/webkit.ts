@@ -1,4 +1,4 @@
-import { deepElement, deepPresent, domClick, setInputValue } from './dom';
+import { deepElement, deepPresent, domClick, insertText } from './dom';
 import { DEFAULT_WAIT_MS, pollEvaluate } from './poll';
 import { exited, freePort, spawnGroup, startXvfb, waitUntilUp } from './processes';
 import type { GroupProcess, VirtualDisplay } from './processes';
@@ -234,18 +234,8 @@ function documentOn(session: Session, place: () => Place): TestDocument {
       if (!clicked) await evaluate(domClick, selector);
     },
     async fill(selector, text) {
-      const typed = await onElement(selector, async (id) => {
-        try {
-          await session.command('POST', `/element/${id}/clear`, {});
-          if (text !== '') await session.command('POST', `/element/${id}/value`, { text });
-          return true;
-        } catch (error) {
-          if (error instanceof WebDriverError && error.error === 'element not interactable') return false;
-          throw error;
-        }
-      });
-      // WebKitWebDriver refuses keys to some elements it deems hidden; then set the value as typing would.
-      if (!typed && !(await evaluate(setInputValue, { selector, text }))) throw new Error(`No input matches ${selector}.`);
+      await elementOf(selector);
+      if (!(await evaluate(insertText, { selector, text }))) throw new Error(`No input or textarea matches ${selector}.`);
     },
     url: () => evaluate(() => location.href),
   };
