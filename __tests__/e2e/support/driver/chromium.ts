@@ -1,5 +1,6 @@
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import { fromJson, jsonCall } from './json-call';
 import { DEFAULT_WAIT_MS, pollEvaluate } from './poll';
 import type { BrowserContextHandle, Engine, PageFunction, TestDocument, TestFrame, TestPage, WaitOptions } from './types';
 
@@ -20,8 +21,7 @@ export const CHROMIUM_ARGS = [
 /** The common document calls over a playwright page or frame (found afresh by `target`). */
 function playwrightDocument(target: () => Promise<Page | Frame>): TestDocument {
   const evaluate = async <R, A>(fn: PageFunction<A, R>, arg?: A): Promise<R> => {
-    const run = fn as (arg: unknown) => R | Promise<R>;
-    return (await target()).evaluate(run, arg as unknown);
+    return fromJson<R>(await (await target()).evaluate(jsonCall(fn.toString(), arg)));
   };
   return {
     evaluate,
@@ -91,7 +91,7 @@ export async function launchChromium(executablePath: string): Promise<Engine & {
   return {
     name: 'chromium',
     version: `Chromium ${browser.version()}`,
-    capabilities: { offline: true, cdp: true },
+    capabilities: { offline: true, cdp: true, isolatedFrames: true },
     browser,
     newContext: async () => wrapContext(await browser.newContext()),
     close: () => browser.close(),

@@ -1,8 +1,14 @@
 import { inject } from 'vitest';
 import { launchChromium } from './chromium';
+import { launchFirefox } from './firefox';
+import { launchWebKit } from './webkit';
 import type { Engine, EngineName } from './types';
 
-export { CHROMIUM_ARGS } from './chromium';
+export { CHROMIUM_ARGS, launchChromium } from './chromium';
+export { launchFirefox } from './firefox';
+export { FIREFOX_PREFS, startFirefox } from './firefox-process';
+export type { FirefoxProcess } from './firefox-process';
+export { launchWebKit } from './webkit';
 export { DEFAULT_WAIT_MS, deepQuery, pollEvaluate, sleep, until } from './poll';
 export type { BrowserContextHandle, Engine, EngineCapabilities, EngineName, PageFunction, TestDocument, TestFrame, TestPage, WaitOptions } from './types';
 
@@ -12,6 +18,8 @@ declare module 'vitest' {
     engine: EngineName;
     /** The browser binary the project's global setup found or installed. */
     browserPath: string;
+    /** Firefox only: the BiDi endpoint of the Firefox the global setup keeps running for the project's files. */
+    firefoxEndpoint?: string;
   }
 }
 
@@ -20,14 +28,27 @@ export function currentEngine(): EngineName {
   return inject('engine');
 }
 
-/** Starts the browser of the running project's engine. */
-export function launchEngine(name: EngineName = currentEngine()): Promise<Engine> {
+/** The engine names, in the order the suite runs them. */
+export const ENGINES: readonly EngineName[] = Object.freeze(['chromium', 'firefox', 'webkit']);
+
+/**
+ * Starts `name`'s browser from `browserPath` (what the project's global setup found), or for
+ * Firefox connects to the one running at `firefoxEndpoint`.
+ */
+export function launchEngineAt(name: EngineName, browserPath: string, firefoxEndpoint?: string): Promise<Engine> {
   switch (name) {
     case 'chromium':
-      return launchChromium(inject('browserPath'));
-    default:
-      throw new Error(`The ${name} driver is not written yet.`);
+      return launchChromium(browserPath);
+    case 'firefox':
+      return launchFirefox(browserPath, firefoxEndpoint);
+    case 'webkit':
+      return launchWebKit(browserPath);
   }
+}
+
+/** Starts the browser of the running project's engine. */
+export function launchEngine(name: EngineName = currentEngine()): Promise<Engine> {
+  return launchEngineAt(name, inject('browserPath'), inject('firefoxEndpoint'));
 }
 
 /** "Chromium", "Firefox" or "WebKit", for test names. */

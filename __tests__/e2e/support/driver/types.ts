@@ -21,6 +21,13 @@ export interface EngineCapabilities {
   offline: boolean;
   /** The DevTools protocol is reachable (listener and MessagePort counts). */
   cdp: boolean;
+  /**
+   * A cross-origin iframe runs in a process of its own, so a host page stalled in a long
+   * task does not stall the widget. True in Chromium (site isolation); false in WebKitGTK
+   * (no site isolation) and in Firefox as driven here (one content process, without which
+   * automation input does not reach the widget's iframe).
+   */
+  isolatedFrames: boolean;
 }
 
 /** A running browser of one engine. */
