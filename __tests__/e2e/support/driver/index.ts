@@ -46,9 +46,37 @@ export function launchEngineAt(name: EngineName, browserPath: string, firefoxEnd
   }
 }
 
-/** Starts the browser of the running project's engine. */
-export function launchEngine(name: EngineName = currentEngine()): Promise<Engine> {
-  return launchEngineAt(name, inject('browserPath'), inject('firefoxEndpoint'));
+/** The browser this test file's stages share, and how many of them have not closed it yet. */
+let shared: { name: EngineName; engine: Promise<Engine>; users: number } | undefined;
+
+/**
+ * The browser of the running project's engine. Stages of one test file share one browser:
+ * Firefox takes one WebDriver BiDi session at a time, so a second connection would be
+ * refused. Each caller gets its own `close()`; the browser closes with the last one.
+ */
+export async function launchEngine(name: EngineName = currentEngine()): Promise<Engine> {
+  if (shared?.name !== name) shared = { name, engine: launchEngineAt(name, inject('browserPath'), inject('firefoxEndpoint')), users: 0 };
+  const mine = shared;
+  mine.users++;
+  let engine: Engine;
+  try {
+    engine = await mine.engine;
+  } catch (error) {
+    if (shared === mine) shared = undefined;
+    throw error;
+  }
+  let closed = false;
+  return {
+    ...engine,
+    async close() {
+      if (closed) return;
+      closed = true;
+      mine.users--;
+      if (mine.users > 0) return;
+      if (shared === mine) shared = undefined;
+      await engine.close();
+    },
+  };
 }
 
 /** "Chromium", "Firefox" or "WebKit", for test names. */
