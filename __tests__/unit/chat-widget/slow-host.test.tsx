@@ -56,8 +56,11 @@ function stallableHost() {
   };
 }
 
+/** The host's localStorage, as the tests look at it. */
+type HostStore = Pick<ReturnType<typeof storageHost>, 'area' | 'get'>;
+
 /** Three exchanges stored in the host an hour ago. */
-function storedConversation(host: ReturnType<typeof storageHost>): ChatMessage[] {
+function storedConversation(host: HostStore): ChatMessage[] {
   const start = Date.now() - 3_600_000;
   const messages: ChatMessage[] = [];
   for (let n = 1; n <= 3; n++) {
@@ -77,7 +80,7 @@ async function mount(host: ReturnType<typeof stallableHost>, useEnhancedStorage:
 
 const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
 const texts = (messages: readonly ChatMessage[]) => messages.map((m) => m.text);
-const hostConversation = (host: ReturnType<typeof storageHost>) => texts(parseConversation(host.get('conversation')));
+const hostConversation = (host: HostStore) => texts(parseConversation(host.get('conversation')));
 
 beforeEach(() => {
   vi.useFakeTimers();
