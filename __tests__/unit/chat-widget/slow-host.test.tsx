@@ -5,10 +5,12 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createChatServices } from '../../../components/ChatWidget/chat-services';
 import type { ChatServices } from '../../../components/ChatWidget/chat-services';
 import { parseConversation, serializeConversation } from '../../../components/ChatWidget/conversation';
+import { ConversationSync } from '../../../components/ChatWidget/conversation-sync';
 import { useChatState } from '../../../components/ChatWidget/hooks/useChatState';
 import type { ChatState } from '../../../components/ChatWidget/hooks/useChatState';
 import type { ChatMessage } from '../../../components/ChatWidget/types';
 import type { BridgeClient } from '../../../lib/chat-widget/bridge-client';
+import type { ConnectionListener } from '../../../lib/chat-widget/connection-monitor';
 import { ErrorCode, FramewireError } from '../../../lib/protocol/errors';
 import { uuidv7 } from '../../../lib/util/ids';
 import { storageHost } from '../support/storage-host';
@@ -189,4 +191,44 @@ test('a host slower than the first read but answering later is read before the t
   expect(hostConversation(host).slice(0, 6)).toEqual(old);
   expect(hostConversation(host)[6]).toBe('early');
   expect(host.received.find((call) => call.endsWith(' conversation'))).toBe('getItem conversation');
+});
+
+test('a host that answers at once is read and not written back: a read alone never rewrites the conversation', async () => {
+  const host = stallableHost();
+  const old = texts(storedConversation(host));
+  await mount(host, true);
+  await advance(5_000);
+  expect(texts(chat.messages)).toEqual(old);
+  expect(host.received.filter((call) => call.endsWith(' conversation'))).toEqual(['getItem conversation']);
+});
+
+describe('ConversationSync', () => {
+  test('reads again on a doubling timer while only the fallback answers, and destroy leaves no timer and no listener', async () => {
+    const read = vi.fn(() => Promise.resolve({ value: null, source: 'fallback' as const }));
+    const storage = { read, getItem: () => Promise.resolve(null), setItem: vi.fn(), removeItem: vi.fn(), getItemSync: () => null, setFallbackItem: vi.fn() };
+    const listeners = new Set<ConnectionListener>();
+    const monitor = {
+      addListener(listener: ConnectionListener) {
+        listeners.add(listener);
+        return () => void listeners.delete(listener);
+      },
+    };
+    const sync = new ConversationSync({ storage, monitor });
+    await sync.load();
+    expect(read).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(read).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(read).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(read).toHaveBeenCalledTimes(3);
+    sync.append([{ id: uuidv7(), role: 'visitor', text: 'held', at: Date.now() }]);
+    expect(storage.setFallbackItem).toHaveBeenCalledTimes(1);
+    expect(storage.setItem).not.toHaveBeenCalled();
+    sync.destroy();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(listeners.size).toBe(0);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(read).toHaveBeenCalledTimes(4);
+  });
 });
