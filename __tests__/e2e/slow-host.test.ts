@@ -90,9 +90,15 @@ describe('a host page blocked while the widget loads', () => {
         message: 'the conversation to reach the host',
       });
 
+      // Marks the current document, so that only the reloaded one counts below.
+      await widget.evaluate(() => void ((window as unknown as { beforeReload: boolean }).beforeReload = true));
       await reloadFrameWhileHostBlocks(page, stage.demo.widgetOrigin, BLOCK_MS);
       // The reads gave up: the chat is ready, from the (empty) fallback, while the host is still blocked.
-      await widget.waitForSelector('[data-testid="chat-send"]:not([disabled])', { timeout: BLOCK_MS });
+      await widget.waitFor(
+        () => !('beforeReload' in window) && document.querySelector('[data-testid="chat-send"]:not([disabled])') !== null,
+        undefined,
+        { timeout: BLOCK_MS, message: 'the reloaded widget to be ready while the host is blocked' },
+      );
       expect(await shownVisitorTexts(widget)).toEqual([]);
       await send(widget, 'typed while the host was blocked');
 
