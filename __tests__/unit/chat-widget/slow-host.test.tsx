@@ -1,4 +1,4 @@
-import { act } from 'react';
+import { act, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
@@ -231,4 +231,27 @@ describe('ConversationSync', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(read).toHaveBeenCalledTimes(4);
   });
+});
+
+test("under React's StrictMode (double effects) the conversation loads once and a stalled host's is still merged", async () => {
+  const host = stallableHost();
+  const old = texts(storedConversation(host));
+  host.stall();
+  services = createChatServices({ bridge: host.bridge, widgetId: 'demo', useEnhancedStorage: true, storageConfig: { target: null } });
+  const own = services;
+  root = createRoot(document.createElement('div'));
+  await act(async () =>
+    root?.render(
+      <StrictMode>
+        <Probe bridge={host.bridge} services={own} />
+      </StrictMode>,
+    ),
+  );
+  await advance(10_000);
+  expect(chat.status).toBe('ready');
+  await act(async () => chat.sendMessage('typed'));
+  host.free();
+  await advance(40_000);
+  expect(texts(chat.messages)).toEqual([...old, 'typed', expect.stringContaining('typed')]);
+  expect(hostConversation(host)).toEqual(texts(chat.messages));
 });

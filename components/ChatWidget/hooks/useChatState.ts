@@ -92,11 +92,12 @@ export function useChatState(props: UseChatStateProps): ChatState {
 
   useEffect(() => {
     if (!canLoad || !storage || !sync || loadedFor.current === sync) return;
-    loadedFor.current = sync;
     let current = true;
     // The conversation never fails to load: without the host it shows the fallback's and keeps reading.
     void sync.load().then(() => {
-      if (current) setStatus('ready');
+      if (!current) return;
+      loadedFor.current = sync;
+      setStatus('ready');
     });
     storage.getItem(CHAT_STORAGE_KEYS.open).then(
       (open) => {
@@ -118,8 +119,6 @@ export function useChatState(props: UseChatStateProps): ChatState {
     );
     return () => {
       current = false;
-      // Unmounted before the load finished: the next mount of this sync loads again.
-      if (loadedFor.current === sync) loadedFor.current = null;
     };
   }, [canLoad, storage, sync, services]);
 
