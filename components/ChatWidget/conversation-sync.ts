@@ -10,6 +10,8 @@ export interface ConversationSyncOptions {
   monitor?: { addListener(listener: ConnectionListener): () => void } | null;
   /** Called with the whole conversation whenever it changes (a read merged, a message added). */
   onChange?: (messages: readonly ChatMessage[]) => void;
+  /** Called once, when the host (or, standalone, the store) has answered: other held values can be reconciled. */
+  onSynced?: () => void;
   /** First wait before reading the host again while it has not answered, in ms. @default 1000 */
   retryDelayMs?: number;
   /** Longest wait between those reads (the wait doubles up to it), in ms. @default 30000 */
@@ -43,6 +45,7 @@ const KEY = CHAT_STORAGE_KEYS.conversation;
 export class ConversationSync {
   readonly #storage: ChatStorage;
   readonly #onChange: (messages: readonly ChatMessage[]) => void;
+  readonly #onSynced: () => void;
   readonly #config: { retryDelayMs: number; maxRetryDelayMs: number };
   readonly #budget: number | undefined;
   readonly #unbind: (() => void)[] = [];
@@ -58,6 +61,7 @@ export class ConversationSync {
   constructor(options: ConversationSyncOptions) {
     this.#storage = options.storage;
     this.#onChange = options.onChange ?? (() => undefined);
+    this.#onSynced = options.onSynced ?? (() => undefined);
     this.#config = {
       retryDelayMs: options.retryDelayMs ?? DEFAULT_CONVERSATION_SYNC_CONFIG.retryDelayMs,
       maxRetryDelayMs: options.maxRetryDelayMs ?? DEFAULT_CONVERSATION_SYNC_CONFIG.maxRetryDelayMs,
@@ -133,6 +137,7 @@ export class ConversationSync {
     for (const unbind of this.#unbind.splice(0)) unbind();
     // Only what the store lacks is worth a write: a read alone never rewrites the conversation.
     if (unseen) this.#persist();
+    this.#onSynced();
   }
 
   async #fetch(): Promise<StoredValue> {

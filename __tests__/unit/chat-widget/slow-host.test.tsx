@@ -151,6 +151,42 @@ describe.each([
     expect(host.received).toEqual([]);
   });
 
+  test("the host's session id is not replaced while it is stalled, and is adopted once it answers", async () => {
+    const host = stallableHost();
+    storedConversation(host);
+    const stored = uuidv7(Date.now() - 60_000);
+    host.area.setItem('framewire:demo:session_id', stored);
+    host.stall();
+    await mount(host, enhanced);
+    await advance(10_000);
+    const provisional = chat.sessionId;
+    expect(provisional).not.toBeNull();
+    expect(provisional).not.toBe(stored);
+    await act(async () => chat.sendMessage('typed'));
+    await advance(5_000);
+    expect(host.get('session_id')).toBe(stored);
+
+    host.free();
+    await advance(40_000);
+    expect(chat.sessionId).toBe(stored);
+    expect(host.get('session_id')).toBe(stored);
+    expect(host.received).not.toContain('setItem session_id');
+  });
+
+  test('a host without a session id stores the one the widget used while the host was stalled', async () => {
+    const host = stallableHost();
+    host.stall();
+    await mount(host, enhanced);
+    await advance(10_000);
+    const provisional = chat.sessionId;
+    expect(provisional).not.toBeNull();
+    expect(host.get('session_id')).toBeNull();
+    host.free();
+    await advance(40_000);
+    expect(chat.sessionId).toBe(provisional);
+    expect(host.get('session_id')).toBe(provisional);
+  });
+
   test("a frame reloaded while the host is still stalled shows the fallback's messages, and merges them with the host's when it answers", async () => {
     const host = stallableHost();
     const old = texts(storedConversation(host));

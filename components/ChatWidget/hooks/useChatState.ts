@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BridgeClient } from '../../../lib/chat-widget/bridge-client';
 import type { ConnectionState } from '../../../lib/chat-widget/connection-monitor';
-import { ensureSessionId } from '../../../lib/chat-widget/session';
 import { WIDGET_EVENTS } from '../../../lib/chat-widget/tracker';
 import type { Tracker } from '../../../lib/chat-widget/tracker';
 import { uuidv7 } from '../../../lib/util/ids';
 import type { ChatServices, ChatStorage } from '../chat-services';
 import { cannedReply, CHAT_STORAGE_KEYS } from '../conversation';
 import { ConversationSync } from '../conversation-sync';
+import { loadSessionId, settleSessionId } from '../session-id';
 import type { ChatMessage } from '../types';
 import { useChatServices } from './useChatServices';
 import { useConnectionState } from './useConnectionState';
@@ -59,6 +59,23 @@ function persist(storage: ChatStorage, key: string, value: string): void {
   Promise.resolve(storage.setItem(key, value)).catch((error: unknown) => console.warn('[framewire] Could not save', key, error));
 }
 
+/**
+ * Replaces a provisional session id (the host had not answered) with the host's, or stores
+ * it there, once the host answers; `apply` gets the settled id.
+ */
+function settleProvisional(storage: ChatStorage, provisional: { current: string | null }, apply: (id: string) => void): void {
+  const id = provisional.current;
+  if (id === null) return;
+  settleSessionId(storage, id).then(
+    (settled) => {
+      if (settled === null || provisional.current !== id) return;
+      provisional.current = null;
+      apply(settled);
+    },
+    (error: unknown) => console.warn('[framewire] Could not store the session id.', error),
+  );
+}
+
 /** The chat's state, kept in the host page through the chosen storage adapter. */
 export function useChatState(props: UseChatStateProps): ChatState {
   const { bridge, widgetId = 'demo', useEnhancedStorage = false, reply = cannedReply, debug = false } = props;
@@ -78,17 +95,27 @@ export function useChatState(props: UseChatStateProps): ChatState {
   const monitor = services?.monitor ?? null;
   const loadedFor = useRef<ConversationSync | null>(null);
 
+  // The session id serving meanwhile while the host has not answered: reconciled once it has.
+  const provisionalSessionId = useRef<string | null>(null);
+
   useEffect(() => {
     if (!storage) return;
-    const created = new ConversationSync({ storage, monitor, onChange: setMessages });
+    let alive = true;
+    const onSynced = (): void =>
+      settleProvisional(storage, provisionalSessionId, (id) => {
+        if (!alive) return;
+        setSessionId(id);
+        services?.tracker.setSessionId(id);
+      });
     // The sync listens to the monitor and keeps timers, so it is made here, where cleanup is guaranteed.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
+    const created = new ConversationSync({ storage, monitor, onChange: setMessages, onSynced });
     setSync(created);
     return () => {
+      alive = false;
       created.destroy();
       setSync(null);
     };
-  }, [storage, monitor]);
+  }, [storage, monitor, services]);
 
   useEffect(() => {
     if (!canLoad || !storage || !sync || loadedFor.current === sync) return;
@@ -105,11 +132,20 @@ export function useChatState(props: UseChatStateProps): ChatState {
       },
       () => undefined,
     );
-    ensureSessionId(storage).then(
-      (id) => {
+    loadSessionId(storage).then(
+      ({ id, fromHost }) => {
         if (!current) return;
+        provisionalSessionId.current = fromHost ? null : id;
         setSessionId(id);
         services?.tracker.setSessionId(id);
+        // The host answered the conversation while this id was being read: reconcile now.
+        if (!fromHost && sync.synced) {
+          settleProvisional(storage, provisionalSessionId, (settled) => {
+            if (!current) return;
+            setSessionId(settled);
+            services?.tracker.setSessionId(settled);
+          });
+        }
       },
       (error: unknown) => {
         if (!current) return;
