@@ -101,7 +101,8 @@ const isConnectionError = (error: unknown): boolean =>
  *
  * - Reads: this widget's own unsent writes first, then a read cache (`cacheTtl`), then the
  *   host with retries (`maxAttempts`, backoff), then the fallback. While disconnected the
- *   fallback answers at once.
+ *   fallback answers at once. `read(key)` answers the same and says whether the host did
+ *   (`host`) or the fallback (`fallback`), so a caller can hold writes it has not based on the host's value.
  * - Writes land in the cache and the fallback at once (read-your-writes). Connected, writes
  *   of one key are debounced (`debounceDelay`, last value wins; at most `debounceMaxWait`
  *   after the first of them). Every write then waits in
