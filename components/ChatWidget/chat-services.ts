@@ -4,6 +4,7 @@ import type { ConnectionMonitorConfig } from '../../lib/chat-widget/connection-m
 import { ParentStorageAdapter } from '../../lib/chat-widget/parent-storage';
 import { EnhancedParentStorageAdapter } from '../../lib/chat-widget/parent-storage-enhanced';
 import type { EnhancedParentStorageOptions } from '../../lib/chat-widget/parent-storage-enhanced';
+import type { StoredValue } from '../../lib/chat-widget/parent-storage-read';
 import { EventOutbox } from '../../lib/chat-widget/event-outbox';
 import { Tracker } from '../../lib/chat-widget/tracker';
 
@@ -16,6 +17,13 @@ export interface ChatStorage {
   getItemSync(key: string): string | null;
   /** Sends debounced writes now (enhanced adapter only). */
   flush?(): void;
+  /**
+   * Reads a key and says whether the host answered (both adapters have it). Without it,
+   * every `getItem` answer counts as the host's.
+   */
+  read?(key: string): Promise<StoredValue>;
+  /** Keeps a value locally without sending it to the host (both adapters have it). */
+  setFallbackItem?(key: string, value: string): void;
 }
 
 /** The storage adapter and, on the enhanced path, the connection monitor of one widget. */

@@ -92,6 +92,30 @@ export function serializeConversation(messages: readonly ChatMessage[], budget: 
   return `[${kept.reverse().join(',')}]`;
 }
 
+/**
+ * Two or more conversations as one: every message once (by id), in the order of their ids
+ * (UUIDv7: creation time, to the millisecond); messages of the same millisecond keep the order
+ * they have in the lists, the first list first. Of two copies of one message the longer text
+ * wins: a stored copy may have been cut to fit the budget.
+ */
+export function mergeConversations(...conversations: readonly (readonly ChatMessage[])[]): ChatMessage[] {
+  const byId = new Map<string, ChatMessage>();
+  for (const conversation of conversations) {
+    for (const message of conversation) {
+      const known = byId.get(message.id);
+      if (!known || message.text.length > known.text.length) byId.set(message.id, known ? { ...known, text: message.text } : message);
+    }
+  }
+  // Sorting is stable: equal times keep the insertion order.
+  return [...byId.values()].sort((a, b) => idTime(a) - idTime(b));
+}
+
+/** The creation time a UUIDv7 id carries (its first 48 bits), else the message's `at`. */
+function idTime(message: ChatMessage): number {
+  const hex = message.id.slice(0, 8) + message.id.slice(9, 13);
+  return /^[0-9a-f]{12}$/i.test(hex) && message.id.charAt(14) === '7' ? parseInt(hex, 16) : message.at;
+}
+
 /** The widget's answer: no chat backend exists, so a canned reply acknowledges the message. */
 export function cannedReply(text: string): string {
   const quoted = text.length > 60 ? `${text.slice(0, 57)}…` : text;

@@ -1,6 +1,7 @@
 export { ChatWidget } from './ChatWidget';
 export { createChatServices } from './chat-services';
-export { CHAT_STORAGE_KEYS, MAX_STORED_MESSAGES, cannedReply, parseConversation, serializeConversation } from './conversation';
+export { CHAT_STORAGE_KEYS, MAX_STORED_MESSAGES, cannedReply, mergeConversations, parseConversation, serializeConversation } from './conversation';
+export { ConversationSync, DEFAULT_CONVERSATION_SYNC_CONFIG } from './conversation-sync';
 export { useChatState } from './hooks/useChatState';
 export { useChatServices } from './hooks/useChatServices';
 export { useConnectionState } from './hooks/useConnectionState';
@@ -8,5 +9,6 @@ export { useWidget, TrackerContext } from './hooks/useWidget';
 export type { ChatWidgetProps } from './ChatWidget';
 export type { ChatServices, ChatServicesOptions, ChatStorage } from './chat-services';
 export type { ChatState, UseChatStateProps } from './hooks/useChatState';
+export type { ConversationSyncOptions } from './conversation-sync';
 export type { ChatMessage, Offer, SurveyQuestion } from './types';
 export type { WidgetTracking } from './hooks/useWidget';

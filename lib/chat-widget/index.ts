@@ -18,6 +18,7 @@ export type { BridgeClient, BridgeClientOptions, BridgeState } from './bridge-cl
 export type { CallChannel } from './call-channel';
 export type { HandshakeOptions } from './handshake';
 export type { ParentStorageAdapterOptions } from './parent-storage';
+export type { StorageSource, StoredValue } from './parent-storage-read';
 export type { ConnectionListener, ConnectionMonitorConfig, ConnectionMonitorOptions, ConnectionState, ConnectionStats, Pinger } from './connection-monitor';
 export type { ConnectionSource, EnhancedParentStorageOptions, StorageBridge } from './parent-storage-enhanced';
 export type { RetryConfig } from './retry';

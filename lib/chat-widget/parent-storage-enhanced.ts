@@ -5,6 +5,7 @@ import type { Logger } from '../util/logger';
 import { openStorage } from '../util/safe-storage';
 import type { BridgeClient } from './bridge-client';
 import type { ConnectionListener, ConnectionState } from './connection-monitor';
+import type { StoredValue } from './parent-storage-read';
 import { abortableDelay, retryDelay } from './retry';
 import type { RetryConfig } from './retry';
 
@@ -88,6 +89,9 @@ interface Write {
 
 type SendOutcome = 'sent' | 'refused' | 'unreachable';
 
+/** What `#readHost` returns when the host never answered (`null` is a value: the key is missing). */
+const NOT_ANSWERED = Symbol('not answered');
+
 const isConnectionError = (error: unknown): boolean =>
   !isFramewireError(error) || error.code === ErrorCode.CONNECTION_TIMEOUT || error.code === ErrorCode.CONNECTION_DESTROYED;
 
@@ -97,7 +101,8 @@ const isConnectionError = (error: unknown): boolean =>
  *
  * - Reads: this widget's own unsent writes first, then a read cache (`cacheTtl`), then the
  *   host with retries (`maxAttempts`, backoff), then the fallback. While disconnected the
- *   fallback answers at once.
+ *   fallback answers at once. `read(key)` answers the same and says whether the host did
+ *   (`host`) or the fallback (`fallback`), so a caller can hold writes it has not based on the host's value.
  * - Writes land in the cache and the fallback at once (read-your-writes). Connected, writes
  *   of one key are debounced (`debounceDelay`, last value wins; at most `debounceMaxWait`
  *   after the first of them). Every write then waits in
@@ -119,6 +124,8 @@ export class EnhancedParentStorageAdapter {
   readonly #dirty = new Map<string, Write>();
   /** Per key, the last value the host answered or acknowledged: what a refused write rolls back to. */
   readonly #hostValues = new Map<string, string | null>();
+  /** Keys the host has answered a read of: `read` says `host` for them. */
+  readonly #hostRead = new Set<string>();
   /** Per key, the debounced write, its timer, and when the first write it replaced was made. */
   readonly #debounced = new Map<string, { write: Write; timer: ReturnType<typeof setTimeout>; since: number }>();
   readonly #queue: Write[] = [];
@@ -167,12 +174,49 @@ export class EnhancedParentStorageAdapter {
   async getItem(key: string): Promise<string | null> {
     const local = this.#localValue(key);
     if (local !== undefined) return local;
+    if (!this.#canAsk()) return this.#fallbackGet(key);
+    const answered = await this.#readHost(key);
+    if (answered !== NOT_ANSWERED) return answered;
+    return this.#localValue(key) ?? this.#fallbackGet(key);
+  }
+
+  /**
+   * Reads a key as {@link getItem} does and says where the answer came from: `host` once the
+   * host has answered a read of the key (this widget's own later writes included), else
+   * `fallback` (host unreachable, disconnected or not bound yet); `standalone` without a host.
+   */
+  async read(key: string): Promise<StoredValue> {
+    const local = this.#localValue(key);
+    if (this.#bridge === null) return { value: local ?? this.#fallbackGet(key), source: 'standalone' };
+    if (local !== undefined && this.#hostRead.has(key)) return { value: local, source: 'host' };
+    if (this.#canAsk()) {
+      const answered = await this.#readHost(key);
+      if (answered !== NOT_ANSWERED) return { value: answered, source: 'host' };
+    }
+    return { value: this.#localValue(key) ?? this.#fallbackGet(key), source: 'fallback' };
+  }
+
+  /**
+   * Keeps a value in the fallback only, without sending it to the host: for a value that
+   * must not replace the host's before the host has been read. A later host read replaces it.
+   */
+  setFallbackItem(key: string, value: string): void {
+    this.#fallbackSet(key, value);
+  }
+
+  #canAsk(): boolean {
+    return Boolean(this.#bridge) && !this.#destroyed && this.getConnectionState() !== 'disconnected';
+  }
+
+  /** The host's value (or a write made while the read was on its way), after retries; {@link NOT_ANSWERED} if the host never answered. */
+  async #readHost(key: string): Promise<string | null | typeof NOT_ANSWERED> {
     const bridge = this.#bridge;
-    if (!bridge || this.#destroyed || this.getConnectionState() === 'disconnected') return this.#fallbackGet(key);
+    if (!bridge) return NOT_ANSWERED;
     const signal = this.#waits.signal;
     for (let attempt = 0; attempt < this.#config.maxAttempts; attempt++) {
       try {
         const value = await bridge.callWithTimeout(this.#config.requestTimeout, 'getItem', key);
+        this.#hostRead.add(key);
         // A write made while the read was on its way is newer than the host's answer.
         const written = this.#localValue(key);
         if (written !== undefined) return written;
@@ -188,7 +232,7 @@ export class EnhancedParentStorageAdapter {
         if (!(await abortableDelay(retryDelay(this.#config, attempt), signal))) break;
       }
     }
-    return this.#localValue(key) ?? this.#fallbackGet(key);
+    return NOT_ANSWERED;
   }
 
   /** Writes a key: readable at once, sent debounced (or queued while disconnected). */
@@ -243,6 +287,7 @@ export class EnhancedParentStorageAdapter {
     this.#queue.length = 0;
     this.#dirty.clear();
     this.#hostValues.clear();
+    this.#hostRead.clear();
     this.#cache.clear();
     this.#log('Destroyed.');
   }

@@ -1,6 +1,7 @@
 import { storageNamespace } from '../protocol/limits';
 import { openStorage } from '../util/safe-storage';
 import type { BridgeClient } from './bridge-client';
+import type { StoredValue } from './parent-storage-read';
 
 export interface ParentStorageAdapterOptions {
   widgetId: string;
@@ -38,6 +39,27 @@ export class ParentStorageAdapter {
       this.#remember(key, value);
       return value;
     });
+  }
+
+  /**
+   * Reads a key and says where the answer came from: the host's value (`host`), or, when the
+   * host does not answer (or refuses the read), the mirror's (`fallback`); standalone, the
+   * mirror's (`standalone`). Never rejects.
+   */
+  read(key: string): Promise<StoredValue> {
+    if (!this.#bridge) return Promise.resolve().then(() => ({ value: this.getItemSync(key), source: 'standalone' as const }));
+    return this.getItem(key).then(
+      (value) => ({ value, source: 'host' as const }),
+      () => ({ value: this.getItemSync(key), source: 'fallback' as const }),
+    );
+  }
+
+  /**
+   * Keeps a value in the mirror only, without sending it to the host: for a value that must
+   * not replace the host's before the host has been read.
+   */
+  setFallbackItem(key: string, value: string): void {
+    this.#remember(key, value);
   }
 
   /**

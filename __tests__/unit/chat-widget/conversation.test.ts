@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_STORED_MESSAGES, parseConversation, serializeConversation } from '../../../components/ChatWidget/conversation';
+import { MAX_STORED_MESSAGES, mergeConversations, parseConversation, serializeConversation } from '../../../components/ChatWidget/conversation';
 import type { ChatMessage } from '../../../components/ChatWidget/types';
 import { STORAGE_LIMITS, storageLength, WIDGET_STORAGE_BUDGETS } from '../../../lib/protocol/limits';
 import { uuidv7 } from '../../../lib/util/ids';
@@ -91,5 +91,21 @@ describe('WIDGET_STORAGE_BUDGETS', () => {
   test('the values the widget writes fit their budgets: a session id, and the open state', () => {
     expect(storageLength(uuidv7())).toBeLessThanOrEqual(WIDGET_STORAGE_BUDGETS.sessionId);
     expect(storageLength(String(false))).toBeLessThanOrEqual(WIDGET_STORAGE_BUDGETS.open);
+  });
+});
+
+describe('mergeConversations', () => {
+  test('keeps every message once, ordered by the time in its id; same-millisecond messages keep their order', () => {
+    const stored = [message('a1', 'visitor', 1000), message('a2', 'agent', 1000), message('c1', 'visitor', 3000), message('c2', 'agent', 3000)];
+    const typed = [message('b1', 'visitor', 2000), message('b2', 'agent', 2000), message('d1', 'visitor', 4000), message('d2', 'agent', 4000)];
+    const merged = mergeConversations(stored, [...typed, stored[2] as ChatMessage]);
+    expect(merged.map((m) => m.text)).toEqual(['a1', 'a2', 'b1', 'b2', 'c1', 'c2', 'd1', 'd2']);
+  });
+
+  test('of two copies of a message the whole text wins over the stored cut one', () => {
+    const whole = message('x'.repeat(100));
+    const cut = { ...whole, text: `${'x'.repeat(10)}…` };
+    expect(mergeConversations([cut], [whole])).toEqual([whole]);
+    expect(mergeConversations([whole], [cut])).toEqual([whole]);
   });
 });

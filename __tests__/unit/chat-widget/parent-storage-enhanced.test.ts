@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { EnhancedParentStorageAdapter } from '../../../lib/chat-widget/parent-storage-enhanced';
+import { ErrorCode, FramewireError } from '../../../lib/protocol/errors';
 import { createMemoryStorage } from '../../../lib/util/memory-storage';
 import { storageHost } from '../support/storage-host';
 
@@ -129,6 +130,35 @@ describe('EnhancedParentStorageAdapter debounce', () => {
     expect(host.callWithTimeout).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(10);
     expect(host.get('k')).toBe('v');
+    storage.destroy();
+  });
+});
+
+describe('EnhancedParentStorageAdapter.read', () => {
+  test("says 'fallback' while the host does not answer and 'host' once it has answered a read of the key", async () => {
+    const host = storageHost();
+    host.area.setItem('framewire:demo:conversation', 'stored');
+    const answers = host.callWithTimeout.getMockImplementation();
+    host.callWithTimeout.mockImplementation(() => Promise.reject(new FramewireError(ErrorCode.CONNECTION_TIMEOUT, 'stalled')));
+    const { storage } = adapterOn(host);
+    storage.setFallbackItem('conversation', 'local');
+    const stalled = storage.read('conversation');
+    await settle();
+    await expect(stalled).resolves.toEqual({ value: 'local', source: 'fallback' });
+    host.callWithTimeout.mockImplementation(answers as never);
+    const back = storage.read('conversation');
+    await settle();
+    await expect(back).resolves.toEqual({ value: 'stored', source: 'host' });
+    storage.setItem('conversation', 'newer');
+    // This widget's own writes after the host's answer are built on it.
+    await expect(storage.read('conversation')).resolves.toEqual({ value: 'newer', source: 'host' });
+    storage.destroy();
+  });
+
+  test("standalone (no host) every answer is 'standalone'", async () => {
+    const storage = new EnhancedParentStorageAdapter({ widgetId: 'demo', bridge: null, fallback: createMemoryStorage(), target: null });
+    storage.setItem('k', 'v');
+    await expect(storage.read('k')).resolves.toEqual({ value: 'v', source: 'standalone' });
     storage.destroy();
   });
 });

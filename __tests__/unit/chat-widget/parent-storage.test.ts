@@ -128,3 +128,26 @@ describe('ParentStorageAdapter when the host refuses a write', () => {
     expect(mirror.getItem('framewire:demo:k')).toBe('old');
   });
 });
+
+describe('ParentStorageAdapter.read', () => {
+  test("says 'host' for the host's answer, 'fallback' with the mirror's value when the host does not answer, 'standalone' without a host", async () => {
+    const { bridge, call } = fakeBridge(new Map([['k', 'host value']]));
+    const mirror = createMemoryStorage();
+    const storage = new ParentStorageAdapter({ widgetId: 'demo', bridge, mirror });
+    await expect(storage.read('k')).resolves.toEqual({ value: 'host value', source: 'host' });
+    call.mockRejectedValueOnce(new FramewireError(ErrorCode.CONNECTION_TIMEOUT, 'stalled'));
+    storage.setFallbackItem('k', 'kept here');
+    await expect(storage.read('k')).resolves.toEqual({ value: 'kept here', source: 'fallback' });
+    const alone = new ParentStorageAdapter({ widgetId: 'demo', bridge: null, mirror });
+    await expect(alone.read('k')).resolves.toEqual({ value: 'kept here', source: 'standalone' });
+  });
+
+  test('setFallbackItem keeps a value in the mirror and sends nothing to the host', () => {
+    const { bridge, call } = fakeBridge();
+    const mirror = createMemoryStorage();
+    const storage = new ParentStorageAdapter({ widgetId: 'demo', bridge, mirror });
+    storage.setFallbackItem('k', 'local');
+    expect(storage.getItemSync('k')).toBe('local');
+    expect(call).not.toHaveBeenCalled();
+  });
+});

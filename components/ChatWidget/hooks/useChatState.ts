@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BridgeClient } from '../../../lib/chat-widget/bridge-client';
 import type { ConnectionState } from '../../../lib/chat-widget/connection-monitor';
-import { ensureSessionId } from '../../../lib/chat-widget/session';
 import { WIDGET_EVENTS } from '../../../lib/chat-widget/tracker';
 import type { Tracker } from '../../../lib/chat-widget/tracker';
 import { uuidv7 } from '../../../lib/util/ids';
 import type { ChatServices, ChatStorage } from '../chat-services';
-import { cannedReply, CHAT_STORAGE_KEYS, parseConversation, serializeConversation } from '../conversation';
+import { cannedReply, CHAT_STORAGE_KEYS } from '../conversation';
+import { ConversationSync } from '../conversation-sync';
+import { loadSessionId, settleSessionId } from '../session-id';
 import type { ChatMessage } from '../types';
 import { useChatServices } from './useChatServices';
 import { useConnectionState } from './useConnectionState';
@@ -30,10 +31,17 @@ export interface UseChatStateProps {
 }
 
 export interface ChatState {
-  /** `loading` until the conversation, open state and session id are read. */
+  /**
+   * `loading` until the conversation is read (from the host, or from the fallback when the
+   * host does not answer: then the widget keeps reading, and merges once the host answers).
+   * `error` is kept for compatibility; the conversation no longer fails to load.
+   */
   status: 'loading' | 'ready' | 'error';
   messages: readonly ChatMessage[];
-  /** Appends the visitor's message and the widget's answer, and persists the conversation. */
+  /**
+   * Appends the visitor's message and the widget's answer, and persists the conversation
+   * (in the fallback only until the host's stored conversation has been read).
+   */
   sendMessage(text: string): void;
   /** The widget's own open (true) or minimised (false) state, persisted. */
   isOpen: boolean;
@@ -51,6 +59,23 @@ function persist(storage: ChatStorage, key: string, value: string): void {
   Promise.resolve(storage.setItem(key, value)).catch((error: unknown) => console.warn('[framewire] Could not save', key, error));
 }
 
+/**
+ * Replaces a provisional session id (the host had not answered) with the host's, or stores
+ * it there, once the host answers; `apply` gets the settled id.
+ */
+function settleProvisional(storage: ChatStorage, provisional: { current: string | null }, apply: (id: string) => void): void {
+  const id = provisional.current;
+  if (id === null) return;
+  settleSessionId(storage, id).then(
+    (settled) => {
+      if (settled === null || provisional.current !== id) return;
+      provisional.current = null;
+      apply(settled);
+    },
+    (error: unknown) => console.warn('[framewire] Could not store the session id.', error),
+  );
+}
+
 /** The chat's state, kept in the host page through the chosen storage adapter. */
 export function useChatState(props: UseChatStateProps): ChatState {
   const { bridge, widgetId = 'demo', useEnhancedStorage = false, reply = cannedReply, debug = false } = props;
@@ -66,54 +91,86 @@ export function useChatState(props: UseChatStateProps): ChatState {
   const [messages, setMessages] = useState<readonly ChatMessage[]>([]);
   const [isOpen, setIsOpen] = useState(true);
   const [sessionId, setSessionId] = useState<string | null>(null);
-  const messagesRef = useRef<readonly ChatMessage[]>([]);
-  const loadedFrom = useRef<ChatStorage | null>(null);
+  const [sync, setSync] = useState<ConversationSync | null>(null);
+  const monitor = services?.monitor ?? null;
+  const loadedFor = useRef<ConversationSync | null>(null);
+
+  // The session id serving meanwhile while the host has not answered: reconciled once it has.
+  const provisionalSessionId = useRef<string | null>(null);
 
   useEffect(() => {
-    if (!canLoad || !storage || loadedFrom.current === storage) return;
-    let current = true;
-    Promise.all([ensureSessionId(storage), storage.getItem(CHAT_STORAGE_KEYS.conversation), storage.getItem(CHAT_STORAGE_KEYS.open)]).then(
-      ([id, conversation, open]) => {
-        if (!current) return;
-        loadedFrom.current = storage;
-        // Messages sent while loading come after the stored ones.
-        const loaded = [...parseConversation(conversation), ...messagesRef.current];
-        messagesRef.current = loaded;
-        setMessages(loaded);
-        setIsOpen(open !== 'false');
+    if (!storage) return;
+    let alive = true;
+    const onSynced = (): void =>
+      settleProvisional(storage, provisionalSessionId, (id) => {
+        if (!alive) return;
         setSessionId(id);
-        setStatus('ready');
         services?.tracker.setSessionId(id);
+      });
+    // The sync listens to the monitor and keeps timers, so it is made here, where cleanup is guaranteed.
+    const created = new ConversationSync({ storage, monitor, onChange: setMessages, onSynced });
+    setSync(created);
+    return () => {
+      alive = false;
+      created.destroy();
+      setSync(null);
+    };
+  }, [storage, monitor, services]);
+
+  useEffect(() => {
+    if (!canLoad || !storage || !sync || loadedFor.current === sync) return;
+    let current = true;
+    // The conversation never fails to load: without the host it shows the fallback's and keeps reading.
+    void sync.load().then(() => {
+      if (!current) return;
+      loadedFor.current = sync;
+      setStatus('ready');
+    });
+    storage.getItem(CHAT_STORAGE_KEYS.open).then(
+      (open) => {
+        if (current) setIsOpen(open !== 'false');
+      },
+      () => undefined,
+    );
+    loadSessionId(storage).then(
+      ({ id, fromHost }) => {
+        if (!current) return;
+        provisionalSessionId.current = fromHost ? null : id;
+        setSessionId(id);
+        services?.tracker.setSessionId(id);
+        // The host answered the conversation while this id was being read: reconcile now.
+        if (!fromHost && sync.synced) {
+          settleProvisional(storage, provisionalSessionId, (settled) => {
+            if (!current) return;
+            setSessionId(settled);
+            services?.tracker.setSessionId(settled);
+          });
+        }
       },
       (error: unknown) => {
         if (!current) return;
-        console.warn('[framewire] Could not load the conversation.', error);
-        setStatus('error');
+        console.warn('[framewire] Could not load the session id.', error);
         services?.tracker.event(WIDGET_EVENTS.error, { where: 'load' }, 'error');
       },
     );
     return () => {
       current = false;
     };
-  }, [canLoad, storage, services]);
+  }, [canLoad, storage, sync, services]);
 
   const sendMessage = useCallback(
     (text: string) => {
       const trimmed = text.trim();
-      if (!trimmed || !storage) return;
+      if (!trimmed || !sync) return;
       const now = Date.now();
-      const next = [
-        ...messagesRef.current,
+      sync.append([
         { id: uuidv7(now), role: 'visitor', text: trimmed, at: now },
         { id: uuidv7(now), role: 'agent', text: reply(trimmed), at: now },
-      ] satisfies ChatMessage[];
-      messagesRef.current = next;
-      setMessages(next);
-      persist(storage, CHAT_STORAGE_KEYS.conversation, serializeConversation(next));
+      ] satisfies ChatMessage[]);
       // The length, not the text: what visitors write stays out of analytics.
       tracker?.event(WIDGET_EVENTS.messageSent, { length: trimmed.length });
     },
-    [storage, reply, tracker],
+    [sync, reply, tracker],
   );
 
   const setOpen = useCallback(
