@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { currentEngine, engineLabel, sleep } from './support/driver';
-import type { EngineName, TestFrame, TestPage } from './support/driver';
+import { engineLabel, sharedThreadReason, sleep } from './support/driver';
+import type { TestFrame, TestPage } from './support/driver';
 import { createEngineStage } from './support/stage';
 import type { EngineStage } from './support/stage';
 
@@ -16,11 +16,7 @@ beforeAll(async () => {
  * too: there is no stalled host for it to detect. WebKitGTK has no site isolation, and
  * puppeteer starts Firefox with it turned off (`fission.webContentIsolationStrategy` 0).
  */
-const SHARED_THREAD_REASON: Partial<Record<EngineName, string>> = {
-  firefox: 'its driver turns site isolation off, so the widget frame shares the host page’s thread and stalls too',
-  webkit: 'WebKitGTK has no site isolation, so the widget frame shares the host page’s thread and stalls too',
-};
-const sharedThread = SHARED_THREAD_REASON[currentEngine()];
+const sharedThread = sharedThreadReason() && `${sharedThreadReason()} and stalls too`;
 afterAll(() => stage?.close());
 
 /** Blocks the host page's main thread for `ms`; resolves when it is free again. */

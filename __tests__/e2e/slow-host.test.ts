@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { currentEngine, engineLabel } from './support/driver';
+import { engineLabel, sharedThreadReason } from './support/driver';
 import type { TestDocument, TestFrame, TestPage } from './support/driver';
 import { createEngineStage, waitForState } from './support/stage';
 import type { EngineStage } from './support/stage';
@@ -14,9 +14,10 @@ const CONVERSATION_KEY = 'framewire:demo:conversation';
 /** Longer than the widget's reads take to give up (3 attempts of 2 s), with room to type. */
 const BLOCK_MS = 15_000;
 
-// WebKit has no site isolation: the widget's frame runs on the host page's thread, so while
-// the host is blocked nothing can be typed in it either.
-const sharesHostThread = currentEngine() === 'webkit';
+// Where the widget's frame runs on the host page's thread, nothing can be typed in it while
+// the host is blocked either.
+const sharedThread = sharedThreadReason();
+const sharesHostThread = sharedThread !== undefined;
 
 let stage: EngineStage;
 beforeAll(async () => {
@@ -79,7 +80,7 @@ async function reloadFrameWhileHostBlocks(page: TestPage, widgetOrigin: string, 
 describe('a host page blocked while the widget loads', () => {
   test.skipIf(sharesHostThread)(
     `in ${engineLabel()}, the stored conversation and a message typed meanwhile are both there after the host frees and the page reloads` +
-      (sharesHostThread ? ' (skipped in WebKit: the cross-origin frame shares the host page thread, so nothing can be typed while it is blocked)' : ''),
+      (sharesHostThread ? ` (skipped in ${engineLabel()}: ${sharedThread}, so nothing can be typed while it is blocked)` : ''),
     async () => {
       const { page, widget } = await stage.openHost();
       await page.click('[data-testid="widget-launcher"]');

@@ -79,6 +79,19 @@ export async function launchEngine(name: EngineName = currentEngine()): Promise<
   };
 }
 
+/**
+ * Why the widget frame runs on the host page's thread in `name` (so a blocked host blocks
+ * the widget too), or undefined where it has a thread of its own. Known before the browser
+ * starts, for test names; the smoke test checks it against `capabilities.isolatedFrames`.
+ */
+export function sharedThreadReason(name: EngineName = currentEngine()): string | undefined {
+  const reasons: Partial<Record<EngineName, string>> = {
+    firefox: 'its driver runs Firefox without site isolation, so the widget frame shares the host page’s thread',
+    webkit: 'WebKitGTK has no site isolation, so the widget frame shares the host page’s thread',
+  };
+  return reasons[name];
+}
+
 /** "Chromium", "Firefox" or "WebKit", for test names. */
 export function engineLabel(name: EngineName = currentEngine()): string {
   return { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit' }[name];
