@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { createEventQueue } from '../../../lib/embed/queue/event-queue';
-import type { EventQueue } from '../../../lib/embed/queue/event-queue';
+import { describe, expect, test, vi } from 'vitest';
 import { DEFAULT_QUEUE_CONFIG } from '../../../lib/embed/queue/config';
 import { click } from './fake-collector';
+import { useQueueHarness } from './queue-harness';
 
 type Batch = { events: { id: string }[] };
 
@@ -46,22 +45,8 @@ function slowCollector(answerAfter: (attempt: number) => number | 'never', bodyS
   return { fetch: fetch as unknown as typeof globalThis.fetch, requests, stored };
 }
 
-const queues: EventQueue[] = [];
-const start = (collector: { fetch: typeof globalThis.fetch }, options: Record<string, unknown> = {}) => {
-  const queue = createEventQueue({ url: 'https://c.example/api/track/click/batch', widgetId: 'demo', jitter: 0, ...options }, { fetch: collector.fetch });
-  queues.push(queue);
-  return queue;
-};
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  localStorage.clear();
-  Object.defineProperty(navigator, 'onLine', { value: true, configurable: true });
-});
-afterEach(() => {
-  for (const queue of queues.splice(0)) queue.destroy();
-  vi.useRealTimers();
-});
+const { start: startQueue } = useQueueHarness();
+const start = (collector: { fetch: typeof globalThis.fetch }, options: Record<string, unknown> = {}) => startQueue({ fetch: collector.fetch }, options);
 
 describe('the deadline of a collector request (requestTimeout)', () => {
   test('defaults to 10 s', () => {

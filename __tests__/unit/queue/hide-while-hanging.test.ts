@@ -1,7 +1,6 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { createEventQueue } from '../../../lib/embed/queue/event-queue';
-import type { EventQueue } from '../../../lib/embed/queue/event-queue';
+import { describe, expect, test, vi } from 'vitest';
 import { click } from './fake-collector';
+import { useQueueHarness } from './queue-harness';
 
 type Batch = { events: { id: string }[] };
 type Mode = 'hang' | 'network' | 'accept' | 503;
@@ -35,27 +34,11 @@ function switchablePath() {
   };
 }
 
-const queues: EventQueue[] = [];
-const start = (path: { fetch: typeof globalThis.fetch }) => {
-  const queue = createEventQueue(
-    { url: 'https://c.example/api/track/click/batch', widgetId: 'demo', jitter: 0, requestTimeout: 1000, initialRetryDelay: 500, maxBatchDelay: 100 },
-    { fetch: path.fetch },
-  );
-  queues.push(queue);
-  return queue;
-};
+const harness = useQueueHarness();
+const start = (path: { fetch: typeof globalThis.fetch }) =>
+  harness.start({ fetch: path.fetch }, { requestTimeout: 1000, initialRetryDelay: 500, maxBatchDelay: 100 });
 const keepalives = (path: ReturnType<typeof switchablePath>) => path.requests.filter((request) => request.keepalive).length;
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  localStorage.clear();
-  Object.defineProperty(navigator, 'onLine', { value: true, configurable: true });
-});
-
-afterEach(() => {
-  for (const queue of queues.splice(0)) queue.destroy();
-  vi.useRealTimers();
-});
 
 describe('hiding the page on a path that may hang', () => {
   test('sends no keepalive request while a request waits for its answer; the events stay stored for the next page', async () => {

@@ -1,22 +1,11 @@
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { createEventQueue } from '../../../lib/embed/queue/event-queue';
-import type { EventQueue } from '../../../lib/embed/queue/event-queue';
+import { expect, test, vi } from 'vitest';
 import { click } from './fake-collector';
+import { useQueueHarness } from './queue-harness';
 
 type Batch = { events: { id: string }[] };
 
-const queues: EventQueue[] = [];
+const harness = useQueueHarness();
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  localStorage.clear();
-  Object.defineProperty(navigator, 'onLine', { value: true, configurable: true });
-});
-
-afterEach(() => {
-  for (const queue of queues.splice(0)) queue.destroy();
-  vi.useRealTimers();
-});
 
 test('a full batch that arrives while a request fails waits for the Retry-After the answer asks for', async () => {
   const sent: { at: number; batch: Batch }[] = [];
@@ -28,8 +17,7 @@ test('a full batch that arrives while a request fails waits for the Retry-After 
     if (sent.length === 1) return { status: 503, ok: false, headers: new Headers({ 'Retry-After': '10' }), json: async () => ({}) } as Response;
     return { status: 200, ok: true, headers: new Headers(), json: async () => ({ accepted: batch.events.map((e) => e.id), duplicates: [], failed: [] }) } as Response;
   });
-  const queue = createEventQueue({ url: 'https://c.example/api/track/click/batch', widgetId: 'demo', jitter: 0 }, { fetch: fetch as unknown as typeof globalThis.fetch });
-  queues.push(queue);
+  const queue = harness.start({ fetch: fetch as unknown as typeof globalThis.fetch });
   const start = Date.now();
   for (let i = 0; i < 10; i++) queue.enqueue(click(i));
   await vi.advanceTimersByTimeAsync(50);

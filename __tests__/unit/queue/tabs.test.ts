@@ -1,15 +1,11 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { createEventQueue } from '../../../lib/embed/queue/event-queue';
-import type { EventQueue, EventQueueDeps } from '../../../lib/embed/queue/event-queue';
+import { describe, expect, test, vi } from 'vitest';
+import type { EventQueueDeps } from '../../../lib/embed/queue/event-queue';
 import type { Locks } from '../../../lib/embed/queue/tab-store';
 import { click, fakeCollector } from './fake-collector';
+import { useQueueHarness } from './queue-harness';
 
-const queues: EventQueue[] = [];
-const tab = (deps: EventQueueDeps) => {
-  const queue = createEventQueue({ url: 'https://c.example/api/track/click/batch', widgetId: 'demo', jitter: 0 }, deps);
-  queues.push(queue);
-  return queue;
-};
+const harness = useQueueHarness();
+const tab = (deps: EventQueueDeps) => harness.start(deps);
 const keys = () => Object.keys(localStorage).filter((key) => key.startsWith('srv_click_queue:'));
 
 /** A fake `navigator.locks`: exclusive named locks, `ifAvailable`, release when the callback's promise settles. */
@@ -32,15 +28,6 @@ function fakeLocks(): Locks & { held: Set<string> } {
   return { request, held };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  localStorage.clear();
-  Object.defineProperty(navigator, 'onLine', { value: true, configurable: true });
-});
-afterEach(() => {
-  for (const queue of queues.splice(0)) queue.destroy();
-  vi.useRealTimers();
-});
 
 describe('several tabs, heartbeat fallback (no Web Locks)', () => {
   test('each tab writes and sends only its own key: no duplicate sends', async () => {

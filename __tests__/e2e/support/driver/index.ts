@@ -9,7 +9,7 @@ export { launchFirefox } from './firefox';
 export { FIREFOX_PREFS, startFirefox } from './firefox-process';
 export type { FirefoxProcess } from './firefox-process';
 export { launchWebKit } from './webkit';
-export { DEFAULT_WAIT_MS, deepQuery, pollEvaluate, sleep, until } from './poll';
+export { DEFAULT_WAIT_MS, pollEvaluate, sleep, until } from './poll';
 export type { BrowserContextHandle, Engine, EngineCapabilities, EngineName, PageFunction, TestDocument, TestFrame, TestPage, WaitOptions } from './types';
 
 declare module 'vitest' {

@@ -45,23 +45,4 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
   }
 }
 
-/**
- * Finds the first element matching `selector` in `root` or in any open shadow root below
- * it. Runs in the page: self-contained.
- */
-export function deepQuery(selector: string): Element | null {
-  const search = (root: Document | ShadowRoot): Element | null => {
-    const found = root.querySelector(selector);
-    if (found) return found;
-    for (const host of Array.from(root.querySelectorAll('*'))) {
-      if (host.shadowRoot) {
-        const inner = search(host.shadowRoot);
-        if (inner) return inner;
-      }
-    }
-    return null;
-  };
-  return search(document);
-}
-
 export { sleep };
