@@ -1,37 +1,63 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { ConnectionMonitor, connectionMonitor, DEFAULT_CONNECTION_MONITOR_CONFIG } from '../../lib/chat-widget/connection-monitor';
-import type { ConnectionState } from '../../lib/chat-widget/connection-monitor';
 import {
+  ConnectionMonitor,
+  connectionMonitor,
+  DEFAULT_CONNECTION_MONITOR_CONFIG,
   DEFAULT_ENHANCED_STORAGE_CONFIG,
   EnhancedParentStorageAdapter,
   enhancedParentStorage,
-} from '../../lib/chat-widget/parent-storage-enhanced';
-import type { EnhancedParentStorageOptions } from '../../lib/chat-widget/parent-storage-enhanced';
-import { ErrorCode, FramewireError } from '../../lib/protocol/errors';
+} from '../../lib/chat-widget';
+import type { ConnectionState, EnhancedParentStorageOptions } from '../../lib/chat-widget';
 import { createMemoryStorage } from '../../lib/util/memory-storage';
-import { fakeMonitor, fakeTarget, mockHost } from './support';
+import { advance, connect, fakeMonitor, fakeTarget, pump, realHost, useCountedChannels } from './support';
+import type { RealHost } from './support';
+
+const closers: (() => void)[] = [];
 
 beforeEach(() => {
   vi.useFakeTimers();
+  useCountedChannels();
 });
 afterEach(() => {
+  for (const close of closers.splice(0)) close();
+  vi.unstubAllGlobals();
   vi.useRealTimers();
   vi.restoreAllMocks();
 });
 
-function monitorOn(host: ReturnType<typeof mockHost>, options: ConstructorParameters<typeof ConnectionMonitor>[0] = {}) {
+/** The widget's real bridge client, connected to `host` over a real MessageChannel. */
+async function bridgeTo(host: RealHost) {
+  const link = connect(host);
+  closers.push(link.close);
+  await pump();
+  expect(link.client.getState()).toBe('connected');
+  return link.client;
+}
+
+/**
+ * The bridge keeps one timer armed for its earliest call deadline and lets it lapse rather
+ * than rearm it on every answer: 2 s (the default call timeout of pings and writes) lets it
+ * go, so the timers left are the ones under test. Shorter than the heartbeat interval (5 s)
+ * and past the debounce delay (300 ms): a timer left behind is still pending, or has fired
+ * and sent a call the test sees.
+ */
+const drainBridgeDeadlines = () => advance(2000);
+
+async function monitorOn(host: RealHost, options: ConstructorParameters<typeof ConnectionMonitor>[0] = {}) {
+  const client = await bridgeTo(host);
   const target = fakeTarget();
-  const monitor = new ConnectionMonitor({ pinger: host.bridge, target, ...options });
+  const monitor = new ConnectionMonitor({ pinger: client, target, ...options });
+  closers.push(() => monitor.destroy());
   const states: ConnectionState[] = [];
   monitor.addListener((state) => states.push(state));
-  return { monitor, target, states };
+  return { monitor, target, states, client };
 }
 
 /** Starts a monitor and lets its first pong arrive. */
-async function connected(host: ReturnType<typeof mockHost>, options: ConstructorParameters<typeof ConnectionMonitor>[0] = {}) {
-  const made = monitorOn(host, options);
+async function connected(host: RealHost, options: ConstructorParameters<typeof ConnectionMonitor>[0] = {}) {
+  const made = await monitorOn(host, options);
   made.monitor.start();
-  await vi.advanceTimersByTimeAsync(10);
+  await advance(10);
   expect(made.monitor.getState()).toBe('connected');
   return made;
 }
@@ -50,179 +76,198 @@ describe('ConnectionMonitor', () => {
   });
 
   test('starts connecting and becomes connected at the first pong, telling listeners state and stats', async () => {
-    const host = mockHost();
-    const { monitor } = monitorOn(host);
+    const host = realHost();
+    const { monitor, client } = await monitorOn(host);
+    const calls = vi.spyOn(client, 'callWithTimeout');
     const seen: unknown[] = [];
     monitor.addListener((state, stats) => seen.push([state, stats.totalPings]));
     expect(monitor.getState()).toBe('connecting');
+    const startedAt = Date.now();
     monitor.start();
-    await vi.advanceTimersByTimeAsync(5);
+    await advance(5);
     expect(seen).toEqual([['connected', 1]]);
-    expect(host.callWithTimeout).toHaveBeenCalledWith(2000, 'ping', expect.any(Number));
+    expect(calls).toHaveBeenCalledWith(2000, 'ping', startedAt);
+    expect(host.log).toEqual([{ method: 'ping', args: [startedAt], at: startedAt }]);
   });
 
   test('pings every heartbeatInterval while the host answers', async () => {
-    const host = mockHost();
+    const host = realHost();
     await connected(host);
-    await vi.advanceTimersByTimeAsync(15_000);
+    await advance(15_000);
     expect(host.methods().filter((m) => m === 'ping')).toHaveLength(4);
   });
 
   test('a host that goes silent right after a pong is disconnected within 8 s, after maxFailedPings failures', async () => {
-    const host = mockHost();
+    const host = realHost();
     const { monitor, states } = await connected(host);
     host.stall();
     const silentAt = Date.now();
-    while (monitor.getState() !== 'disconnected') await vi.advanceTimersByTimeAsync(10);
+    while (monitor.getState() !== 'disconnected') await advance(10);
     expect(Date.now() - silentAt).toBeLessThanOrEqual(8000);
     expect(monitor.getStats().failedPings).toBe(3);
     expect(states).toEqual(['connected', 'disconnected']);
   });
 
   test('a host main thread stalled for 1.5 s never flips the state, whatever the heartbeat phase', async () => {
-    const host = mockHost();
+    const host = realHost();
     const { monitor, states } = await connected(host);
     for (let phase = 0; phase < 5000; phase += 125) {
-      await vi.advanceTimersByTimeAsync(phase % 700);
+      await advance(phase % 700);
       host.stall();
-      await vi.advanceTimersByTimeAsync(1500);
+      await advance(1500);
       host.resume();
-      await vi.advanceTimersByTimeAsync(10);
+      await advance(10);
     }
     expect(states).toEqual(['connected']);
     expect(monitor.getState()).toBe('connected');
   });
 
   test('a bridge call that times out counts as a failed ping', async () => {
-    const callWithTimeout = vi.fn().mockRejectedValue(new FramewireError(ErrorCode.CONNECTION_TIMEOUT, 'timeout'));
-    const monitor = new ConnectionMonitor({ pinger: { callWithTimeout }, target: null });
+    const host = realHost();
+    const { monitor, states } = await monitorOn(host);
+    host.stall();
     monitor.start();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(monitor.getStats()).toMatchObject({ failedPings: 1, totalPings: 1 });
-    monitor.destroy();
+    await advance(1999);
+    expect(monitor.getStats()).toMatchObject({ failedPings: 0, totalPings: 1 });
+    await advance(1);
+    // The call timed out at 2000 ms: one failure, and the next probe goes at once.
+    expect(monitor.getStats()).toMatchObject({ failedPings: 1, totalPings: 2 });
+    expect(host.methods()).toEqual(['ping', 'ping']);
+    expect(states).toEqual([]);
   });
 
   test('while disconnected it keeps probing and reports connected within one probe of the host answering', async () => {
-    const host = mockHost();
+    const host = realHost();
     const { monitor } = await connected(host);
     host.stall();
-    await vi.advanceTimersByTimeAsync(20_000);
+    await advance(20_000);
     expect(monitor.getState()).toBe('disconnected');
     const probesWhileDown = host.methods().length;
-    await vi.advanceTimersByTimeAsync(4000);
+    await advance(4000);
     expect(host.methods().length).toBeGreaterThan(probesWhileDown);
     host.resume();
-    await vi.advanceTimersByTimeAsync(1);
+    await advance(1);
     expect(monitor.getState()).toBe('connected');
     expect(monitor.getStats().failedPings).toBe(0);
   });
 
   test('with autoRecover off it stops probing once disconnected; checkConnection recovers', async () => {
-    const host = mockHost();
+    const host = realHost();
     const { monitor } = await connected(host, { autoRecover: false });
     host.stall();
-    await vi.advanceTimersByTimeAsync(10_000);
+    await advance(10_000);
     expect(monitor.getState()).toBe('disconnected');
     const calls = host.methods().length;
-    await vi.advanceTimersByTimeAsync(30_000);
+    await advance(30_000);
     expect(host.methods().length).toBe(calls);
     host.resume();
     monitor.checkConnection();
-    await vi.advanceTimersByTimeAsync(5);
+    await advance(5);
     expect(monitor.getState()).toBe('connected');
   });
 
   test.each(['visibilitychange', 'online', 'focus'])('%s probes at once', async (event) => {
-    const host = mockHost();
+    const host = realHost();
     const { target } = await connected(host);
     const before = host.methods().length;
     target.fire(event);
+    await pump(); // the message crosses the channel; the clock does not move
     expect(host.methods().length).toBe(before + 1);
   });
 
   test('checkConnection probes at once, and not twice while a probe is in flight', async () => {
-    const host = mockHost({ latency: 50 });
-    const { monitor } = monitorOn(host);
+    const host = realHost({ latency: 50 });
+    const { monitor } = await monitorOn(host);
     monitor.start();
-    await vi.advanceTimersByTimeAsync(60);
+    await advance(60);
     monitor.checkConnection();
     monitor.checkConnection();
+    await pump();
     expect(host.methods()).toEqual(['ping', 'ping']);
   });
 
   test('a probe whose timer fired long after it was due (throttled tab) is not a failure', async () => {
-    const host = mockHost();
+    const host = realHost();
     const { monitor } = await connected(host);
     host.stall();
-    await vi.advanceTimersByTimeAsync(5000); // the next ping is sent, unanswered
+    await advance(5000); // the next ping is sent, unanswered
     // The frame sleeps 10 s: the clock moves on, no timer runs meanwhile.
     vi.setSystemTime(Date.now() + 10_000);
-    await vi.advanceTimersByTimeAsync(2000);
+    await advance(2000);
     expect(monitor.getStats().failedPings).toBe(0);
     host.resume();
-    await vi.advanceTimersByTimeAsync(5);
+    await advance(5);
     expect(monitor.getState()).toBe('connected');
   });
 
   test('averageLatency is the mean of the last 10 pongs', async () => {
-    const host = mockHost({ latency: 100 });
-    const { monitor } = monitorOn(host, { heartbeatInterval: 1000 });
+    const host = realHost({ latency: 100 });
+    const { monitor } = await monitorOn(host, { heartbeatInterval: 1000 });
     monitor.start();
-    for (let i = 0; i < 10; i++) await vi.advanceTimersByTimeAsync(1100);
+    for (let i = 0; i < 10; i++) await advance(1100);
     expect(monitor.getStats().averageLatency).toBe(100);
     host.setLatency(300);
-    for (let i = 0; i < 5; i++) await vi.advanceTimersByTimeAsync(1300);
+    for (let i = 0; i < 5; i++) await advance(1300);
     expect(monitor.getStats().averageLatency).toBeGreaterThan(100);
     expect(monitor.getStats().averageLatency).toBeLessThan(300);
-    for (let i = 0; i < 10; i++) await vi.advanceTimersByTimeAsync(1300);
+    for (let i = 0; i < 10; i++) await advance(1300);
     expect(monitor.getStats().averageLatency).toBe(300);
   });
 
   test('addListener returns an unsubscribe', async () => {
-    const host = mockHost();
-    const { monitor } = monitorOn(host);
+    const host = realHost();
+    const { monitor } = await monitorOn(host);
     const listener = vi.fn();
     const unsubscribe = monitor.addListener(listener);
     unsubscribe();
     monitor.start();
-    await vi.advanceTimersByTimeAsync(5);
+    await advance(5);
     expect(listener).not.toHaveBeenCalled();
   });
 
   test('stop and destroy leave no timer and no window listener', async () => {
-    const host = mockHost();
+    const host = realHost();
     const { monitor, target } = await connected(host);
     expect(target.count()).toBe(3);
     monitor.stop();
     expect(target.count()).toBe(0);
+    await drainBridgeDeadlines();
     expect(vi.getTimerCount()).toBe(0);
+    expect(host.methods()).toEqual(['ping']);
     monitor.start();
-    await vi.advanceTimersByTimeAsync(5);
+    await advance(5);
     monitor.destroy();
     expect(target.count()).toBe(0);
+    await drainBridgeDeadlines();
     expect(vi.getTimerCount()).toBe(0);
+    expect(host.methods()).toEqual(['ping', 'ping']);
   });
 
   test('the connectionMonitor singleton starts unbound and works once attached', async () => {
     expect(connectionMonitor.getState()).toBe('connecting');
     expect(connectionMonitor.isRunning()).toBe(false);
-    const host = mockHost();
+    const host = realHost();
+    const bridge = await bridgeTo(host);
     const monitor = new ConnectionMonitor({ target: null });
+    closers.push(() => monitor.destroy());
     monitor.start();
-    expect(host.callWithTimeout).not.toHaveBeenCalled();
-    monitor.attach(host.bridge);
-    await vi.advanceTimersByTimeAsync(5);
+    await advance(5000);
+    expect(host.methods()).toEqual([]);
+    monitor.attach(bridge);
+    await advance(5);
     expect(monitor.getState()).toBe('connected');
     monitor.destroy();
   });
 });
 
-function adapterOn(host: ReturnType<typeof mockHost>, options: EnhancedParentStorageOptions = {}) {
+async function adapterOn(host: RealHost, options: EnhancedParentStorageOptions = {}) {
+  const bridge = await bridgeTo(host);
   const monitor = fakeMonitor('connected');
   const fallback = createMemoryStorage();
   const target = fakeTarget();
-  const storage = new EnhancedParentStorageAdapter({ widgetId: 'demo', bridge: host.bridge, monitor, fallback, target, ...options });
-  return { storage, monitor, fallback, target };
+  const storage = new EnhancedParentStorageAdapter({ widgetId: 'demo', bridge, monitor, fallback, target, ...options });
+  closers.push(() => storage.destroy());
+  return { storage, monitor, fallback, target, bridge };
 }
 
 describe('EnhancedParentStorageAdapter', () => {
@@ -240,50 +285,60 @@ describe('EnhancedParentStorageAdapter', () => {
   });
 
   test('caches a value read from the host for 5 s, then asks again', async () => {
-    const host = mockHost();
+    const host = realHost();
     host.data.set('k', 'v');
-    const { storage } = adapterOn(host);
+    const { storage } = await adapterOn(host);
     const first = storage.getItem('k');
-    await vi.advanceTimersByTimeAsync(5);
+    await advance(5);
     await expect(first).resolves.toBe('v');
-    await vi.advanceTimersByTimeAsync(4900);
+    await advance(4900);
     await expect(storage.getItem('k')).resolves.toBe('v');
     expect(host.methods()).toEqual(['getItem']);
-    await vi.advanceTimersByTimeAsync(200);
+    await advance(200);
     const third = storage.getItem('k');
-    await vi.advanceTimersByTimeAsync(5);
+    await advance(5);
     await expect(third).resolves.toBe('v');
     expect(host.methods()).toEqual(['getItem', 'getItem']);
   });
 
   test('retries getItem 3 times, 100 ms then 200 ms apart, then answers the fallback value', async () => {
-    const times: number[] = [];
-    const callWithTimeout = vi.fn(async () => {
-      times.push(Date.now());
-      throw new FramewireError(ErrorCode.CONNECTION_TIMEOUT, 'timeout');
-    });
+    const host = realHost();
+    const bridge = await bridgeTo(host);
+    host.stall();
     const fallback = createMemoryStorage();
     fallback.setItem('framewire:demo:k', 'offline');
-    const storage = new EnhancedParentStorageAdapter({ widgetId: 'demo', bridge: { callWithTimeout } as never, fallback, target: null });
+    // Each unanswered call times out after 50 ms, then the adapter waits 100, then 200 ms.
+    const storage = new EnhancedParentStorageAdapter({ widgetId: 'demo', bridge, fallback, target: null, requestTimeout: 50 });
+    closers.push(() => storage.destroy());
     const read = storage.getItem('k');
-    await vi.advanceTimersByTimeAsync(1000);
+    await advance(1000);
     await expect(read).resolves.toBe('offline');
-    expect(times.map((t) => t - (times[0] ?? 0))).toEqual([0, 100, 300]);
+    const times = host.log.map((call) => call.at);
+    expect(host.methods()).toEqual(['getItem', 'getItem', 'getItem']);
+    expect(times.map((t) => t - (times[0] ?? 0))).toEqual([0, 50 + 100, 50 + 100 + 50 + 200]);
   });
 
   test('backoff waits are capped at maxDelay', async () => {
-    const times: number[] = [];
-    const callWithTimeout = vi.fn(async () => {
-      times.push(Date.now());
-      throw new FramewireError(ErrorCode.CONNECTION_TIMEOUT, 'timeout');
+    const host = realHost();
+    const bridge = await bridgeTo(host);
+    host.stall();
+    const storage = new EnhancedParentStorageAdapter({
+      widgetId: 'demo',
+      bridge,
+      fallback: createMemoryStorage(),
+      target: null,
+      requestTimeout: 50,
+      maxAttempts: 4,
+      initialDelay: 1000,
+      backoffMultiplier: 3,
     });
-    const storage = new EnhancedParentStorageAdapter(
-      { widgetId: 'demo', bridge: { callWithTimeout } as never, fallback: createMemoryStorage(), target: null, maxAttempts: 4, initialDelay: 1000, backoffMultiplier: 3 },
-    );
+    closers.push(() => storage.destroy());
     const read = storage.getItem('k');
-    await vi.advanceTimersByTimeAsync(10_000);
+    await advance(10_000);
     await expect(read).resolves.toBeNull();
-    expect(times.map((t) => t - (times[0] ?? 0))).toEqual([0, 1000, 3000, 5000]);
+    const times = host.log.map((call) => call.at);
+    // Waits of 1000, then 2000 (not 3000), then 2000 (not 9000) ms, each after a 50 ms timeout.
+    expect(times.map((t) => t - (times[0] ?? 0))).toEqual([0, 1050, 3100, 5150]);
   });
 
   test("keeps seed 004's constructor: (retryConfig, debug), debug lines prefixed [EnhancedParentStorageAdapter]", () => {
@@ -298,23 +353,23 @@ describe('EnhancedParentStorageAdapter', () => {
   });
 
   test('debounces setItem per key by 300 ms; the last value wins', async () => {
-    const host = mockHost();
-    const { storage } = adapterOn(host);
+    const host = realHost();
+    const { storage } = await adapterOn(host);
     storage.setItem('typing', 'a');
     storage.setItem('typing', 'ab');
     storage.setItem('other', 'x');
     storage.setItem('typing', 'abc');
-    await vi.advanceTimersByTimeAsync(299);
+    await advance(299);
     expect(host.methods()).toEqual([]);
-    await vi.advanceTimersByTimeAsync(20);
+    await advance(20);
     expect(host.log.map((c) => c.args)).toEqual([['other', 'x'], ['typing', 'abc']]);
     expect(host.data.get('typing')).toBe('abc');
   });
 
   test('read-your-writes: getItem right after setItem returns the new value, connected or not', async () => {
-    const host = mockHost();
+    const host = realHost();
     host.data.set('k', 'old');
-    const { storage, monitor } = adapterOn(host);
+    const { storage, monitor } = await adapterOn(host);
     storage.setItem('k', 'new');
     await expect(storage.getItem('k')).resolves.toBe('new');
     expect(storage.getItemSync('k')).toBe('new');
@@ -325,23 +380,23 @@ describe('EnhancedParentStorageAdapter', () => {
   });
 
   test('removeItem drops the cached value and the pending debounced write of that key', async () => {
-    const host = mockHost();
+    const host = realHost();
     host.data.set('k', 'host');
-    const { storage } = adapterOn(host);
+    const { storage } = await adapterOn(host);
     storage.setItem('k', 'pending');
     storage.removeItem('k');
     await expect(storage.getItem('k')).resolves.toBeNull();
-    await vi.advanceTimersByTimeAsync(1000);
+    await advance(1000);
     expect(host.methods()).toEqual(['removeItem']);
     expect(host.data.has('k')).toBe(false);
     const after = storage.getItem('k');
-    await vi.advanceTimersByTimeAsync(5);
+    await advance(5);
     await expect(after).resolves.toBeNull();
   });
 
   test('while disconnected getItem answers from the fallback at once, without retry waits', async () => {
-    const host = mockHost();
-    const { storage, monitor, fallback } = adapterOn(host);
+    const host = realHost();
+    const { storage, monitor, fallback } = await adapterOn(host);
     fallback.setItem('framewire:demo:k', 'kept');
     monitor.set('disconnected');
     await expect(storage.getItem('k')).resolves.toBe('kept');
@@ -349,50 +404,54 @@ describe('EnhancedParentStorageAdapter', () => {
   });
 
   test('a read waiting to retry answers from the fallback as soon as the monitor says disconnected', async () => {
-    const callWithTimeout = vi.fn().mockRejectedValue(new FramewireError(ErrorCode.CONNECTION_TIMEOUT, 'timeout'));
-    const monitor = fakeMonitor('connected');
-    const storage = new EnhancedParentStorageAdapter({ widgetId: 'demo', bridge: { callWithTimeout } as never, monitor, fallback: createMemoryStorage(), target: null });
+    const host = realHost();
+    const { storage, monitor } = await adapterOn(host, { initialDelay: 1000 });
+    host.stall();
     const read = storage.getItem('k');
-    await vi.advanceTimersByTimeAsync(0);
+    let answered = false;
+    void read.then(() => (answered = true));
+    await advance(2000); // the first call times out; the retry is 1000 ms away
+    expect(answered).toBe(false);
     monitor.set('disconnected');
-    await vi.advanceTimersByTimeAsync(0);
+    await advance(0);
+    expect(answered).toBe(true);
     await expect(read).resolves.toBeNull();
-    expect(callWithTimeout).toHaveBeenCalledTimes(1);
+    expect(host.methods()).toEqual(['getItem']);
     expect(monitor.checkConnection).toHaveBeenCalled();
   });
 
   test('while disconnected writes go to the fallback and the queue, and are replayed in order on reconnect', async () => {
-    const host = mockHost();
-    const { storage, monitor, fallback } = adapterOn(host);
+    const host = realHost();
+    const { storage, monitor, fallback } = await adapterOn(host);
     monitor.set('disconnected');
     storage.setItem('a', '1');
     storage.setItem('b', '2');
     storage.removeItem('c');
     expect(storage.getQueueSize()).toBe(3);
     expect(fallback.getItem('framewire:demo:a')).toBe('1');
-    await vi.advanceTimersByTimeAsync(1000);
+    await advance(1000);
     expect(host.methods()).toEqual([]);
     monitor.set('connected');
-    await vi.advanceTimersByTimeAsync(20);
+    await advance(20);
     expect(host.log.map((c) => [c.method, ...c.args])).toEqual([['setItem', 'a', '1'], ['setItem', 'b', '2'], ['removeItem', 'c']]);
     expect(storage.getQueueSize()).toBe(0);
   });
 
   test('the queue holds at most 100 writes, FIFO, the oldest dropped and counted', async () => {
-    const host = mockHost();
-    const { storage, monitor } = adapterOn(host);
+    const host = realHost();
+    const { storage, monitor } = await adapterOn(host);
     monitor.set('disconnected');
     for (let i = 0; i < 105; i++) storage.setItem(`k${i}`, String(i));
     expect(storage.getQueueSize()).toBe(100);
     expect(storage.getDroppedCount()).toBe(5);
     monitor.set('connected');
-    await vi.advanceTimersByTimeAsync(1000);
+    await advance(1000);
     expect(host.log.map((c) => c.args[0])).toEqual(Array.from({ length: 100 }, (_, i) => `k${i + 5}`));
   });
 
-  test('a newer write of a queued key replaces the older entry instead of taking a slot', () => {
-    const host = mockHost();
-    const { storage, monitor } = adapterOn(host);
+  test('a newer write of a queued key replaces the older entry instead of taking a slot', async () => {
+    const host = realHost();
+    const { storage, monitor } = await adapterOn(host);
     monitor.set('disconnected');
     for (let i = 0; i < 500; i++) storage.setItem('conversation', String(i));
     expect(storage.getQueueSize()).toBe(1);
@@ -400,27 +459,28 @@ describe('EnhancedParentStorageAdapter', () => {
   });
 
   test("after a reconnect the queued (newer) writes win over the host's older values", async () => {
-    const host = mockHost();
+    const host = realHost();
     host.data.set('k', 'old');
-    const { storage, monitor } = adapterOn(host, { cacheTtl: 1000 });
+    const { storage, monitor } = await adapterOn(host, { cacheTtl: 1000 });
     monitor.set('disconnected');
     storage.setItem('k', 'new');
-    await vi.advanceTimersByTimeAsync(30_000); // the cache has long expired
+    await advance(30_000); // the cache has long expired
     host.stall(); // the replay is slow to be acknowledged
     monitor.set('connected');
     await expect(storage.getItem('k')).resolves.toBe('new');
     host.resume();
-    await vi.advanceTimersByTimeAsync(10);
+    await advance(10);
     expect(host.data.get('k')).toBe('new');
     const after = storage.getItem('k');
-    await vi.advanceTimersByTimeAsync(5);
+    await advance(5);
     await expect(after).resolves.toBe('new');
   });
 
   test('falls back to sessionStorage by default, and to memory where sessionStorage throws', async () => {
     sessionStorage.clear();
     const monitor = fakeMonitor('disconnected');
-    const first = new EnhancedParentStorageAdapter({ widgetId: 'demo', bridge: mockHost().bridge, monitor, target: null });
+    const bridge = await bridgeTo(realHost());
+    const first = new EnhancedParentStorageAdapter({ widgetId: 'demo', bridge, monitor, target: null });
     first.setItem('k', 'v');
     expect(sessionStorage.getItem('framewire:demo:k')).toBe('v');
     first.destroy();
@@ -428,7 +488,7 @@ describe('EnhancedParentStorageAdapter', () => {
     vi.spyOn(globalThis, 'sessionStorage', 'get').mockImplementation(() => {
       throw new DOMException('blocked', 'SecurityError');
     });
-    const second = new EnhancedParentStorageAdapter({ widgetId: 'demo', bridge: mockHost().bridge, monitor, target: null });
+    const second = new EnhancedParentStorageAdapter({ widgetId: 'demo', bridge, monitor, target: null });
     second.setItem('k', 'mem');
     await expect(second.getItem('k')).resolves.toBe('mem');
     expect(second.getItemSync('k')).toBe('mem');
@@ -436,28 +496,31 @@ describe('EnhancedParentStorageAdapter', () => {
   });
 
   test('pending debounced writes are sent on pagehide', async () => {
-    const host = mockHost();
-    const { storage, target } = adapterOn(host);
+    const host = realHost();
+    const { storage, target } = await adapterOn(host);
     storage.setItem('k', 'v');
     target.fire('pagehide');
+    await pump(); // no time passes: the write is sent at once
     expect(host.log.map((c) => [c.method, ...c.args])).toEqual([['setItem', 'k', 'v']]);
-    await vi.advanceTimersByTimeAsync(1000);
+    await advance(1000);
     expect(host.data.get('k')).toBe('v');
   });
 
   test('destroy sends pending debounced writes and leaves no timer or listener', async () => {
-    const host = mockHost();
-    const { storage, target, monitor } = adapterOn(host);
+    const host = realHost();
+    const { storage, target, monitor } = await adapterOn(host);
     expect(target.count()).toBe(1);
     expect(monitor.listenerCount()).toBe(1);
     storage.setItem('a', '1');
     storage.setItem('b', '2');
     storage.destroy();
+    await pump(); // no time passes: the writes are sent at once
     expect(host.methods()).toEqual(['setItem', 'setItem']);
     expect(target.count()).toBe(0);
     expect(monitor.listenerCount()).toBe(0);
-    await vi.advanceTimersByTimeAsync(10);
+    await drainBridgeDeadlines();
     expect(vi.getTimerCount()).toBe(0);
+    expect(host.methods()).toEqual(['setItem', 'setItem']);
     expect(host.data.get('b')).toBe('2');
   });
 
@@ -465,40 +528,41 @@ describe('EnhancedParentStorageAdapter', () => {
     expect(enhancedParentStorage.getConnectionState()).toBe('connecting');
     const storage = new EnhancedParentStorageAdapter({ fallback: createMemoryStorage(), target: null });
     storage.setItem('k', 'v');
-    await vi.advanceTimersByTimeAsync(400);
+    await advance(400);
     expect(storage.getQueueSize()).toBe(1);
-    const host = mockHost();
-    storage.attach({ bridge: host.bridge, widgetId: 'demo' });
-    await vi.advanceTimersByTimeAsync(10);
+    const host = realHost();
+    storage.attach({ bridge: await bridgeTo(host), widgetId: 'demo' });
+    await advance(10);
     expect(host.data.get('k')).toBe('v');
     storage.destroy();
   });
 
   test('a burst of 1,000 setItem calls on one key sends one bridge message', async () => {
-    const host = mockHost();
-    const { storage } = adapterOn(host);
+    const host = realHost();
+    const { storage } = await adapterOn(host);
     for (let i = 0; i < 1000; i++) storage.setItem('typing', `v${i}`);
-    await vi.advanceTimersByTimeAsync(1000);
+    await advance(1000);
     expect(host.methods()).toEqual(['setItem']);
     expect(host.data.get('typing')).toBe('v999');
   });
 
   test('with a live monitor, writes made while the host is stalled reach it in order once it answers', async () => {
-    const host = mockHost();
-    const monitor = new ConnectionMonitor({ pinger: host.bridge, target: null });
+    const host = realHost();
+    const bridge = await bridgeTo(host);
+    const monitor = new ConnectionMonitor({ pinger: bridge, target: null });
     monitor.start();
-    const storage = new EnhancedParentStorageAdapter({ widgetId: 'demo', bridge: host.bridge, monitor, fallback: createMemoryStorage(), target: null });
-    await vi.advanceTimersByTimeAsync(10);
+    const storage = new EnhancedParentStorageAdapter({ widgetId: 'demo', bridge, monitor, fallback: createMemoryStorage(), target: null });
+    await advance(10);
     host.stall();
     const conversation: string[] = [];
     for (let second = 0; second < 20; second++) {
       conversation.push(`m${second}`);
       storage.setItem('conversation', JSON.stringify(conversation));
-      await vi.advanceTimersByTimeAsync(1000);
+      await advance(1000);
     }
     expect(monitor.getState()).toBe('disconnected');
     host.resume();
-    await vi.advanceTimersByTimeAsync(3000);
+    await advance(3000);
     expect(monitor.getState()).toBe('connected');
     expect(JSON.parse(host.data.get('conversation') ?? '[]')).toEqual(conversation);
     expect(storage.getQueueSize()).toBe(0);
