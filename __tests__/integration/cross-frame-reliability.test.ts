@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import {
   ConnectionMonitor,
@@ -13,6 +15,28 @@ import { advance, connect, fakeMonitor, fakeTarget, pump, realHost, useCountedCh
 import type { RealHost } from './support';
 
 const closers: (() => void)[] = [];
+
+/** The default each option shows in the configuration block of the reliability doc (`name?: type; // 5000 ms …`). */
+function documentedDefaults(): Map<string, number | boolean> {
+  const doc = readFileSync(resolve(import.meta.dirname, '../../docs/CROSS_FRAME_RELIABILITY.md'), 'utf8');
+  const found = new Map<string, number | boolean>();
+  for (const [, name, value] of doc.matchAll(/^\s+(\w+)\?: [^;]+;\s*\/\/ (\d+|true|false)\b/gm)) {
+    if (name !== undefined && value !== undefined) found.set(name, value === 'true' ? true : value === 'false' ? false : Number(value));
+  }
+  return found;
+}
+
+describe('the documented defaults', () => {
+  test.each([
+    ['ConnectionMonitor', DEFAULT_CONNECTION_MONITOR_CONFIG],
+    ['EnhancedParentStorageAdapter', DEFAULT_ENHANCED_STORAGE_CONFIG],
+  ] as const)('every default of %s is the one the docs give', (_name, defaults) => {
+    const documented = documentedDefaults();
+    const exported = Object.entries(defaults).filter(([, value]) => typeof value === 'number' || typeof value === 'boolean');
+    expect(exported.length).toBeGreaterThan(5);
+    for (const [option, value] of exported) expect({ option, value: documented.get(option) }).toEqual({ option, value });
+  });
+});
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -63,16 +87,31 @@ async function connected(host: RealHost, options: ConstructorParameters<typeof C
 }
 
 describe('ConnectionMonitor', () => {
-  test('has the documented defaults', () => {
-    expect(DEFAULT_CONNECTION_MONITOR_CONFIG).toMatchObject({
-      heartbeatInterval: 5000,
-      heartbeatTimeout: 2000,
-      maxFailedPings: 3,
-      autoRecover: true,
-      debug: false,
-      latencySamples: 10,
-    });
-    expect(new ConnectionMonitor({ heartbeatInterval: undefined as unknown as number }).config.heartbeatInterval).toBe(5000);
+  test('without options it keeps the documented defaults: a ping every 5 s with 2 s to answer, 250 ms confirmations, disconnected at the 3rd miss, probing on, silent', async () => {
+    const debug = vi.spyOn(console, 'debug').mockImplementation(() => undefined);
+    const host = realHost();
+    // An option given as undefined takes the default too.
+    const { monitor, states } = await monitorOn(host, { heartbeatInterval: undefined as unknown as number });
+    const startedAt = Date.now();
+    monitor.start();
+    await advance(10_010);
+    host.stall();
+    // The ping at 15 s times out at 17 s; two confirmations of 250 ms each follow.
+    await advance(17_499 - 10_010);
+    expect(monitor.getStats().failedPings).toBe(2);
+    expect(monitor.getState()).toBe('connected');
+    await advance(1);
+    expect(monitor.getState()).toBe('disconnected');
+    expect(monitor.getStats().failedPings).toBe(3);
+    // …and, disconnected, it probes on at once (autoRecover).
+    expect(host.log.map((call) => call.at - startedAt)).toEqual([0, 5000, 10_000, 15_000, 17_000, 17_250, 17_500]);
+    const probesWhileDown = host.methods().length;
+    await advance(5000);
+    expect(host.methods().length).toBeGreaterThan(probesWhileDown);
+    expect(states).toEqual(['connected', 'disconnected']);
+    expect(debug).not.toHaveBeenCalled();
+    // The exported constant is what the monitor runs on.
+    expect(monitor.config).toEqual(DEFAULT_CONNECTION_MONITOR_CONFIG);
   });
 
   test('starts connecting and becomes connected at the first pong, telling listeners state and stats', async () => {
@@ -271,17 +310,22 @@ async function adapterOn(host: RealHost, options: EnhancedParentStorageOptions =
 }
 
 describe('EnhancedParentStorageAdapter', () => {
-  test('has the documented defaults', () => {
-    expect(DEFAULT_ENHANCED_STORAGE_CONFIG).toMatchObject({
-      maxAttempts: 3,
-      initialDelay: 100,
-      maxDelay: 2000,
-      backoffMultiplier: 2,
-      cacheTtl: 5000,
-      debounceDelay: 300,
-      maxQueueSize: 100,
-      debug: false,
-    });
+  test('without options it keeps the documented defaults: 2 s per host call, 3 attempts 100 then 200 ms apart, silent', async () => {
+    const debug = vi.spyOn(console, 'debug').mockImplementation(() => undefined);
+    const host = realHost();
+    const bridge = await bridgeTo(host);
+    host.stall();
+    const fallback = createMemoryStorage();
+    fallback.setItem('framewire:demo:k', 'offline');
+    const storage = new EnhancedParentStorageAdapter({ widgetId: 'demo', bridge, fallback, target: null });
+    closers.push(() => storage.destroy());
+    const read = storage.getItem('k');
+    await advance(10_000);
+    await expect(read).resolves.toBe('offline');
+    const times = host.log.map((call) => call.at);
+    expect(times.map((t) => t - (times[0] ?? 0))).toEqual([0, 2000 + 100, 2000 + 100 + 2000 + 200]);
+    expect(debug).not.toHaveBeenCalled();
+    // The cache (5 s), debounce (300 ms) and queue (100) defaults are shown by the tests below.
   });
 
   test('caches a value read from the host for 5 s, then asks again', async () => {
