@@ -32,14 +32,15 @@ const clickEvent = (id: string) => ({ type: 'click' as const, id, timestamp: Dat
 describe('the track host method', () => {
   test('queues clicks and analytics events, adding what only the host page knows', async () => {
     const { api, collector, clicks, analytics } = setup();
+    const click = clickEvent('c1');
     const answer = api.track([
-      clickEvent('c1'),
+      click,
       { type: 'analytics', id: 'a1', timestamp: Date.now(), sessionId: 's1', name: 'widget_opened', properties: { n: 1 } },
     ]);
     expect(answer).toEqual({ ok: true, value: { queued: 2 } });
     await Promise.all([clicks.flush(), analytics.flush()]);
     const sent = Object.fromEntries(collector.requests.map((r) => [new URL(r.url).pathname, r.batch.events[0]]));
-    expect(sent['/api/track/click/batch']).toEqual({ id: 'c1', timestamp: expect.any(Number), sessionId: 's1', offerId: 'o1', userAgent: navigator.userAgent });
+    expect(sent['/api/track/click/batch']).toEqual({ id: 'c1', timestamp: click.timestamp, sessionId: 's1', offerId: 'o1', userAgent: navigator.userAgent });
     expect(sent['/api/analytics/events/batch']).toMatchObject({
       id: 'a1',
       name: 'widget_opened',
