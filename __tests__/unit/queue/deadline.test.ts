@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
 import { DEFAULT_QUEUE_CONFIG } from '../../../lib/embed/queue/config';
 import { click } from './fake-collector';
@@ -49,8 +51,15 @@ const { start: startQueue } = useQueueHarness();
 const start = (collector: { fetch: typeof globalThis.fetch }, options: Record<string, unknown> = {}) => startQueue({ fetch: collector.fetch }, options);
 
 describe('the deadline of a collector request (requestTimeout)', () => {
-  test('defaults to 10 s', () => {
-    expect(DEFAULT_QUEUE_CONFIG.requestTimeout).toBe(10_000);
+  test('defaults to 10 s, as the queue settings table of WIDGET.md says, like every numeric default there', () => {
+    const doc = readFileSync(resolve(import.meta.dirname, '../../../docs/WIDGET.md'), 'utf8');
+    const documented = new Map(
+      [...doc.matchAll(/^\| `(\w+)` \| `?(\d+(?:\.\d+)?|Infinity)\b/gm)].map(([, name, value]) => [name, Number(value)]),
+    );
+    expect(documented.get('requestTimeout')).toBe(10_000);
+    const numeric = Object.entries(DEFAULT_QUEUE_CONFIG).filter(([, value]) => typeof value === 'number');
+    expect(numeric.length).toBeGreaterThan(5);
+    for (const [setting, value] of numeric) expect({ setting, value: documented.get(setting) }).toEqual({ setting, value });
   });
 
   test('a request that is never answered is aborted after 10 s and sent again after the backoff, with the same ids', async () => {
