@@ -7,6 +7,7 @@ import { identify, storedUserId } from '../../../lib/embed/identify';
 import { createNamespacedStorage } from '../../../lib/embed/namespaced-storage';
 import type { EventQueue } from '../../../lib/embed/queue/event-queue';
 import { createTrack } from '../../../lib/embed/track';
+import { ErrorCode, isFramewireError } from '../../../lib/protocol/errors';
 import type { TrackEvent } from '../../../lib/protocol/host-api';
 import { parseCallMessage } from '../../../lib/protocol/messages';
 import { utf8Length } from '../../../lib/protocol/storable';
@@ -301,13 +302,18 @@ describe('the collector contract', () => {
     await fc.assert(
       fc.asyncProperty(page, fc.oneof(text(128), fc.constant(null)), traits, async (pageFacts, userId, given) => {
         const host = hostPage(pageFacts);
+        let refused = false;
         try {
           identify(host.storage, host.track, createLogger('FramewireEmbed', false), userId, given);
-        } catch {
-          // Refused at the call (INVALID_CONFIG): nothing is queued.
+        } catch (error) {
+          // Refused at the call, and only as a bad call (INVALID_CONFIG).
+          expect(isFramewireError(error, ErrorCode.INVALID_CONFIG)).toBe(true);
+          refused = true;
         }
-        // Whatever identify queued (its event, with the page's context) must be accepted.
+        // Whatever identify queued (its event, with the page's context) must be accepted;
+        // a refused call queues nothing.
         const queued = host.analytics.size();
+        if (refused) expect(queued).toBe(0);
         await expectAllAccepted(host, queued);
         delivered += queued;
       }),
