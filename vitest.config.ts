@@ -46,7 +46,7 @@ function e2eProject(engine: 'chromium' | 'firefox' | 'webkit', groupOrder: numbe
 
 /**
  * Three test tiers:
- * - unit:   logic in jsdom with fake timers and a mock messenger;
+ * - unit:   logic in jsdom with fake timers; the integration suite runs the real bridge client and host bridge over a MessageChannel;
  * - server: the collector over real HTTP against SQLite and a throwaway PostgreSQL;
  * - e2e-chromium, e2e-firefox, e2e-webkit: real browsers, host page and widget on two
  *   origins, one engine after the other.
