@@ -11,24 +11,19 @@ export { DEFAULT_EVENT_QUERY_LIMIT, openPostgresStore, openSqliteStore, openStor
 export type { RetentionLogger, RetentionScheduler, RetentionSchedulerOptions, SchedulerTimers } from './analytics/retention-scheduler';
 export type {
   ActiveSessions,
-  AnalyticsReader,
   AnalyticsSummary,
   AnalyticsTrends,
   DailyCounters,
   DailyTrend,
-  DayRange,
   DeviceBreakdown,
   DimensionCount,
-  RetentionPolicy,
-  RetentionProgress,
-  RetentionResult,
   SessionPage,
-  SessionQuery,
   SessionSummary,
   TopEvents,
   TrafficSources,
   VisitorDeletion,
-} from './analytics/types';
+} from '../lib/protocol/analytics-api';
+export type { AnalyticsReader, DayRange, RetentionPolicy, RetentionProgress, RetentionResult, SessionQuery } from './analytics/types';
 export type { ApiKeyGrant, ApiKeyPrincipal, KeyRing } from './auth';
 export type { CollectorConfig, CollectorOptions, RateLimitConfig, RetentionConfig } from './config';
 export type { CollectorApp } from './create-app';

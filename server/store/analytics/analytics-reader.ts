@@ -4,19 +4,17 @@ import type { Dimension, SessionRecord } from '../../analytics/sessionize';
 import { CollectorError, COLLECTOR_ERROR_CODES } from '../../errors';
 import type {
   ActiveSessions,
-  AnalyticsReader,
   AnalyticsSummary,
   AnalyticsTrends,
   DailyCounters,
-  DayRange,
   DeviceBreakdown,
   DimensionCount,
   SessionPage,
-  SessionQuery,
   SessionSummary,
   TopEvents,
   TrafficSources,
-} from '../../analytics/types';
+} from '../../../lib/protocol/analytics-api';
+import type { AnalyticsReader, DayRange, SessionQuery } from '../../analytics/types';
 import { recordToSession, SESSION_COLUMNS } from './session-codec';
 import type { RawSessionRecord } from './session-codec';
 import { deleteVisitorWork, retentionWork } from './maintenance';

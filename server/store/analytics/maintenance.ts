@@ -1,5 +1,6 @@
 import { dayOf } from '../../analytics/days';
-import type { RetentionPolicy, RetentionProgress, RetentionResult, VisitorDeletion } from '../../analytics/types';
+import type { VisitorDeletion } from '../../../lib/protocol/analytics-api';
+import type { RetentionPolicy, RetentionProgress, RetentionResult } from '../../analytics/types';
 import { exec, rows } from './sql-runner';
 import type { Work } from './sql-runner';
 
