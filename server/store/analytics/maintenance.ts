@@ -1,8 +1,8 @@
 import { dayOf } from '../../analytics/days';
 import type { VisitorDeletion } from '../../../lib/protocol/analytics-api';
 import type { RetentionPolicy, RetentionProgress, RetentionResult } from '../../analytics/types';
-import { exec, rows } from './sql-runner';
-import type { Work } from './sql-runner';
+import { exec, rows } from '../sql-runner';
+import type { Work } from '../sql-runner';
 
 /**
  * Removes everything stored about one person of one widget, in one transaction.
