@@ -2,7 +2,8 @@ import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { createKeyRing, requireApiKey } from './auth';
 import type { CollectorConfig } from './config';
-import { createTokenBucketLimiter, registerCors, registerErrorHandler, registerJsonBodyParser } from './http';
+import { registerErrorHandler } from './errors';
+import { createTokenBucketLimiter, registerCors, registerJsonBodyParser } from './http';
 import type { TokenBucketLimiter } from './http';
 import {
   registerAnalyticsEventRoutes,

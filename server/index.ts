@@ -1,5 +1,5 @@
-export { READ_QUERY_LIMITS, resolveDayRange, utcDay } from './analytics/query-schemas';
-export { createRetentionScheduler, nextRetentionRunAt, RETENTION_HOUR_UTC, toRetentionPolicy } from './analytics/retention-scheduler';
+export { READ_QUERY_LIMITS, resolveDayRange, utcDay } from './routes/analytics-read-queries';
+export { createRetentionScheduler, nextRetentionRunAt, RETENTION_HOUR_UTC, toRetentionPolicy } from './jobs/retention-scheduler';
 export { createKeyRing, MIN_API_KEY_LENGTH, parseApiKeyJson, parseApiKeyList } from './auth';
 export { COLLECTOR_ENV_VARS, DEFAULT_COLLECTOR_CONFIG, loadConfig, normalizeConfig } from './config';
 export { createCollectorApp } from './create-app';
@@ -8,27 +8,22 @@ export { anonymizeIp, PROPERTIES_LIMITS } from './ingest';
 export { ANALYTICS_FIELDS, CLICK_FIELDS, COLLECTOR_LIMITS, CONTEXT_FIELDS, UTM_FIELDS } from '../lib/protocol/collector';
 export { startCollector } from './start-collector';
 export { DEFAULT_EVENT_QUERY_LIMIT, openPostgresStore, openSqliteStore, openStore, parseDatabaseUrl } from './store';
-export type { RetentionLogger, RetentionScheduler, RetentionSchedulerOptions, SchedulerTimers } from './analytics/retention-scheduler';
+export type { RetentionLogger, RetentionScheduler, RetentionSchedulerOptions, SchedulerTimers } from './jobs/retention-scheduler';
 export type {
   ActiveSessions,
-  AnalyticsReader,
   AnalyticsSummary,
   AnalyticsTrends,
   DailyCounters,
   DailyTrend,
-  DayRange,
   DeviceBreakdown,
   DimensionCount,
-  RetentionPolicy,
-  RetentionProgress,
-  RetentionResult,
   SessionPage,
-  SessionQuery,
   SessionSummary,
   TopEvents,
   TrafficSources,
   VisitorDeletion,
-} from './analytics/types';
+} from '../lib/protocol/analytics-api';
+export type { AnalyticsReader, DayRange, RetentionPolicy, RetentionProgress, RetentionResult, SessionQuery } from './analytics/types';
 export type { ApiKeyGrant, ApiKeyPrincipal, KeyRing } from './auth';
 export type { CollectorConfig, CollectorOptions, RateLimitConfig, RetentionConfig } from './config';
 export type { CollectorApp } from './create-app';

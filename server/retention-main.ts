@@ -1,4 +1,4 @@
-import { toRetentionPolicy } from './analytics/retention-scheduler';
+import { toRetentionPolicy } from './jobs/retention-scheduler';
 import type { RetentionProgress } from './analytics/types';
 import { loadConfig } from './config';
 import { isCollectorError } from './errors';

@@ -1,5 +1,5 @@
-import { createRetentionScheduler, toRetentionPolicy } from './analytics/retention-scheduler';
-import type { RetentionScheduler, SchedulerTimers } from './analytics/retention-scheduler';
+import { createRetentionScheduler, toRetentionPolicy } from './jobs/retention-scheduler';
+import type { RetentionScheduler, SchedulerTimers } from './jobs/retention-scheduler';
 import { normalizeConfig } from './config';
 import type { CollectorConfig, CollectorOptions } from './config';
 import { createCollectorApp } from './create-app';

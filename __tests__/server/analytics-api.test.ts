@@ -28,7 +28,7 @@ import type {
 } from '../../server';
 import { ENGINES } from './support/engines';
 import type { EngineFixture } from './support/engines';
-import { analytics, batch, click } from './support/events';
+import { analytics, batch, click } from '../support/events';
 import { post, send } from './support/http';
 
 const ACME_KEY = 'acme-key-0123456789abcdef';

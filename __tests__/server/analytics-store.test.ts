@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openStore } from '../../server';
 import type { EventRow, EventStore } from '../../server';
 import { DAY_MS, isoDay } from '../../server/analytics/days';
-import type { DailyCounters } from '../../server/analytics/types';
+import type { DailyCounters } from '../../lib/protocol/analytics-api';
 import { eventRow, referenceDaily, referenceSessions } from './support/analytics-rows';
 import { ENGINES } from './support/engines';
 import type { EngineFixture } from './support/engines';

@@ -3,7 +3,7 @@ import { startCollector } from '../../server';
 import type { RunningCollector } from '../../server';
 import { ENGINES } from './support/engines';
 import type { EngineFixture } from './support/engines';
-import { analytics, click, clicks, uuidv7 } from './support/events';
+import { analytics, click, clicks, uuidv7 } from '../support/events';
 import { post, send } from './support/http';
 
 interface Case {

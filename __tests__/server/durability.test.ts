@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../server';
 import { sqliteFixture } from './support/engines';
-import { batch, clicks } from './support/events';
+import { batch, clicks } from '../support/events';
 import { post, send } from './support/http';
 import { startCollectorProcess } from './support/collector-process';
 import type { CollectorProcess } from './support/collector-process';

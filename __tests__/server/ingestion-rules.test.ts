@@ -3,7 +3,7 @@ import { startCollector } from '../../server';
 import type { CollectorOptions, EventStore, RunningCollector } from '../../server';
 import { CollectorError } from '../../server';
 import { sqliteFixture } from './support/engines';
-import { batch, click, clicks, uuidv7 } from './support/events';
+import { batch, click, clicks, uuidv7 } from '../support/events';
 import { post, send } from './support/http';
 
 const CLICK_BATCH = '/api/track/click/batch';

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../../server';
 import type { RunningCollector } from '../../server';
 import { postgresFixture } from './support/engines';
-import { batch, click } from './support/events';
+import { batch, click } from '../support/events';
 import { post } from './support/http';
 
 const CLICK_BATCH = '/api/track/click/batch';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../../server';
 import type { RunningCollector } from '../../server';
 import { postgresFixture } from './support/engines';
-import { batch, clicks } from './support/events';
+import { batch, clicks } from '../support/events';
 import { post } from './support/http';
 
 describe('two collectors sharing one PostgreSQL database', () => {

@@ -3,7 +3,7 @@ import { openStore } from '../../server';
 import type { EventRow, EventStore } from '../../server';
 import { ENGINES } from './support/engines';
 import type { EngineFixture } from './support/engines';
-import { uuidv7 } from './support/events';
+import { uuidv7 } from '../support/events';
 
 function row(overrides: Partial<EventRow> = {}): EventRow {
   return {

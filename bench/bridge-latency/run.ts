@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import type { Frame, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, ensureChromium } from '../../__tests__/e2e/support/chromium';
+import { CHROMIUM_ARGS, ensureChromium } from '../../__tests__/support/chromium';
 import { startDemoServers } from '../../examples/demo/demo-servers';
 import { withDeadline } from '../deadline';
 

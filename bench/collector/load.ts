@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { uuidv7 } from '../../__tests__/server/support/events';
+import { uuidv7 } from '../../__tests__/support/events';
 
 /** Options of {@link runLoad}. */
 export interface LoadOptions {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPgCluster } from '../../__tests__/server/support/pg-cluster';
+import { startPgCluster } from '../../__tests__/support/pg-cluster';
 import { startBenchCollector } from './collector-process';
 import type { BenchCollector } from './collector-process';
 import { runLoad } from './load';

@@ -1,4 +1,4 @@
-import type { ActiveSessions, SessionSummary } from '../../server/analytics/types';
+import type { ActiveSessions, SessionSummary } from '../../lib/protocol/analytics-api';
 import { formatAgo, formatCount, formatDuration } from './format';
 
 /** Props of {@link ActiveSessionsPanel}. */

@@ -1,4 +1,4 @@
-import type { DeviceBreakdown, DimensionCount } from '../../server/analytics/types';
+import type { DeviceBreakdown, DimensionCount } from '../../lib/protocol/analytics-api';
 import { BarList } from './BarList';
 
 const DEVICE_LABELS: Readonly<Record<string, string>> = { desktop: 'Desktop', mobile: 'Mobile', tablet: 'Tablet', other: 'Other' };

@@ -1,4 +1,4 @@
-import type { AnalyticsSummary } from '../../server/analytics/types';
+import type { AnalyticsSummary } from '../../lib/protocol/analytics-api';
 import { formatCount, formatDecimal, formatDuration, formatRate } from './format';
 
 interface Card {

@@ -1,4 +1,4 @@
-import type { TopEvents as TopEventsData } from '../../server/analytics/types';
+import type { TopEvents as TopEventsData } from '../../lib/protocol/analytics-api';
 import { BarList } from './BarList';
 
 /** Event names by count over the range, most frequent first. */

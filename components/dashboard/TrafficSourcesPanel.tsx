@@ -1,4 +1,4 @@
-import type { DimensionCount, TrafficSources } from '../../server/analytics/types';
+import type { DimensionCount, TrafficSources } from '../../lib/protocol/analytics-api';
 import { BarList } from './BarList';
 
 const rows = (counts: readonly DimensionCount[], rename: (value: string) => string = (value) => value) =>

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { AnalyticsTrends, DailyTrend } from '../../server/analytics/types';
+import type { AnalyticsTrends, DailyTrend } from '../../lib/protocol/analytics-api';
 import { formatCount, formatDay, formatShortDay } from './format';
 
 interface TrendSeries {

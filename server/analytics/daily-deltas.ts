@@ -1,5 +1,5 @@
 import type { EventRow } from '../store/types';
-import type { DailyCounters } from './types';
+import type { DailyCounters } from '../../lib/protocol/analytics-api';
 import { dayOf } from './days';
 import { contributionOf, dimensionsOf } from './sessionize';
 import type { SessionPlan, SessionRecord } from './sessionize';

@@ -1,5 +1,4 @@
 export { registerJsonBodyParser } from './body-parser';
 export { PREFLIGHT_MAX_AGE_SECONDS, registerCors } from './cors';
-export { registerErrorHandler } from './error-handler';
 export { createTokenBucketLimiter } from './token-bucket';
 export type { TakeResult, TokenBucketLimiter, TokenBucketOptions } from './token-bucket';

@@ -1,14 +1,7 @@
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import {
-  activeQuerySchema,
-  parseRequestPart,
-  rangeQuerySchema,
-  resolveDayRange,
-  sessionsQuerySchema,
-  topQuerySchema,
-  widgetParamsSchema,
-} from '../analytics/query-schemas';
 import type { AnalyticsReader } from '../analytics/types';
+import { activeQuerySchema, rangeQuerySchema, resolveDayRange, sessionsQuerySchema, topQuerySchema, widgetParamsSchema } from './analytics-read-queries';
+import { parseRequestPart } from './parse-request-part';
 
 /** What the read routes need. */
 export interface AnalyticsReadDeps {
@@ -39,10 +32,10 @@ function widgetOf(request: FastifyRequest): string {
  * `summary`, `trends`, `events`, `active`, `sessions`, `traffic-sources`, `devices`.
  *
  * 1. Every request needs `Authorization: Bearer <key>` (401), for a key granted the widget (404).
- * 2. Path and query are parsed by the schemas of `analytics/query-schemas` (400 naming the
+ * 2. Path and query are parsed by the schemas of `analytics-read-queries.ts` (400 naming the
  *    parameter); `from`/`to` default to the last 30 UTC days up to today.
  * 3. The store answers from its sessions and daily counters; the JSON shapes are those of
- *    `analytics/types`.
+ *    `lib/protocol/analytics-api.ts`.
  */
 export function registerAnalyticsReadRoutes(app: FastifyInstance, deps: AnalyticsReadDeps): void {
   const { store } = deps;

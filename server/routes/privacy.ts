@@ -1,7 +1,8 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
-import { parseRequestPart, visitorParamsSchema } from '../analytics/query-schemas';
 import type { AnalyticsReader } from '../analytics/types';
 import { ANALYTICS_WIDGET_PREFIX, noStore } from './analytics-read';
+import { parseRequestPart } from './parse-request-part';
+import { visitorParamsSchema } from './privacy-params';
 
 /** What the privacy routes need. */
 export interface PrivacyDeps {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { ensureChromium } from './chromium';
+import { ensureChromium } from '../../support/chromium';
 import { ENGINES, launchEngineAt, startFirefox } from './driver';
 import type { EngineName } from './driver';
 import { ensureFirefox } from './firefox';

@@ -1,7 +1,7 @@
 import type { EventRow } from '../../../server';
 import { DAY_MS } from '../../../server/analytics/days';
 import { SESSION_GAP_MS } from '../../../server/analytics/sessionize';
-import type { DailyCounters } from '../../../server/analytics/types';
+import type { DailyCounters } from '../../../lib/protocol/analytics-api';
 
 /** A stored-event row for the analytics tests; fields can be overridden. */
 export function eventRow(overrides: Partial<EventRow> & Pick<EventRow, 'eventId' | 'ts'>): EventRow {

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPgCluster } from './pg-cluster';
-import type { PgCluster } from './pg-cluster';
+import { startPgCluster } from '../../support/pg-cluster';
+import type { PgCluster } from '../../support/pg-cluster';
 
 /** A way to get fresh, empty databases of one engine. */
 export interface EngineFixture {

@@ -5,7 +5,7 @@ import type {
   DeviceBreakdown,
   TopEvents,
   TrafficSources,
-} from '../../../server/analytics/types';
+} from '../../../lib/protocol/analytics-api';
 import type { DashboardCredentials } from './credentials';
 import { DashboardError, DashboardErrorCode } from './dashboard-error';
 import type { DayRangeQuery } from './date-range';

@@ -1,4 +1,4 @@
-import type { AnalyticsSummary, AnalyticsTrends, DeviceBreakdown, TopEvents, TrafficSources } from '../../../server/analytics/types';
+import type { AnalyticsSummary, AnalyticsTrends, DeviceBreakdown, TopEvents, TrafficSources } from '../../../lib/protocol/analytics-api';
 import type { AnalyticsClient } from './analytics-client';
 import type { DayRangeQuery } from './date-range';
 

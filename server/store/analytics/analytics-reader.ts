@@ -1,26 +1,25 @@
 import { DAILY_COUNTER_COLUMNS, DAILY_COUNTERS, zeroCounters } from '../../analytics/daily-deltas';
 import { DAY_MS, dayBounds, isoDay } from '../../analytics/days';
 import type { Dimension, SessionRecord } from '../../analytics/sessionize';
+import { summarize } from '../../analytics/summary';
 import { CollectorError, COLLECTOR_ERROR_CODES } from '../../errors';
 import type {
   ActiveSessions,
-  AnalyticsReader,
   AnalyticsSummary,
   AnalyticsTrends,
   DailyCounters,
-  DayRange,
   DeviceBreakdown,
   DimensionCount,
   SessionPage,
-  SessionQuery,
   SessionSummary,
   TopEvents,
   TrafficSources,
-} from '../../analytics/types';
+} from '../../../lib/protocol/analytics-api';
+import type { AnalyticsReader, DayRange, SessionQuery } from '../../analytics/types';
 import { recordToSession, SESSION_COLUMNS } from './session-codec';
 import type { RawSessionRecord } from './session-codec';
 import { deleteVisitorWork, retentionWork } from './maintenance';
-import type { Work } from './sql-runner';
+import type { Work } from '../sql-runner';
 
 /** Runs one read query (`?` placeholders) and hands back its rows. */
 export type QueryRows = (sql: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>;
@@ -114,20 +113,7 @@ export function createAnalyticsReader(query: QueryRows, runner: WorkRunner): Ana
         // Distinct visitors: the visitor-days of the range whose previous day seen is before it.
         query('SELECT SUM(visitors) AS n FROM daily_returns WHERE widget_id = ? AND day >= ? AND day <= ? AND previous_day < ?', [range.widgetId, first, last, first]),
       ]);
-      const counters = countersOf(sums[0]);
-      const visitors = Number(distinct[0]?.n ?? 0);
-      const per = (n: number): number => (counters.sessions > 0 ? n / counters.sessions : 0);
-      return {
-        widgetId: range.widgetId,
-        from: range.from,
-        to: range.to,
-        ...counters,
-        visitors,
-        returningVisitors: Math.max(0, visitors - counters.newVisitors),
-        conversionRate: per(counters.conversions),
-        avgSessionDurationMs: per(counters.sessionDurationMs),
-        avgMessagesPerSession: per(counters.messagesSent),
-      };
+      return summarize(range, countersOf(sums[0]), Number(distinct[0]?.n ?? 0));
     },
 
     async trends(range): Promise<AnalyticsTrends> {

@@ -1,7 +1,8 @@
 import { dayOf } from '../../analytics/days';
-import type { RetentionPolicy, RetentionProgress, RetentionResult, VisitorDeletion } from '../../analytics/types';
-import { exec, rows } from './sql-runner';
-import type { Work } from './sql-runner';
+import type { VisitorDeletion } from '../../../lib/protocol/analytics-api';
+import type { RetentionPolicy, RetentionProgress, RetentionResult } from '../../analytics/types';
+import { exec, rows } from '../sql-runner';
+import type { Work } from '../sql-runner';
 
 /**
  * Removes everything stored about one person of one widget, in one transaction.

@@ -4,8 +4,8 @@ import { groupByVisitorDay, planSessions, visitorOf } from '../../analytics/sess
 import type { EventRow } from '../types';
 import { recordToSession, SESSION_COLUMNS, sessionToValues } from './session-codec';
 import type { RawSessionRecord } from './session-codec';
-import { exec, rows } from './sql-runner';
-import type { Statement, StatementResult } from './sql-runner';
+import { exec, rows } from '../sql-runner';
+import type { Statement, StatementResult } from '../sql-runner';
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 

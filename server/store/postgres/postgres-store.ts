@@ -8,10 +8,11 @@ import { DEFAULT_EVENT_QUERY_LIMIT } from '../types';
 import type { EventQuery, EventRow, EventStore, InsertResult } from '../types';
 import { createAnalyticsReader } from '../analytics/analytics-reader';
 import { analyticsReads, analyticsWrites } from '../analytics/record-analytics';
-import { inlineParams, runAsync, toPostgresPlaceholders } from '../analytics/sql-runner';
-import type { Statement, StatementResult, Work } from '../analytics/sql-runner';
+import { inlineParams, runAsync, toPostgresPlaceholders } from '../sql-runner';
+import type { Statement, StatementResult, Work } from '../sql-runner';
 import { visitorOf } from '../../analytics/sessionize';
-import { POSTGRES_MIGRATIONS } from './migrations';
+import { SILENCE_GRACE_MS } from './deadlines';
+import { runMigrations } from './migrate';
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -94,52 +95,10 @@ const shardOf = (client: pg.ClientBase): number => {
   return typeof pid === 'number' ? pid % COUNTER_SHARDS : Math.floor(Math.random() * COUNTER_SHARDS);
 };
 
-/** How much longer than the statement deadline the client waits for a silent connection. */
-export const SILENCE_GRACE_MS = 5000;
-
-/** Deadline of the migrations of one start, the wait for another collector's included. */
-export const MIGRATION_TIMEOUT_MS = 10 * 60_000;
-
-/** Any number works, as long as every collector uses the same one. */
-const MIGRATION_LOCK_KEY = 0x66776972; // "fwir"
-
 const LIST_SQL = `
   SELECT ${EVENT_COLUMNS.join(', ')} FROM events
   WHERE widget_id = $1 AND ($2::text IS NULL OR kind = $2)
   ORDER BY ts, event_id LIMIT $3`;
-
-/**
- * Applies the migrations on a connection of its own, under the migration deadline rather than
- * the per-statement one (a migration, or the wait for another collector's, may take longer).
- */
-async function runMigrations(options: PostgresStoreOptions): Promise<void> {
-  const client = new pg.Client({
-    connectionString: options.connectionString,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
-    statement_timeout: MIGRATION_TIMEOUT_MS,
-    query_timeout: MIGRATION_TIMEOUT_MS + SILENCE_GRACE_MS,
-  });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    // Several collectors may start at once: one migrates, the others wait and then see it done.
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
-    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
-    const applied = new Set(rows.map((row) => row.version));
-    for (const migration of POSTGRES_MIGRATIONS) {
-      if (applied.has(migration.version)) continue;
-      await client.query(migration.sql);
-      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
-    }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /**
  * Opens a PostgreSQL event store: a connection pool, migrations applied under an advisory lock

@@ -9,10 +9,10 @@ import { DEFAULT_EVENT_QUERY_LIMIT } from '../types';
 import type { EventQuery, EventRow, EventStore, InsertResult } from '../types';
 import { createAnalyticsReader } from '../analytics/analytics-reader';
 import { analyticsReads, analyticsWrites } from '../analytics/record-analytics';
-import { runSync } from '../analytics/sql-runner';
-import type { Statement, StatementResult, Work } from '../analytics/sql-runner';
+import { runSync } from '../sql-runner';
+import type { Statement, StatementResult, Work } from '../sql-runner';
 import { createGroupCommit } from './group-commit';
-import { SQLITE_MIGRATIONS } from './migrations';
+import { runMigrations } from './migrate';
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -28,19 +28,6 @@ export interface SqliteStoreOptions {
    * @default 5000
    */
   busyTimeoutMs?: number;
-}
-
-function runMigrations(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-  for (const migration of SQLITE_MIGRATIONS) {
-    if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      record.run(migration.version, migration.name, Date.now());
-    }).immediate();
-  }
 }
 
 /**

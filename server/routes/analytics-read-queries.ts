@@ -1,7 +1,7 @@
+/** The read API's path and query parameters (`analytics-read.ts`): limits, defaults, schemas, the day range. */
 import { z } from 'zod';
-import { describeIssue } from '../config';
 import { CollectorError, COLLECTOR_ERROR_CODES } from '../errors';
-import { safeString, widgetIdSchema } from '../ingest/schemas';
+import { widgetIdSchema } from '../ingest/schemas';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -81,22 +81,6 @@ export const activeQuerySchema = z.object({
 
 /** Path parameters of every read route. */
 export const widgetParamsSchema = z.object({ widgetId: widgetIdSchema });
-
-/** Path parameters of `DELETE …/users/:id`: the id is an anonymous id, user id or client session id. */
-export const visitorParamsSchema = z.object({
-  widgetId: widgetIdSchema,
-  id: safeString(READ_QUERY_LIMITS.maxVisitorIdLength, 1).refine((value) => value.trim() !== '', 'must not be blank'),
-});
-
-/**
- * Parses path parameters or a query string with `schema`.
- * @throws CollectorError `INVALID_REQUEST` (400) naming the parameter: `bad query: limit: must be at most 100`.
- */
-export function parseRequestPart<T extends z.ZodType>(schema: T, value: unknown, part: 'path' | 'query'): z.output<T> {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw new CollectorError(COLLECTOR_ERROR_CODES.INVALID_REQUEST, `bad ${part}: ${describeIssue(parsed.error)}`);
-  return parsed.data;
-}
 
 /** The UTC day (`YYYY-MM-DD`) of a time in ms. */
 export function utcDay(ms: number): string {

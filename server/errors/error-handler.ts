@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { isCollectorError } from '../errors';
-import type { CollectorErrorCode } from '../errors';
+import { isCollectorError } from './collector-error';
+import type { CollectorErrorCode } from './collector-error';
 
 const STATUS_BY_CODE: Readonly<Record<CollectorErrorCode, number>> = {
   INVALID_CONFIG: 500,

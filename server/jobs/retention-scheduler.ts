@@ -1,5 +1,5 @@
 import type { RetentionConfig } from '../config';
-import type { AnalyticsReader, RetentionPolicy, RetentionResult } from './types';
+import type { AnalyticsReader, RetentionPolicy, RetentionResult } from '../analytics/types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

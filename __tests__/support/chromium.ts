@@ -1,6 +1,6 @@
-import { ensureSystemBrowser } from './system-browser';
+import { ensureSystemBrowser } from '../e2e/support/system-browser';
 
-export { CHROMIUM_ARGS } from './driver/chromium';
+export { CHROMIUM_ARGS } from '../e2e/support/driver/chromium';
 
 /**
  * The path of a Chromium binary: `CHROMIUM_PATH`, or the system's. Where there is none and

@@ -1,0 +1,21 @@
+import type { AnalyticsSummary, DailyCounters } from '../../lib/protocol/analytics-api';
+import type { DayRange } from './types';
+
+/**
+ * The summary of a range from its summed daily counters and its distinct visitors: the
+ * returning visitors and the per-session figures (each 0 when there are no sessions).
+ */
+export function summarize(range: DayRange, counters: DailyCounters, visitors: number): AnalyticsSummary {
+  const per = (n: number): number => (counters.sessions > 0 ? n / counters.sessions : 0);
+  return {
+    widgetId: range.widgetId,
+    from: range.from,
+    to: range.to,
+    ...counters,
+    visitors,
+    returningVisitors: Math.max(0, visitors - counters.newVisitors),
+    conversionRate: per(counters.conversions),
+    avgSessionDurationMs: per(counters.sessionDurationMs),
+    avgMessagesPerSession: per(counters.messagesSent),
+  };
+}
