@@ -21,7 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'framewire-fault-matrix-'));
 const out = join(dir, 'figures.json');
 try {
   const vitest = resolve(root, 'node_modules/vitest/vitest.mjs');
-  const run = spawnSync(process.execPath, [vitest, 'run', '--project', 'e2e', '__tests__/e2e/fault-matrix.test.ts'], {
+  const run = spawnSync(process.execPath, [vitest, 'run', '--project', 'e2e-chromium', '__tests__/e2e/fault-matrix.test.ts'], {
     cwd: root,
     env: { ...process.env, FAULT_MATRIX_FIGURES: out },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -2,8 +2,7 @@
 import { z } from 'zod';
 import { CollectorError, COLLECTOR_ERROR_CODES } from '../errors';
 import { widgetIdSchema } from '../ingest/schemas';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS, dayOf, isoDay } from '../analytics/days';
 
 /** Limits and defaults of the read API's query parameters. */
 export const READ_QUERY_LIMITS = Object.freeze({
@@ -84,7 +83,7 @@ export const widgetParamsSchema = z.object({ widgetId: widgetIdSchema });
 
 /** The UTC day (`YYYY-MM-DD`) of a time in ms. */
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  return isoDay(dayOf(ms));
 }
 
 const dayMs = (value: string): number => Date.parse(`${value}T00:00:00.000Z`);
