@@ -1,89 +1,11 @@
-import { ErrorCode, isFramewireError } from '../protocol/errors';
-import { createLogger } from '../util/logger';
-import type { Logger } from '../util/logger';
-
-/** How the widget sees its host page: not yet answered, answering, or silent. */
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
-
-/** What the heartbeat has measured so far. Times are `Date.now()` values. */
-export interface ConnectionStats {
-  lastPingTime: number | null;
-  lastPongTime: number | null;
-  /** Probes in a row that got no answer; 0 after any answer. */
-  failedPings: number;
-  totalPings: number;
-  /** Mean round trip of the last `latencySamples` answers, in ms; 0 before the first. */
-  averageLatency: number;
-}
-
-export type ConnectionListener = (state: ConnectionState, stats: ConnectionStats) => void;
-
-/** Anything that can ping the host: the bridge client is one. */
-export interface Pinger {
-  callWithTimeout(timeoutMs: number, method: 'ping', pingTime: number): Promise<number>;
-}
-
-/** The window events that make the monitor probe at once. */
-type EventSource = Pick<Window, 'addEventListener' | 'removeEventListener'> & { document?: Pick<Document, 'visibilityState'> };
-
-export interface ConnectionMonitorConfig {
-  /** Time between pings while the host answers, in ms. @default 5000 */
-  heartbeatInterval?: number;
-  /** How long a ping may go unanswered before it counts as failed, in ms. @default 2000 */
-  heartbeatTimeout?: number;
-  /** Failed pings in a row that make the state `disconnected`. @default 3 */
-  maxFailedPings?: number;
-  /**
-   * Timeout of the follow-up probes after a missed pong, in ms. The missed pong has already
-   * shown the host silent for `heartbeatTimeout`; the follow-ups only confirm it, so that a
-   * silent host is `disconnected` within `heartbeatInterval + heartbeatTimeout +
-   * (maxFailedPings - 1) * confirmTimeout` (7.5 s at defaults). @default 250
-   */
-  confirmTimeout?: number;
-  /** Keep probing while disconnected and report `connected` at the first answer. @default true */
-  autoRecover?: boolean;
-  /** Answers to this many last pongs make `averageLatency`. @default 10 */
-  latencySamples?: number;
-  /**
-   * A probe whose timeout fired this much later than due proves only that this frame was
-   * asleep (a throttled background tab, a long task): it is probed again, not counted. @default 1000
-   */
-  lateTimerSlack?: number;
-  /** Debug lines prefixed `[ConnectionMonitor]`. @default false */
-  debug?: boolean;
-}
-
-export interface ConnectionMonitorOptions extends ConnectionMonitorConfig {
-  /** The bridge (or any pinger); may also be given later with `attach`. */
-  pinger?: Pinger | null;
-  /** Where `visibilitychange`, `online` and `focus` come from. @default window, where there is one */
-  target?: EventSource | null;
-  /** The clock. @default Date.now (looked up at each call, so fake timers apply) */
-  now?: () => number;
-}
-
-export const DEFAULT_CONNECTION_MONITOR_CONFIG = {
-  heartbeatInterval: 5000,
-  heartbeatTimeout: 2000,
-  maxFailedPings: 3,
-  confirmTimeout: 250,
-  autoRecover: true,
-  latencySamples: 10,
-  lateTimerSlack: 1000,
-  debug: false,
-} as const satisfies Required<ConnectionMonitorConfig>;
-
-type ResolvedConfig = { -readonly [K in keyof typeof DEFAULT_CONNECTION_MONITOR_CONFIG]: (typeof DEFAULT_CONNECTION_MONITOR_CONFIG)[K] extends boolean ? boolean : number };
-
-/** Merges options over the defaults; `undefined` means "the default". */
-export function normalizeConnectionMonitorConfig(config: ConnectionMonitorConfig = {}): ResolvedConfig {
-  const resolved: ResolvedConfig = { ...DEFAULT_CONNECTION_MONITOR_CONFIG };
-  for (const key of Object.keys(resolved) as (keyof ResolvedConfig)[]) {
-    const value = config[key];
-    if (value !== undefined) (resolved as Record<string, unknown>)[key] = value;
-  }
-  return resolved;
-}
+import { ErrorCode, isFramewireError } from '../../protocol/errors';
+import { createLogger } from '../../util/logger';
+import type { Logger } from '../../util/logger';
+import { normalizeConnectionMonitorConfig } from './config';
+import type { ConnectionMonitorOptions, EventSource, ResolvedConnectionMonitorConfig } from './config';
+import { LatencyWindow } from './latency-window';
+import type { ConnectionListener, ConnectionState, ConnectionStats, Pinger } from './types';
+import { listenForWake } from './wake-events';
 
 const defaultTarget = (): EventSource | null => (typeof window === 'undefined' ? null : window);
 
@@ -102,11 +24,11 @@ const defaultTarget = (): EventSource | null => (typeof window === 'undefined' ?
  * 5. A probe whose timer fired long after it was due is not counted: it is sent again.
  */
 export class ConnectionMonitor {
-  readonly #config: ResolvedConfig;
+  readonly #config: ResolvedConnectionMonitorConfig;
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #listeners = new Set<ConnectionListener>();
-  readonly #latencies: number[] = [];
+  readonly #latencies: LatencyWindow;
   #pinger: Pinger | null;
   #target: EventSource | null | undefined;
   #state: ConnectionState = 'connecting';
@@ -114,18 +36,19 @@ export class ConnectionMonitor {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #inFlight: object | null = null;
   #stats = { lastPingTime: null as number | null, lastPongTime: null as number | null, failedPings: 0, totalPings: 0 };
-  #detached: EventSource | null = null;
+  #unlisten: (() => void) | null = null;
 
   constructor(options: ConnectionMonitorOptions = {}) {
     this.#config = normalizeConnectionMonitorConfig(options);
     this.#log = createLogger('ConnectionMonitor', this.#config.debug);
+    this.#latencies = new LatencyWindow(this.#config.latencySamples);
     this.#pinger = options.pinger ?? null;
     this.#target = options.target;
     this.#now = options.now ?? (() => Date.now());
   }
 
   /** The resolved configuration (defaults filled in). */
-  get config(): Readonly<ResolvedConfig> {
+  get config(): Readonly<ResolvedConnectionMonitorConfig> {
     return this.#config;
   }
 
@@ -141,12 +64,7 @@ export class ConnectionMonitor {
     if (this.#running) return;
     this.#running = true;
     const target = this.#target === undefined ? defaultTarget() : this.#target;
-    if (target) {
-      target.addEventListener('visibilitychange', this.#onVisibility);
-      target.addEventListener('online', this.#onWake);
-      target.addEventListener('focus', this.#onWake);
-      this.#detached = target;
-    }
+    if (target) this.#unlisten = listenForWake(target, () => this.checkConnection());
     this.#log('Started.');
     this.#probe();
   }
@@ -158,13 +76,8 @@ export class ConnectionMonitor {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#inFlight = null;
-    const target = this.#detached;
-    if (target) {
-      target.removeEventListener('visibilitychange', this.#onVisibility);
-      target.removeEventListener('online', this.#onWake);
-      target.removeEventListener('focus', this.#onWake);
-    }
-    this.#detached = null;
+    this.#unlisten?.();
+    this.#unlisten = null;
     this.#log('Stopped.');
   }
 
@@ -185,9 +98,7 @@ export class ConnectionMonitor {
   }
 
   getStats(): ConnectionStats {
-    const samples = this.#latencies;
-    const averageLatency = samples.length === 0 ? 0 : samples.reduce((sum, value) => sum + value, 0) / samples.length;
-    return { ...this.#stats, averageLatency };
+    return { ...this.#stats, averageLatency: this.#latencies.average() };
   }
 
   /** Probes the host now (while started), unless a probe is already in flight. */
@@ -199,13 +110,6 @@ export class ConnectionMonitor {
   isRunning(): boolean {
     return this.#running;
   }
-
-  readonly #onVisibility = (): void => {
-    const doc = this.#detached?.document ?? (typeof document === 'undefined' ? undefined : document);
-    if (!doc || doc.visibilityState === 'visible') this.checkConnection();
-  };
-
-  readonly #onWake = (): void => this.checkConnection();
 
   #probe(): void {
     const pinger = this.#pinger;
@@ -235,8 +139,7 @@ export class ConnectionMonitor {
     if (token !== this.#inFlight) return;
     this.#inFlight = null;
     const now = this.#now();
-    this.#latencies.push(Math.max(0, now - sentAt));
-    if (this.#latencies.length > this.#config.latencySamples) this.#latencies.shift();
+    this.#latencies.add(now - sentAt);
     this.#stats.lastPongTime = now;
     this.#stats.failedPings = 0;
     this.#setState('connected');
@@ -278,9 +181,3 @@ export class ConnectionMonitor {
     for (const listener of [...this.#listeners]) listener(next, stats);
   }
 }
-
-/**
- * The shared monitor, created unbound: `connectionMonitor.attach(bridge)` then `start()`.
- * Creating it starts nothing and touches no window.
- */
-export const connectionMonitor = new ConnectionMonitor();
