@@ -1,12 +1,12 @@
-import type { BridgeClient } from '../../lib/chat-widget/bridge-client';
-import { ConnectionMonitor } from '../../lib/chat-widget/connection-monitor';
-import type { ConnectionMonitorConfig } from '../../lib/chat-widget/connection-monitor';
-import { ParentStorageAdapter } from '../../lib/chat-widget/parent-storage';
-import { EnhancedParentStorageAdapter } from '../../lib/chat-widget/parent-storage-enhanced';
-import type { EnhancedParentStorageOptions } from '../../lib/chat-widget/parent-storage-enhanced';
-import type { StoredValue } from '../../lib/chat-widget/parent-storage-read';
-import { EventOutbox } from '../../lib/chat-widget/event-outbox';
-import { Tracker } from '../../lib/chat-widget/tracker';
+import type { BridgeClient } from './bridge-client';
+import { ConnectionMonitor } from './connection-monitor';
+import type { ConnectionMonitorConfig } from './connection-monitor';
+import { ParentStorageAdapter } from './parent-storage';
+import { EnhancedParentStorageAdapter } from './parent-storage-enhanced';
+import type { EnhancedParentStorageOptions } from './parent-storage-enhanced';
+import type { StoredValue } from './parent-storage-read';
+import { EventOutbox } from './event-outbox';
+import { Tracker } from './tracker';
 
 /** What the chat needs of a storage adapter; both adapters have it. */
 export interface ChatStorage {

@@ -1,7 +1,7 @@
 import { useCallback, useSyncExternalStore } from 'react';
 import type { BridgeClient } from '../../../lib/chat-widget/bridge-client';
 import type { ConnectionMonitor, ConnectionState } from '../../../lib/chat-widget/connection-monitor';
-import { toConnectionState } from '../../ConnectionStatus/ConnectionStatus';
+import { toConnectionState } from '../../../lib/chat-widget/connection-state';
 
 /**
  * The connection state the UI shows: the monitor's when there is one (enhanced path),

@@ -1,6 +1,6 @@
-import { ensureSessionId, SESSION_ID_KEY } from '../../lib/chat-widget/session';
-import { storageLength, WIDGET_STORAGE_BUDGETS } from '../../lib/protocol/limits';
-import { uuidv7 } from '../../lib/util/ids';
+import { ensureSessionId, SESSION_ID_KEY } from './session';
+import { storageLength, WIDGET_STORAGE_BUDGETS } from '../protocol/limits';
+import { uuidv7 } from '../util/ids';
 import type { ChatStorage } from './chat-services';
 
 /** A session id, and whether the host's stored id has been read (`false`: kept locally until it is). */

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { BridgeClient } from '../../../lib/chat-widget/bridge-client';
-import { createChatServices } from '../chat-services';
-import type { ChatServices } from '../chat-services';
+import { createChatServices } from '../../../lib/chat-widget/chat-services';
+import type { ChatServices } from '../../../lib/chat-widget/chat-services';
 
 /**
  * The given services, or services this component owns: created after mount, destroyed on

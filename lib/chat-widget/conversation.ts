@@ -1,5 +1,5 @@
-import { storageLength, WIDGET_STORAGE_BUDGETS } from '../../lib/protocol/limits';
-import type { ChatMessage } from './types';
+import { storageLength, WIDGET_STORAGE_BUDGETS } from '../protocol/limits';
+import type { ChatMessage } from './chat-types';
 
 /** Storage keys, in the widget's namespace (`framewire:<widgetId>:`) of the host's localStorage. */
 export const CHAT_STORAGE_KEYS = {

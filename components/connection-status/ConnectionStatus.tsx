@@ -1,4 +1,3 @@
-import type { BridgeState } from '../../lib/chat-widget/bridge-client';
 import type { ConnectionState } from '../../lib/chat-widget/connection-monitor';
 
 /** What the status element shows: the connection monitor's states (the bridge's map onto them). */
@@ -10,11 +9,7 @@ const LABELS: Record<ConnectionState, string> = {
   disconnected: 'Connection lost. Retrying…',
 };
 
-export function toConnectionState(state: BridgeState | null): ConnectionState {
-  if (state === 'connected') return 'connected';
-  if (state === 'connecting') return 'connecting';
-  return 'disconnected';
-}
+export { toConnectionState } from '../../lib/chat-widget/connection-state';
 
 export interface ConnectionStatusProps {
   state: ConnectionState;

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { ConnectionStatus } from '../ConnectionStatus/ConnectionStatus';
+import { ConnectionStatus } from '../connection-status/ConnectionStatus';
 import { useChatState } from './hooks/useChatState';
 import { TrackerContext } from './hooks/useWidget';
 import type { UseChatStateProps } from './hooks/useChatState';
-import type { Offer, SurveyQuestion } from './types';
+import type { Offer, SurveyQuestion } from '../../lib/chat-widget/chat-types';
 
 export interface ChatWidgetProps extends UseChatStateProps {
   /** @default 'Chat' */

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useMemo } from 'react';
 import type { Tracker } from '../../../lib/chat-widget/tracker';
-import type { Offer } from '../types';
+import type { Offer } from '../../../lib/chat-widget/chat-types';
 
 /** The tracker of the widget being rendered (set by `ChatWidget`). */
 export const TrackerContext = createContext<Tracker | null>(null);

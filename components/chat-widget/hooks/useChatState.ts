@@ -4,11 +4,11 @@ import type { ConnectionState } from '../../../lib/chat-widget/connection-monito
 import { WIDGET_EVENTS } from '../../../lib/chat-widget/tracker';
 import type { Tracker } from '../../../lib/chat-widget/tracker';
 import { uuidv7 } from '../../../lib/util/ids';
-import type { ChatServices, ChatStorage } from '../chat-services';
-import { cannedReply, CHAT_STORAGE_KEYS } from '../conversation';
-import { ConversationSync } from '../conversation-sync';
-import { loadSessionId, settleSessionId } from '../session-id';
-import type { ChatMessage } from '../types';
+import type { ChatServices, ChatStorage } from '../../../lib/chat-widget/chat-services';
+import { cannedReply, CHAT_STORAGE_KEYS } from '../../../lib/chat-widget/conversation';
+import { ConversationSync } from '../../../lib/chat-widget/conversation-sync';
+import { loadSessionId, settleSessionId } from '../../../lib/chat-widget/session-id';
+import type { ChatMessage } from '../../../lib/chat-widget/chat-types';
 import { useChatServices } from './useChatServices';
 import { useConnectionState } from './useConnectionState';
 

@@ -1,8 +1,8 @@
-import type { ConnectionListener } from '../../lib/chat-widget/connection-monitor';
-import type { StoredValue } from '../../lib/chat-widget/parent-storage-read';
+import type { ConnectionListener } from './connection-monitor';
+import type { StoredValue } from './parent-storage-read';
 import type { ChatStorage } from './chat-services';
 import { CHAT_STORAGE_KEYS, mergeConversations, parseConversation, serializeConversation } from './conversation';
-import type { ChatMessage } from './types';
+import type { ChatMessage } from './chat-types';
 
 export interface ConversationSyncOptions {
   storage: ChatStorage;
