@@ -1,9 +1,7 @@
-export { WidgetApp } from './WidgetApp/WidgetApp';
-export { ChatWidget, CHAT_STORAGE_KEYS, createChatServices, useChatServices, useChatState, useConnectionState, useWidget, TrackerContext } from './ChatWidget/index';
-export { ConnectionStatus, toConnectionState } from './ConnectionStatus/ConnectionStatus';
-export { useBridgeState } from './hooks/useBridgeState';
-export { useSessionId } from './hooks/useSessionId';
-export type { WidgetAppProps } from './WidgetApp/WidgetApp';
-export type { ConnectionState, ConnectionStatusProps } from './ConnectionStatus/ConnectionStatus';
-export type { SessionIdState } from './hooks/useSessionId';
-export type { ChatMessage, ChatServices, ChatServicesOptions, ChatState, ChatStorage, ChatWidgetProps, Offer, SurveyQuestion, UseChatStateProps, WidgetTracking } from './ChatWidget/index';
+export { ChatWidget, useChatServices, useChatState, useConnectionState, useWidget, TrackerContext } from './chat-widget/index';
+export { ConnectionStatus } from './connection-status/ConnectionStatus';
+export type { ChatState, ChatWidgetProps, UseChatStateProps, WidgetTracking } from './chat-widget/index';
+export type { ConnectionStatusProps } from './connection-status/ConnectionStatus';
+// The widget's non-React parts, at home in `framewire` (lib/chat-widget/), still importable from here.
+export { CHAT_STORAGE_KEYS, createChatServices, toConnectionState } from '../lib/chat-widget/index';
+export type { ChatMessage, ChatServices, ChatServicesOptions, ChatStorage, ConnectionState, Offer, SurveyQuestion } from '../lib/chat-widget/index';

@@ -5,9 +5,9 @@ import type { BridgeClient } from '../../lib/chat-widget/bridge-client';
 import { resolveHostOrigin } from '../../lib/chat-widget/host-origin';
 import { ParentStorageAdapter } from '../../lib/chat-widget/parent-storage';
 import { WIDGET_ID_PATTERN } from '../../lib/protocol/limits';
-import { createChatServices } from '../ChatWidget/chat-services';
-import type { SurveyQuestion } from '../ChatWidget/types';
-import { WidgetApp } from '../WidgetApp/WidgetApp';
+import { createChatServices } from '../../lib/chat-widget/chat-services';
+import type { SurveyQuestion } from '../../lib/chat-widget/chat-types';
+import { ChatWidget } from '../chat-widget/ChatWidget';
 import './styles.css';
 
 /**
@@ -54,7 +54,7 @@ function start(): void {
   if (!root) throw new Error('widget.html has no #root element');
   createRoot(root).render(
     <StrictMode>
-      <WidgetApp bridge={bridge} widgetId={widgetId} useEnhancedStorage services={services} survey={DEMO_SURVEY} debug={debug} />
+      <ChatWidget bridge={bridge} widgetId={widgetId} useEnhancedStorage services={services} survey={DEMO_SURVEY} debug={debug} />
     </StrictMode>,
   );
 }

@@ -11,6 +11,11 @@ export {
   enhancedParentStorage,
   normalizeEnhancedStorageConfig,
 } from './parent-storage-enhanced';
+export { createChatServices } from './chat-services';
+export { CHAT_STORAGE_KEYS, MAX_STORED_MESSAGES, cannedReply, mergeConversations, parseConversation, serializeConversation } from './conversation';
+export { ConversationSync, DEFAULT_CONVERSATION_SYNC_CONFIG } from './conversation-sync';
+export { toConnectionState } from './connection-state';
+export { loadSessionId, settleSessionId } from './session-id';
 export { createDeadlines } from './deadlines';
 export { EventOutbox, DEFAULT_EVENT_OUTBOX_CONFIG } from './event-outbox';
 export { Tracker, WIDGET_EVENTS } from './tracker';
@@ -22,6 +27,10 @@ export type { StorageSource, StoredValue } from './parent-storage-read';
 export type { ConnectionListener, ConnectionMonitorConfig, ConnectionMonitorOptions, ConnectionState, ConnectionStats, Pinger } from './connection-monitor';
 export type { ConnectionSource, EnhancedParentStorageOptions, StorageBridge } from './parent-storage-enhanced';
 export type { RetryConfig } from './retry';
+export type { ChatMessage, Offer, SurveyQuestion } from './chat-types';
+export type { ChatServices, ChatServicesOptions, ChatStorage } from './chat-services';
+export type { ConversationSyncOptions } from './conversation-sync';
+export type { LoadedSessionId } from './session-id';
 export type { Deadlines } from './deadlines';
 export type { EventOutboxConfig, EventOutboxOptions } from './event-outbox';
 export type { OfferClick } from './tracker';

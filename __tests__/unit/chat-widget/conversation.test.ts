@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_STORED_MESSAGES, mergeConversations, parseConversation, serializeConversation } from '../../../components/ChatWidget/conversation';
-import type { ChatMessage } from '../../../components/ChatWidget/types';
+import { MAX_STORED_MESSAGES, mergeConversations, parseConversation, serializeConversation } from '../../../lib/chat-widget/conversation';
+import type { ChatMessage } from '../../../lib/chat-widget/chat-types';
 import { STORAGE_LIMITS, storageLength, WIDGET_STORAGE_BUDGETS } from '../../../lib/protocol/limits';
 import { uuidv7 } from '../../../lib/util/ids';
 

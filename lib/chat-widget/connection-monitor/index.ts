@@ -1,0 +1,5 @@
+export { ConnectionMonitor } from './monitor';
+export { DEFAULT_CONNECTION_MONITOR_CONFIG, normalizeConnectionMonitorConfig } from './config';
+export { connectionMonitor } from './singleton';
+export type { ConnectionMonitorConfig, ConnectionMonitorOptions } from './config';
+export type { ConnectionListener, ConnectionState, ConnectionStats, Pinger } from './types';

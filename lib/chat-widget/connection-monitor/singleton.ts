@@ -1,0 +1,7 @@
+import { ConnectionMonitor } from './monitor';
+
+/**
+ * The shared monitor, created unbound: `connectionMonitor.attach(bridge)` then `start()`.
+ * Creating it starts nothing and touches no window.
+ */
+export const connectionMonitor = new ConnectionMonitor();
