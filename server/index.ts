@@ -9,20 +9,7 @@ export { ANALYTICS_FIELDS, CLICK_FIELDS, COLLECTOR_LIMITS, CONTEXT_FIELDS, UTM_F
 export { startCollector } from './start-collector';
 export { DEFAULT_EVENT_QUERY_LIMIT, openPostgresStore, openSqliteStore, openStore, parseDatabaseUrl } from './store';
 export type { RetentionLogger, RetentionScheduler, RetentionSchedulerOptions, SchedulerTimers } from './jobs/retention-scheduler';
-export type {
-  ActiveSessions,
-  AnalyticsSummary,
-  AnalyticsTrends,
-  DailyCounters,
-  DailyTrend,
-  DeviceBreakdown,
-  DimensionCount,
-  SessionPage,
-  SessionSummary,
-  TopEvents,
-  TrafficSources,
-  VisitorDeletion,
-} from '../lib/protocol/analytics-api';
+export type * from '../lib/protocol/analytics-api';
 export type { AnalyticsReader, DayRange, RetentionPolicy, RetentionProgress, RetentionResult, SessionQuery } from './analytics/types';
 export type { ApiKeyGrant, ApiKeyPrincipal, KeyRing } from './auth';
 export type { CollectorConfig, CollectorOptions, RateLimitConfig, RetentionConfig } from './config';

@@ -38,17 +38,4 @@ export type { PropertiesProblem, PropertiesRule } from './properties';
 export type { HandshakeRequest, HandshakeAck, CallMessage, ParsedCall } from './messages';
 export type { HostApi, HostMethodArgs, HostMethodResult, HostResult, TrackEvent } from './host-api';
 export type { ReplyMessage } from './wire';
-export type {
-  ActiveSessions,
-  AnalyticsSummary,
-  AnalyticsTrends,
-  DailyCounters,
-  DailyTrend,
-  DeviceBreakdown,
-  DimensionCount,
-  SessionPage,
-  SessionSummary,
-  TopEvents,
-  TrafficSources,
-  VisitorDeletion,
-} from './analytics-api';
+export type * from './analytics-api';
