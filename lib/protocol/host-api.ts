@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { ANALYTICS_FIELDS, CLICK_FIELDS, EVENT_ID_PATTERN } from './collector';
 import type { TextField } from './collector';
 import { ErrorCode } from './errors';
-import { MAX_TRACK_EVENTS } from './message-tables';
+import { MAX_ERROR_MESSAGE_LENGTH, MAX_TRACK_EVENTS } from './message-tables';
 import type { HostMethodName } from './message-tables';
 import { propertiesProblem } from './properties';
 import { isStorableString } from './storable';
@@ -103,7 +103,7 @@ export const HostResultSchema = z.discriminatedUnion('ok', [
   z.strictObject({
     ok: z.literal(false),
     code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
-    message: z.string().check(z.maxLength(1000)),
+    message: z.string().check(z.maxLength(MAX_ERROR_MESSAGE_LENGTH)),
   }),
 ]);
 

@@ -25,3 +25,6 @@ export const MAX_ARGUMENTS = 4;
 
 /** The `track` method: most events one call may carry (one collector request's worth). */
 export const MAX_TRACK_EVENTS = COLLECTOR_LIMITS.maxEventsPerRequest;
+
+/** A reply on the private port: the longest error `message` the widget accepts, in characters. */
+export const MAX_ERROR_MESSAGE_LENGTH = 1000;
