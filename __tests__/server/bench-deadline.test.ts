@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { withDeadline } from '../../bench/deadline';
+import { withDeadline } from '../support/deadline';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -4,8 +4,8 @@ import { openStore } from '../../server';
 import { sqliteFixture } from './support/engines';
 import { batch, clicks } from '../support/events';
 import { post, send } from './support/http';
-import { startCollectorProcess } from './support/collector-process';
-import type { CollectorProcess } from './support/collector-process';
+import { startCollectorProcess } from '../support/collector-process';
+import type { CollectorProcess } from '../support/collector-process';
 
 const fixture = sqliteFixture();
 const children: CollectorProcess[] = [];

@@ -6,6 +6,7 @@ import { startCollector } from '../../server/index';
 import { openSqliteStore } from '../../server/store';
 import type { EventRow, EventStore } from '../../server/store';
 import { DAY_MS, isoDay } from '../../server/analytics/days';
+import { eventRow } from '../../__tests__/support/event-rows';
 
 /**
  * Analytics read benchmark on SQLite: `EVENTS` events (default 1,000,000) over 90 days, stored
@@ -62,26 +63,20 @@ function* generate(now: number): Generator<EventRow[]> {
     for (let i = 0; i < length && made < EVENTS; i++, made++) {
       ts += Math.floor(next() * 5 * 60_000);
       const click = next() < 0.08;
-      batch.push({
-        widgetId: WIDGET,
-        eventId: `e${String(made).padStart(9, '0')}`,
-        kind: click ? 'click' : 'analytics',
-        name: click ? 'offer_click' : (NAMES[Math.floor(next() * NAMES.length)] as string),
-        category: null,
-        sessionId: visitor,
-        anonymousId: null,
-        userId: null,
-        questionId: click ? 'q1' : null,
-        offerId: click ? 'offer-1' : null,
-        buttonVariantId: null,
-        ts,
-        receivedAt: ts,
-        batchId: null,
-        ip: null,
-        userAgent,
-        properties: null,
-        context: click ? null : { page: 'https://shop.example/', referrer, utm: { source: referrer ? 'ref' : 'none' }, screen: '1920x1080' },
-      });
+      batch.push(
+        eventRow({
+          widgetId: WIDGET,
+          eventId: `e${String(made).padStart(9, '0')}`,
+          kind: click ? 'click' : 'analytics',
+          name: click ? 'offer_click' : (NAMES[Math.floor(next() * NAMES.length)] as string),
+          sessionId: visitor,
+          questionId: click ? 'q1' : null,
+          offerId: click ? 'offer-1' : null,
+          ts,
+          userAgent,
+          context: click ? null : { page: 'https://shop.example/', referrer, utm: { source: referrer ? 'ref' : 'none' }, screen: '1920x1080' },
+        }),
+      );
       if (batch.length === BATCH) {
         yield batch;
         batch = [];

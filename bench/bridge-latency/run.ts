@@ -4,7 +4,7 @@ import { chromium } from 'playwright-core';
 import type { Frame, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, ensureChromium } from '../../__tests__/support/chromium';
 import { startDemoServers } from '../../examples/demo/demo-servers';
-import { withDeadline } from '../deadline';
+import { withDeadline } from '../../__tests__/support/deadline';
 
 /**
  * Round-trip latency across the host/widget origin boundary in Chromium, sequential calls

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { uuidv7 } from '../../__tests__/support/events';
+import { batch, clicks } from '../../__tests__/support/events';
 
 /** Options of {@link runLoad}. */
 export interface LoadOptions {
@@ -27,16 +26,9 @@ const USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36
 function clickBatch(eventsPerBatch: number): string {
   const now = Date.now();
   const sessionId = `bench-visitor-${Math.floor(Math.random() * 10_000)}`;
-  const events = Array.from({ length: eventsPerBatch }, () => ({
-    id: uuidv7(now), // time-ordered, as the embed script makes them
-    sessionId,
-    questionId: 'q1',
-    offerId: 'offer-1',
-    buttonVariantId: 'a',
-    timestamp: now,
-    userAgent: USER_AGENT,
-  }));
-  return JSON.stringify({ widgetId: 'bench', batchId: randomUUID(), events });
+  // Time-ordered ids, as the embed script makes them.
+  const events = clicks(eventsPerBatch, { sessionId, questionId: 'q1', buttonVariantId: 'a', timestamp: now, userAgent: USER_AGENT });
+  return JSON.stringify(batch(events, 'bench'));
 }
 
 /**

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPgCluster } from '../../__tests__/support/pg-cluster';
-import { startBenchCollector } from './collector-process';
-import type { BenchCollector } from './collector-process';
+import { startCollectorProcess } from '../../__tests__/support/collector-process';
+import type { CollectorProcess } from '../../__tests__/support/collector-process';
 import { runLoad } from './load';
 import type { LoadFigures } from './load';
 
@@ -30,7 +30,11 @@ const BUDGETS = {
   scaleOutFactor: 1.6,
 } as const;
 
-async function scenario(name: string, collectors: BenchCollector[]): Promise<LoadFigures> {
+/** A collector in its own process, without the per-IP rate limit (all load comes from one address). */
+const startBenchCollector = (env: Record<string, string>): Promise<CollectorProcess> =>
+  startCollectorProcess({ COLLECTOR_RATE_LIMIT_BURST: '0', ...env });
+
+async function scenario(name: string, collectors: CollectorProcess[]): Promise<LoadFigures> {
   try {
     // A short warm-up so JIT and connection pools are ready.
     await runLoad({ urls: collectors.map((c) => c.url), connections: CONNECTIONS, durationSeconds: 1, eventsPerBatch: EVENTS_PER_BATCH });

@@ -2,7 +2,7 @@ import { ConnectionMonitor } from '../../lib/chat-widget/connection-monitor';
 import { EnhancedParentStorageAdapter } from '../../lib/chat-widget/parent-storage-enhanced';
 import { ErrorCode, FramewireError } from '../../lib/protocol/errors';
 import { createMemoryStorage } from '../../lib/util/memory-storage';
-import { withDeadline } from '../deadline';
+import { withDeadline } from '../../__tests__/support/deadline';
 
 /**
  * ConnectionMonitor and EnhancedParentStorageAdapter at default settings, in real time,

@@ -1,16 +1,33 @@
 import * as z from 'zod/mini';
 import { ANALYTICS_FIELDS, CLICK_FIELDS, EVENT_ID_PATTERN } from './collector';
+import type { TextField } from './collector';
 import { ErrorCode } from './errors';
-import { MAX_TRACK_EVENTS } from './methods';
-import type { HostMethodName } from './methods';
+import { MAX_ERROR_MESSAGE_LENGTH, MAX_TRACK_EVENTS } from './message-tables';
+import type { HostMethodName } from './message-tables';
 import { propertiesProblem } from './properties';
 import { isStorableString } from './storable';
 
 const storageKey = z.string().check(z.minLength(1));
 const storable = z.refine<string>(isStorableString);
-// Typed by the field's `required`, so a schema cannot disagree with the contract's table.
-const text = (field: { max: number; required: true }) => z.string().check(z.minLength(1), z.maxLength(field.max), storable);
-const optionalText = (field: { max: number; required: false }) => z.optional(z.string().check(z.maxLength(field.max), storable));
+
+/** The schema of one text field of the contract's tables: typed by its `required`. */
+type TextSchema<F extends TextField> = F['required'] extends true ? z.ZodMiniString : z.ZodMiniOptional<z.ZodMiniString>;
+
+function textSchema<F extends TextField>(field: F): TextSchema<F> {
+  const text = z.string().check(z.minLength(field.required ? 1 : 0), z.maxLength(field.max), storable);
+  return (field.required ? text : z.optional(text)) as TextSchema<F>;
+}
+
+/**
+ * The schemas of a table of text fields (`CLICK_FIELDS`, `ANALYTICS_FIELDS`), field by
+ * field: the table is the one place a length or a `required` is written, and the host's
+ * compact `isTrackEvent` reads the same table.
+ */
+function textSchemas<T extends Record<string, TextField>>(table: T): { [K in keyof T]: TextSchema<T[K]> } {
+  const shape: Record<string, z.ZodMiniType> = {};
+  for (const [name, field] of Object.entries(table)) shape[name] = textSchema(field);
+  return shape as { [K in keyof T]: TextSchema<T[K]> };
+}
 
 /**
  * What every tracked event carries. The widget sets `id` (a UUIDv7) and `timestamp` (ms
@@ -22,29 +39,23 @@ const trackedEvent = {
   timestamp: z.int().check(z.minimum(0)),
 };
 
-/** An offer click; the host adds `userAgent`. Fields and limits are the collector contract's. */
+/** An offer click; the host adds `userAgent`. Its text fields are the collector contract's `CLICK_FIELDS`. */
 export const TrackClickSchema = z.strictObject({
   type: z.literal('click'),
   ...trackedEvent,
-  sessionId: text(CLICK_FIELDS.sessionId),
-  offerId: text(CLICK_FIELDS.offerId),
-  questionId: optionalText(CLICK_FIELDS.questionId),
-  buttonVariantId: optionalText(CLICK_FIELDS.buttonVariantId),
+  ...textSchemas(CLICK_FIELDS),
 });
 
 /**
  * An analytics event (`widget_loaded`, `widget_opened`, `widget_closed`, `message_sent`,
  * `offer_clicked`, `error`, …); the host adds `context` (page, referrer, UTM, screen,
- * userAgent). `properties` follows the contract's `propertiesProblem`.
+ * userAgent). Its text fields are the contract's `ANALYTICS_FIELDS`; `properties` follows
+ * its `propertiesProblem`.
  */
 export const TrackAnalyticsSchema = z.strictObject({
   type: z.literal('analytics'),
   ...trackedEvent,
-  sessionId: text(ANALYTICS_FIELDS.sessionId),
-  name: text(ANALYTICS_FIELDS.name),
-  category: optionalText(ANALYTICS_FIELDS.category),
-  anonymousId: optionalText(ANALYTICS_FIELDS.anonymousId),
-  userId: optionalText(ANALYTICS_FIELDS.userId),
+  ...textSchemas(ANALYTICS_FIELDS),
   properties: z.optional(z.custom<Record<string, unknown>>((value) => propertiesProblem(value) === null)),
 });
 
@@ -92,7 +103,7 @@ export const HostResultSchema = z.discriminatedUnion('ok', [
   z.strictObject({
     ok: z.literal(false),
     code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
-    message: z.string().check(z.maxLength(1000)),
+    message: z.string().check(z.maxLength(MAX_ERROR_MESSAGE_LENGTH)),
   }),
 ]);
 

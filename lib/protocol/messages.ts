@@ -1,37 +1,21 @@
 import { WIDGET_ID_PATTERN } from './limits';
 import { hasExactKeys, isRecord, isStringOf } from './guards';
 import type { PlainRecord } from './guards';
+import type { HandshakeAck, HandshakeRequest } from './handshake';
+import { MAX_ARGUMENTS, MESSAGE_ID_LENGTH, NONCE_LENGTH } from './message-tables';
+import type { HostMethodName } from './message-tables';
 import { HOST_METHOD_ARGS, isHostMethodName } from './methods';
-import type { HostMethodName } from './methods';
 import { MESSAGE_MARKER, PROTOCOL_VERSION } from './version';
 
-/** Handshake nonce length bounds. */
-export const NONCE_LENGTH = { min: 8, max: 64 } as const;
-/** comlink message id length bounds. */
-export const MESSAGE_ID_LENGTH = { min: 1, max: 128 } as const;
-/** Most arguments any host method takes. */
-export const MAX_ARGUMENTS = 4;
+/*
+ * The host's compact readings of the bridge messages, where zod would not fit the embed
+ * script's budget. They check what the schemas of `handshake.ts` and `wire.ts` specify, with
+ * the numbers of `message-tables.ts`; unit tests check that both accept exactly the same.
+ */
 
-export interface HandshakeRequest {
-  [MESSAGE_MARKER]: typeof PROTOCOL_VERSION;
-  type: 'handshake';
-  widgetId: string;
-  nonce: string;
-}
-
-export interface HandshakeAck {
-  [MESSAGE_MARKER]: typeof PROTOCOL_VERSION;
-  type: 'handshake-ack';
-  nonce: string;
-}
-
-/** A call of a host method as it travels on the port: comlink's `APPLY` message. */
-export interface CallMessage {
-  id: string;
-  type: 'APPLY';
-  path: [HostMethodName];
-  argumentList: { type: 'RAW'; value: unknown }[];
-}
+export { NONCE_LENGTH, MESSAGE_ID_LENGTH, MAX_ARGUMENTS } from './message-tables';
+export type { HandshakeRequest, HandshakeAck } from './handshake';
+export type { CallMessage } from './wire';
 
 export function createHandshakeRequest(widgetId: string, nonce: string): HandshakeRequest {
   return { [MESSAGE_MARKER]: PROTOCOL_VERSION, type: 'handshake', widgetId, nonce };

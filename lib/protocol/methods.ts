@@ -1,13 +1,12 @@
-import { ANALYTICS_FIELDS, CLICK_FIELDS, COLLECTOR_LIMITS, isEventId, isText, isTimestamp } from './collector';
+import { ANALYTICS_FIELDS, CLICK_FIELDS, isEventId, isText, isTimestamp } from './collector';
 import type { TextField } from './collector';
 import { isRecord, isStringOf } from './guards';
+import { HOST_METHOD_NAMES, MAX_TRACK_EVENTS } from './message-tables';
+import type { HostMethodName } from './message-tables';
 import { propertiesProblem } from './properties';
 
-/** The host methods a widget may call, in protocol order. */
-export const HOST_METHOD_NAMES = ['ping', 'getItem', 'setItem', 'removeItem', 'track'] as const;
-
-/** Most events one `track` call may carry: one collector request's worth. */
-export const MAX_TRACK_EVENTS = COLLECTOR_LIMITS.maxEventsPerRequest;
+export { HOST_METHOD_NAMES, MAX_TRACK_EVENTS } from './message-tables';
+export type { HostMethodName } from './message-tables';
 
 export { EVENT_ID_PATTERN } from './collector';
 
@@ -29,8 +28,6 @@ export function isTrackEvent(event: unknown): boolean {
   if (properties !== undefined && propertiesProblem(properties) !== null) return false;
   return Object.entries(fields).every(([key, field]) => isText(event[key], field));
 }
-
-export type HostMethodName = (typeof HOST_METHOD_NAMES)[number];
 
 const key = (value: unknown): boolean => isStringOf(value, 1, Number.MAX_SAFE_INTEGER);
 

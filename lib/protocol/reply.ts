@@ -1,7 +1,7 @@
 import { hasExactKeys, isStringOf } from './guards';
 import { HOST_METHODS } from './host-api';
-import type { HostMethodName } from './methods';
-import { MESSAGE_ID_LENGTH } from './messages';
+import { MESSAGE_ID_LENGTH } from './message-tables';
+import type { HostMethodName } from './message-tables';
 import { ReplyMessageSchema } from './wire';
 import type { ReplyMessage } from './wire';
 

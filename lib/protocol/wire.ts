@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { HostResultSchema } from './host-api';
-import { MAX_ARGUMENTS, MESSAGE_ID_LENGTH } from './messages';
-import { HOST_METHOD_NAMES } from './methods';
+import { HOST_METHOD_NAMES, MAX_ARGUMENTS, MESSAGE_ID_LENGTH } from './message-tables';
 
 /*
  * The subset of comlink's wire protocol framewire speaks. comlink's own `expose` would also
@@ -27,5 +26,8 @@ export const ReplyMessageSchema = z.strictObject({
   type: z.literal('RAW'),
   value: HostResultSchema,
 });
+
+/** A call of a host method as it travels on the port: comlink's `APPLY` message. */
+export type CallMessage = z.infer<typeof CallMessageSchema>;
 
 export type ReplyMessage = z.infer<typeof ReplyMessageSchema>;

@@ -3,28 +3,7 @@ import { DAY_MS } from '../../../server/analytics/days';
 import { SESSION_GAP_MS } from '../../../server/analytics/sessionize';
 import type { DailyCounters } from '../../../lib/protocol/analytics-api';
 
-/** A stored-event row for the analytics tests; fields can be overridden. */
-export function eventRow(overrides: Partial<EventRow> & Pick<EventRow, 'eventId' | 'ts'>): EventRow {
-  return {
-    widgetId: 'demo',
-    kind: 'analytics',
-    name: 'widget_opened',
-    category: null,
-    sessionId: 'visitor-1',
-    anonymousId: null,
-    userId: null,
-    questionId: null,
-    offerId: null,
-    buttonVariantId: null,
-    receivedAt: overrides.ts,
-    batchId: null,
-    ip: null,
-    userAgent: null,
-    properties: null,
-    context: null,
-    ...overrides,
-  };
-}
+export { eventRow } from '../../support/event-rows';
 
 /** A session as computed from raw events by the reference below. */
 export interface ReferenceSession {
