@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { sleep } from './poll';
 
 /** Deadline of a helper process coming up, and of it going away after SIGTERM (ms). */
@@ -66,19 +65,6 @@ export function spawnGroup(command: string, args: readonly string[], env: NodeJS
       if (timedOut) await Promise.race([gone, sleep(STOP_TIMEOUT_MS)]);
     },
   };
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A virtual X display, for browsers that have no headless mode. */

@@ -1,6 +1,7 @@
 import { deepElement, deepPresent, domClick, insertText } from './dom';
 import { DEFAULT_WAIT_MS, pollEvaluate } from './poll';
-import { exited, freePort, spawnGroup, startXvfb, waitUntilUp } from './processes';
+import { freePort } from '../../../support/free-port';
+import { exited, spawnGroup, startXvfb, waitUntilUp } from './processes';
 import type { GroupProcess, VirtualDisplay } from './processes';
 import type { BrowserContextHandle, Engine, PageFunction, TestDocument, TestFrame, TestPage, WaitOptions } from './types';
 import { isElementReference, webDriverCommand, WebDriverError, ELEMENT_KEY } from './webdriver-client';
