@@ -5,6 +5,8 @@ import { createLogger } from '../../util/logger';
 import type { Logger } from '../../util/logger';
 import { openStorage } from '../../util/safe-storage';
 import { retryDelay } from './backoff';
+import { SEND_OUTCOME } from './send-outcome';
+import type { SendOutcome } from './send-outcome';
 import { HEARTBEAT_INTERVAL, KEEPALIVE_BYTES, MAX_EVENTS_PER_REQUEST, MAX_REQUEST_BYTES, normalizeQueueConfig } from './config';
 import type { QueueConfig } from './config';
 import { createTabStore } from './tab-store';
@@ -132,17 +134,13 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
   /** The oldest waiting events that fit in one request of at most `maxBytes`. */
   const pick = (maxBytes: number): [QueuedEvent[], string] => {
     let batch = waiting().slice(0, limit);
-    let text = body(batch);
-    while (batch.length > 1 && utf8Length(text) > maxBytes) text = body((batch = batch.slice(0, batch.length >> 1)));
-    return [batch, text];
+    while (batch.length > 1 && utf8Length(body(batch)) > maxBytes) batch = batch.slice(0, batch.length >> 1);
+    return [batch, body(batch)];
   };
   const remove = (ids: Set<unknown>): void => store.write(store.read().filter((event) => !ids.has(event.id)));
 
-  /**
-   * Sends one batch and handles the answer: 0 = stop (failed), 1 = go on if a full batch
-   * waits, 2 = go on at once (the batch was split or partly confirmed).
-   */
-  const send = async ([batch, text]: [QueuedEvent[], string], keepalive: boolean): Promise<number> => {
+  /** Sends one batch and handles the answer; says how the flush loop goes on. */
+  const send = async ([batch, text]: [QueuedEvent[], string], keepalive: boolean): Promise<SendOutcome> => {
     for (const event of batch) inFlight.add(event.id);
     let status = 0;
     let retryAfter: string | null = null;
@@ -168,7 +166,7 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
       abort.signal.removeEventListener('abort', cancel);
       for (const event of batch) inFlight.delete(event.id);
     }
-    if (destroyed) return 0;
+    if (destroyed) return SEND_OUTCOME.stop;
     if (answer) {
       const done = new Set<unknown>([...list(answer.accepted), ...list(answer.duplicates)]);
       for (const failure of list(answer.failed) as ({ id?: unknown; reason?: unknown } | null)[]) {
@@ -184,7 +182,7 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
         // The other halves of a split batch, or ids left unconfirmed, go at once.
         const more = limit < MAX_EVENTS_PER_REQUEST || !batch.every((event) => done.has(event.id));
         limit = MAX_EVENTS_PER_REQUEST;
-        return more ? 2 : 1;
+        return more ? SEND_OUTCOME.again : SEND_OUTCOME.ifFull;
       }
     } else if (status === 400 || status === 413) {
       if (batch.length > 1) limit = (batch.length + 1) >> 1;
@@ -192,34 +190,39 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
         log(`Event ${batch[0]?.id} refused: HTTP ${status}.`);
         remove(new Set([batch[0]?.id]));
       }
-      return 2;
+      return SEND_OUTCOME.again;
     }
     failures++;
     log(`Send failed: ${status || 'network'}.`);
     // Past maxRetries the queue stays paused (no timer) until online, hide, reload or flush().
     retrying = true;
     if (failures <= config.maxRetries) arm(retryDelay(config, failures, retryAfter, random), true);
-    return 0;
+    return SEND_OUTCOME.stop;
   };
 
   /** Sends a first batch, then more only while full batches wait; the rest waits for the timer. */
   const loop = async (): Promise<void> => {
     disarm();
-    let next: [QueuedEvent[], string];
-    for (let go = 2; !destroyed && !offline() && (go > 1 || waiting().length >= config.maxBatchSize); ) {
-      if ((next = pick(MAX_REQUEST_BYTES))[0].length === 0 || !(go = await send(next, false))) break;
+    let outcome: SendOutcome = SEND_OUTCOME.again;
+    while (outcome !== SEND_OUTCOME.stop && !destroyed && !offline() && (outcome === SEND_OUTCOME.again || waiting().length >= config.maxBatchSize)) {
+      const next = pick(MAX_REQUEST_BYTES);
+      outcome = next[0].length > 0 ? await send(next, false) : SEND_OUTCOME.stop;
     }
   };
   // A trigger that comes while a flush is ending must not be lost: it runs one more, unless
   // that flush failed: then the backoff (or the `Retry-After` the answer asked for) decides.
   const flush = (): Promise<void> => {
-    if (running) return (again = true), running;
+    if (running) {
+      again = true;
+      return running;
+    }
     again = false;
-    return (running = loop().finally(() => {
+    running = loop().finally(() => {
       running = undefined;
       if (again && !retrying) void flush();
       else soon();
-    }));
+    });
+    return running;
   };
 
   /**
