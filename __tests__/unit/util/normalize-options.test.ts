@@ -1,0 +1,32 @@
+import { describe, expect, test } from 'vitest';
+import { normalizeOptions } from '../../../lib/util/normalize-options';
+
+const DEFAULTS = Object.freeze({ timeoutMs: 1000, retries: 3, name: 'x' });
+
+describe('normalizeOptions', () => {
+  test('lays the given options over the defaults', () => {
+    expect(normalizeOptions(DEFAULTS, { retries: 0, name: 'y' })).toEqual({ timeoutMs: 1000, retries: 0, name: 'y' });
+  });
+
+  test('keeps the default where an option is undefined', () => {
+    expect(normalizeOptions(DEFAULTS, { timeoutMs: undefined })).toEqual({ timeoutMs: 1000, retries: 3, name: 'x' });
+  });
+
+  test('returns a copy of the defaults when no options are given, never the defaults object', () => {
+    const merged = normalizeOptions(DEFAULTS);
+    expect(merged).toEqual(DEFAULTS);
+    expect(merged).not.toBe(DEFAULTS);
+    expect(Object.isFrozen(merged)).toBe(false);
+  });
+
+  test('copies options outside the defaults, as a spread would', () => {
+    expect(normalizeOptions(DEFAULTS, { url: 'https://c.example/' })).toEqual({ ...DEFAULTS, url: 'https://c.example/' });
+  });
+
+  test('changes neither argument', () => {
+    const options = { retries: 5, extra: undefined };
+    normalizeOptions(DEFAULTS, options);
+    expect(options).toEqual({ retries: 5, extra: undefined });
+    expect(DEFAULTS).toEqual({ timeoutMs: 1000, retries: 3, name: 'x' });
+  });
+});
