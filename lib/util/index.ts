@@ -1,6 +1,6 @@
 export { createLogger } from './logger';
 export { createMemoryStorage } from './memory-storage';
-export { normalizeOptions } from './normalize-options';
+export { normalizeOptions, normalizeSettings } from './normalize-options';
 export { openStorage } from './safe-storage';
 export { randomId, uuidv7 } from './ids';
 export type { Logger } from './logger';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { normalizeOptions } from '../../../lib/util/normalize-options';
+import { normalizeOptions, normalizeSettings } from '../../../lib/util/normalize-options';
 
 const DEFAULTS = Object.freeze({ timeoutMs: 1000, retries: 3, name: 'x' });
 
@@ -28,5 +28,18 @@ describe('normalizeOptions', () => {
     normalizeOptions(DEFAULTS, options);
     expect(options).toEqual({ retries: 5, extra: undefined });
     expect(DEFAULTS).toEqual({ timeoutMs: 1000, retries: 3, name: 'x' });
+  });
+});
+
+describe('normalizeSettings', () => {
+  test('takes only the options that have a default, each undefined one left at its default', () => {
+    const options = { retries: 0, timeoutMs: undefined, clock: () => 0 } as unknown as Parameters<typeof normalizeSettings<typeof DEFAULTS>>[1];
+    expect(normalizeSettings(DEFAULTS, options)).toEqual({ timeoutMs: 1000, retries: 0, name: 'x' });
+  });
+
+  test('returns a copy of the defaults when no options are given', () => {
+    const merged = normalizeSettings(DEFAULTS);
+    expect(merged).toEqual(DEFAULTS);
+    expect(merged).not.toBe(DEFAULTS);
   });
 });

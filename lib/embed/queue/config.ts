@@ -42,7 +42,8 @@ export interface QueueConfig {
   maxBytes: number;
 }
 
-export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
+/** Read-only by its type: freezing it would cost the embed script bytes. */
+export const DEFAULT_QUEUE_CONFIG: Readonly<QueueConfig> = {
   maxBatchSize: 10,
   maxBatchDelay: 5000,
   initialRetryDelay: 2000,
