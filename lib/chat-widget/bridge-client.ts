@@ -3,6 +3,7 @@ import type { HostMethodArgs, HostMethodResult } from '../protocol/host-api';
 import type { HostMethodName } from '../protocol/methods';
 import { randomId } from '../util/ids';
 import { createLogger } from '../util/logger';
+import { normalizeOptions } from '../util/normalize-options';
 import { createCallChannel } from './call-channel';
 import type { CallChannel } from './call-channel';
 import { shakeHands } from './handshake';
@@ -62,8 +63,7 @@ export interface BridgeClient {
 }
 
 function normalize(options: BridgeClientOptions) {
-  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  return { ...DEFAULT_BRIDGE_CLIENT_CONFIG, ...defined } as typeof DEFAULT_BRIDGE_CLIENT_CONFIG & BridgeClientOptions;
+  return normalizeOptions<typeof DEFAULT_BRIDGE_CLIENT_CONFIG, BridgeClientOptions>(DEFAULT_BRIDGE_CLIENT_CONFIG, options);
 }
 
 const destroyedError = (): FramewireError =>

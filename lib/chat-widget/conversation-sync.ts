@@ -1,3 +1,4 @@
+import { normalizeSettings } from '../util/normalize-options';
 import type { ConnectionListener } from './connection-monitor';
 import type { StoredValue } from './parent-storage-read';
 import type { ChatStorage } from './chat-services';
@@ -62,10 +63,7 @@ export class ConversationSync {
     this.#storage = options.storage;
     this.#onChange = options.onChange ?? (() => undefined);
     this.#onSynced = options.onSynced ?? (() => undefined);
-    this.#config = {
-      retryDelayMs: options.retryDelayMs ?? DEFAULT_CONVERSATION_SYNC_CONFIG.retryDelayMs,
-      maxRetryDelayMs: options.maxRetryDelayMs ?? DEFAULT_CONVERSATION_SYNC_CONFIG.maxRetryDelayMs,
-    };
+    this.#config = normalizeSettings<{ retryDelayMs: number; maxRetryDelayMs: number }>(DEFAULT_CONVERSATION_SYNC_CONFIG, options);
     this.#budget = options.budget;
     const monitor = options.monitor;
     if (monitor) {

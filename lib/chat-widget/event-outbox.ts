@@ -3,6 +3,7 @@ import type { TrackEvent } from '../protocol/host-api';
 import { MAX_TRACK_EVENTS } from '../protocol/methods';
 import { createLogger } from '../util/logger';
 import type { Logger } from '../util/logger';
+import { normalizeOptions } from '../util/normalize-options';
 import { openStorage } from '../util/safe-storage';
 import type { BridgeClient } from './bridge-client';
 import type { ConnectionListener, ConnectionState } from './connection-monitor';
@@ -54,8 +55,7 @@ export class EventOutbox {
   #unsubscribe: () => void = () => undefined;
 
   constructor(options: EventOutboxOptions) {
-    const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-    this.#config = { ...DEFAULT_EVENT_OUTBOX_CONFIG, ...defined } as Required<EventOutboxConfig>;
+    this.#config = normalizeOptions(DEFAULT_EVENT_OUTBOX_CONFIG, options) as Required<EventOutboxConfig>;
     this.#bridge = options.bridge;
     this.#monitor = options.monitor ?? null;
     this.#storage = options.storage ?? openStorage(() => globalThis.sessionStorage).storage;

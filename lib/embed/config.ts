@@ -1,4 +1,5 @@
 import { isWidgetId } from '../protocol/collector';
+import { normalizeOptions } from '../util/normalize-options';
 import type { QueueConfig } from './queue/config';
 
 /** The queue timings a page may tune (milliseconds; `jitter` a fraction). */
@@ -96,6 +97,5 @@ export function resolveEmbedConfig(input: unknown): { ok: true; config: Resolved
   }
   if (problems.length > 0) return { ok: false, error: `Invalid framewire config: ${problems.join('; ')}` };
   // Every field is checked above; `undefined` means "use the default".
-  const given = Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
-  return { ok: true, config: { ...DEFAULT_EMBED_CONFIG, collectorUrl: undefined, ...given } as ResolvedEmbedConfig };
+  return { ok: true, config: normalizeOptions(DEFAULT_EMBED_CONFIG, record) as ResolvedEmbedConfig };
 }

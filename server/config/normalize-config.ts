@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeOptions } from '../../lib/util/normalize-options';
 import { apiKeyGrantsSchema } from '../auth';
 import { CollectorError, COLLECTOR_ERROR_CODES } from '../errors';
 import { DEFAULT_COLLECTOR_CONFIG } from './defaults';
@@ -53,10 +54,6 @@ const configSchema = z.object({
   now: z.custom<() => number>((value) => typeof value === 'function', 'a function returning ms since the epoch'),
 });
 
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 /** Describes the first problem of a zod error as "path: message". */
 export function describeIssue(error: z.ZodError, names: Readonly<Record<string, string>> = {}): string {
   const issue = error.issues[0];
@@ -73,10 +70,9 @@ export function describeIssue(error: z.ZodError, names: Readonly<Record<string, 
  */
 export function normalizeConfig(options: CollectorOptions = {}): CollectorConfig {
   const merged = {
-    ...DEFAULT_COLLECTOR_CONFIG,
-    ...withoutUndefined(options),
-    rateLimit: { ...DEFAULT_COLLECTOR_CONFIG.rateLimit, ...withoutUndefined(options.rateLimit ?? {}) },
-    retention: { ...DEFAULT_COLLECTOR_CONFIG.retention, ...withoutUndefined(options.retention ?? {}) },
+    ...normalizeOptions(DEFAULT_COLLECTOR_CONFIG, options),
+    rateLimit: normalizeOptions(DEFAULT_COLLECTOR_CONFIG.rateLimit, options.rateLimit),
+    retention: normalizeOptions(DEFAULT_COLLECTOR_CONFIG.retention, options.retention),
   };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {

@@ -1,3 +1,4 @@
+import { normalizeSettings } from '../../util/normalize-options';
 import type { Pinger } from './types';
 
 /** The window events that make the monitor probe at once. */
@@ -54,10 +55,5 @@ export type ResolvedConnectionMonitorConfig = { -readonly [K in keyof typeof DEF
 
 /** Merges options over the defaults; `undefined` means "the default". */
 export function normalizeConnectionMonitorConfig(config: ConnectionMonitorConfig = {}): ResolvedConnectionMonitorConfig {
-  const resolved: ResolvedConnectionMonitorConfig = { ...DEFAULT_CONNECTION_MONITOR_CONFIG };
-  for (const key of Object.keys(resolved) as (keyof ResolvedConnectionMonitorConfig)[]) {
-    const value = config[key];
-    if (value !== undefined) (resolved as Record<string, unknown>)[key] = value;
-  }
-  return resolved;
+  return normalizeSettings<ResolvedConnectionMonitorConfig>(DEFAULT_CONNECTION_MONITOR_CONFIG, config);
 }

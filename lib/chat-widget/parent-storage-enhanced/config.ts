@@ -1,3 +1,4 @@
+import { normalizeSettings } from '../../util/normalize-options';
 import type { BridgeClient } from '../bridge-client';
 import type { ConnectionListener, ConnectionState } from '../connection-monitor';
 import type { RetryConfig } from '../retry';
@@ -47,7 +48,7 @@ export interface EnhancedParentStorageOptions extends RetryConfig {
   debug?: boolean;
 }
 
-export const DEFAULT_ENHANCED_STORAGE_CONFIG = {
+const DEFAULTS = {
   widgetId: 'default',
   maxAttempts: 3,
   initialDelay: 100,
@@ -61,14 +62,12 @@ export const DEFAULT_ENHANCED_STORAGE_CONFIG = {
   debug: false,
 };
 
-export type ResolvedEnhancedStorageConfig = typeof DEFAULT_ENHANCED_STORAGE_CONFIG;
+/** The adapter's settings with every default applied. */
+export type ResolvedEnhancedStorageConfig = typeof DEFAULTS;
+
+export const DEFAULT_ENHANCED_STORAGE_CONFIG: Readonly<ResolvedEnhancedStorageConfig> = Object.freeze(DEFAULTS);
 
 /** Merges options over the defaults; `undefined` means "the default". */
 export function normalizeEnhancedStorageConfig(options: EnhancedParentStorageOptions = {}): ResolvedEnhancedStorageConfig {
-  const resolved = { ...DEFAULT_ENHANCED_STORAGE_CONFIG };
-  for (const key of Object.keys(resolved) as (keyof ResolvedEnhancedStorageConfig)[]) {
-    const value = options[key];
-    if (value !== undefined) (resolved as Record<string, unknown>)[key] = value;
-  }
-  return resolved;
+  return normalizeSettings<ResolvedEnhancedStorageConfig>(DEFAULT_ENHANCED_STORAGE_CONFIG, options);
 }

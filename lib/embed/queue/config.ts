@@ -1,4 +1,6 @@
 import { COLLECTOR_LIMITS } from '../../protocol/collector';
+import { normalizeOptions } from '../../util/normalize-options';
+import type { OptionsOf } from '../../util/normalize-options';
 
 /**
  * Settings of one persistent batch queue. The seed's names (`maxBatchSize`, `maxBatchDelay`,
@@ -40,7 +42,8 @@ export interface QueueConfig {
   maxBytes: number;
 }
 
-export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
+/** Read-only by its type: freezing it would cost the embed script bytes. */
+export const DEFAULT_QUEUE_CONFIG: Readonly<QueueConfig> = {
   maxBatchSize: 10,
   maxBatchDelay: 5000,
   initialRetryDelay: 2000,
@@ -55,10 +58,8 @@ export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
 };
 
 /** Defaults merged with the given options; `undefined` means "use the default". */
-export function normalizeQueueConfig(options: { [K in keyof QueueConfig]?: QueueConfig[K] | undefined } = {}): QueueConfig {
-  const config = { ...DEFAULT_QUEUE_CONFIG };
-  for (const [key, value] of Object.entries(options)) if (value !== undefined) (config as Record<string, unknown>)[key] = value;
-  return config;
+export function normalizeQueueConfig(options?: OptionsOf<QueueConfig>): QueueConfig {
+  return normalizeOptions(DEFAULT_QUEUE_CONFIG, options);
 }
 
 /** Largest event accepted, in UTF-8 bytes of its JSON, with what the host adds: the collector contract's. */

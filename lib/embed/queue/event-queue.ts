@@ -1,59 +1,21 @@
-import type { BatchAnswer, BatchEnvelope } from '../../protocol/collector';
+import type { BatchEnvelope } from '../../protocol/collector';
 import { utf8Length } from '../../protocol/storable';
 import { uuidv7 } from '../../util/ids';
 import { createLogger } from '../../util/logger';
-import type { Logger } from '../../util/logger';
 import { openStorage } from '../../util/safe-storage';
+import { settledIds } from './answer';
+import type { Answer } from './answer';
 import { retryDelay } from './backoff';
+import { startDeadline } from './deadline';
+import { SEND_OUTCOME } from './send-outcome';
+import type { SendOutcome } from './send-outcome';
 import { HEARTBEAT_INTERVAL, KEEPALIVE_BYTES, MAX_EVENTS_PER_REQUEST, MAX_REQUEST_BYTES, normalizeQueueConfig } from './config';
-import type { QueueConfig } from './config';
 import { createTabStore } from './tab-store';
-import type { Locks, QueuedEvent } from './tab-store';
+import type { QueuedEvent } from './tab-store';
+import type { EventQueue, EventQueueDeps, EventQueueOptions } from './types';
 
-/** Where a queue sends and what it may change. */
-export type EventQueueOptions = { [K in keyof QueueConfig]?: QueueConfig[K] | undefined } & {
-  /** The collector's batch endpoint, e.g. `https://c.example/api/track/click/batch`. */
-  url: string;
-  widgetId: string;
-};
-
-/** What the queue takes from its surroundings; tests pass fakes. */
-export interface EventQueueDeps {
-  /** Source of `navigator`, `document`, listeners and `fetch`. @default window */
-  window?: Window;
-  fetch?: typeof fetch;
-  /** `null` = storage unavailable. @default the window's localStorage, memory where it throws */
-  storage?: Storage | null;
-  /** Web Locks; without them (jsdom, old browsers) the heartbeat fallback runs. @default navigator.locks */
-  locks?: Locks;
-  log?: Logger;
-  random?: () => number;
-}
-
-/** A persistent, batching, retrying queue of events for one collector endpoint. */
-export interface EventQueue {
-  /**
-   * Stores the event (in localStorage before returning) and schedules its sending. An event
-   * without `id`/`timestamp` gets a UUIDv7 and the current time; one with an id already
-   * held is ignored. Returns true when the event was added. The size of an event is the
-   * caller's to check (`track` refuses events over `MAX_EVENT_BYTES`); the byte bound
-   * protects the storage in any case.
-   */
-  enqueue(event: Record<string, unknown>): boolean;
-  /** Sends everything that waits now, batch after batch; resolves when done or failed. */
-  flush(): Promise<void>;
-  /** Events this tab holds, sent or not yet confirmed. */
-  size(): number;
-  /** Events dropped by the count and byte bounds. */
-  dropped(): number;
-  /** Stops timers, listeners and requests; pending events stay stored. */
-  destroy(): void;
-}
-
-/** A 200 answer as read: the contract's `BatchAnswer`, each list checked before use. */
-type Answer = { [K in keyof BatchAnswer]?: unknown };
-
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+// The types' home is `./types`; importers of this file keep finding them here.
+export type { EventQueue, EventQueueDeps, EventQueueOptions } from './types';
 
 /**
  * Creates the queue.
@@ -125,36 +87,27 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
     if (!retrying && !destroyed && !offline()) void flush();
   };
 
-  const body = (batch: QueuedEvent[]): string => {
-    const envelope: BatchEnvelope<QueuedEvent> = { widgetId: options.widgetId, events: batch };
-    return JSON.stringify(envelope);
-  };
+  const body = (batch: QueuedEvent[]): string => JSON.stringify({ widgetId: options.widgetId, events: batch } satisfies BatchEnvelope<QueuedEvent>);
   /** The oldest waiting events that fit in one request of at most `maxBytes`. */
   const pick = (maxBytes: number): [QueuedEvent[], string] => {
     let batch = waiting().slice(0, limit);
-    let text = body(batch);
-    while (batch.length > 1 && utf8Length(text) > maxBytes) text = body((batch = batch.slice(0, batch.length >> 1)));
-    return [batch, text];
+    while (batch.length > 1 && utf8Length(body(batch)) > maxBytes) batch = batch.slice(0, batch.length >> 1);
+    return [batch, body(batch)];
   };
   const remove = (ids: Set<unknown>): void => store.write(store.read().filter((event) => !ids.has(event.id)));
 
-  /**
-   * Sends one batch and handles the answer: 0 = stop (failed), 1 = go on if a full batch
-   * waits, 2 = go on at once (the batch was split or partly confirmed).
-   */
-  const send = async ([batch, text]: [QueuedEvent[], string], keepalive: boolean): Promise<number> => {
+  /** Sends one batch and handles the answer; says how the flush loop goes on. Nothing to send: `stop`. */
+  const send = async ([batch, text]: [QueuedEvent[], string], keepalive: boolean): Promise<SendOutcome> => {
+    if (batch.length === 0) return SEND_OUTCOME.stop;
     for (const event of batch) inFlight.add(event.id);
     let status = 0;
     let retryAfter: string | null = null;
     let answer: Answer | undefined;
-    // One controller per request: aborted by its deadline or by destroy(), whichever first.
-    const request = new AbortController();
-    const cancel = (): void => request.abort();
-    const deadline = setTimeout(cancel, config.requestTimeout);
-    abort.signal.addEventListener('abort', cancel);
+    // Aborted by its deadline or by destroy(), whichever first.
+    const [signal, release] = startDeadline(config.requestTimeout, abort.signal);
     unanswered = true;
     try {
-      const response = await post(options.url, { method: 'POST', body: text, keepalive, signal: request.signal });
+      const response = await post(options.url, { method: 'POST', body: text, keepalive, signal });
       status = response.status;
       retryAfter = response.headers.get('Retry-After');
       // Reading the body is under the same deadline: a path can send headers and then stall.
@@ -164,27 +117,19 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
       // A network error, a deadline, an abort or an unreadable answer: retried below, same
       // ids. A 200 whose body never came, or is not JSON, counts as a failure too.
     } finally {
-      clearTimeout(deadline);
-      abort.signal.removeEventListener('abort', cancel);
+      release();
       for (const event of batch) inFlight.delete(event.id);
     }
-    if (destroyed) return 0;
+    if (destroyed) return SEND_OUTCOME.stop;
     if (answer) {
-      const done = new Set<unknown>([...list(answer.accepted), ...list(answer.duplicates)]);
-      for (const failure of list(answer.failed) as ({ id?: unknown; reason?: unknown } | null)[]) {
-        // The collector names an event without a usable id by its position: `#3`.
-        const named = String(failure?.id);
-        const id = named[0] === '#' ? batch[+named.slice(1)]?.id : named;
-        log(`Event ${id} refused: ${failure?.reason}.`);
-        done.add(id);
-      }
+      const done = settledIds(answer, batch, log);
       if (batch.some((event) => done.has(event.id))) {
         remove(done);
         failures = 0;
         // The other halves of a split batch, or ids left unconfirmed, go at once.
         const more = limit < MAX_EVENTS_PER_REQUEST || !batch.every((event) => done.has(event.id));
         limit = MAX_EVENTS_PER_REQUEST;
-        return more ? 2 : 1;
+        return more ? SEND_OUTCOME.again : SEND_OUTCOME.ifFull;
       }
     } else if (status === 400 || status === 413) {
       if (batch.length > 1) limit = (batch.length + 1) >> 1;
@@ -192,34 +137,38 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
         log(`Event ${batch[0]?.id} refused: HTTP ${status}.`);
         remove(new Set([batch[0]?.id]));
       }
-      return 2;
+      return SEND_OUTCOME.again;
     }
     failures++;
     log(`Send failed: ${status || 'network'}.`);
     // Past maxRetries the queue stays paused (no timer) until online, hide, reload or flush().
     retrying = true;
     if (failures <= config.maxRetries) arm(retryDelay(config, failures, retryAfter, random), true);
-    return 0;
+    return SEND_OUTCOME.stop;
   };
 
   /** Sends a first batch, then more only while full batches wait; the rest waits for the timer. */
   const loop = async (): Promise<void> => {
     disarm();
-    let next: [QueuedEvent[], string];
-    for (let go = 2; !destroyed && !offline() && (go > 1 || waiting().length >= config.maxBatchSize); ) {
-      if ((next = pick(MAX_REQUEST_BYTES))[0].length === 0 || !(go = await send(next, false))) break;
+    let outcome: SendOutcome = SEND_OUTCOME.again;
+    while (outcome !== SEND_OUTCOME.stop && !destroyed && !offline() && (outcome === SEND_OUTCOME.again || waiting().length >= config.maxBatchSize)) {
+      outcome = await send(pick(MAX_REQUEST_BYTES), false);
     }
   };
   // A trigger that comes while a flush is ending must not be lost: it runs one more, unless
   // that flush failed: then the backoff (or the `Retry-After` the answer asked for) decides.
   const flush = (): Promise<void> => {
-    if (running) return (again = true), running;
+    if (running) {
+      again = true;
+      return running;
+    }
     again = false;
-    return (running = loop().finally(() => {
+    running = loop().finally(() => {
       running = undefined;
       if (again && !retrying) void flush();
       else soon();
-    }));
+    });
+    return running;
   };
 
   /**
@@ -232,8 +181,7 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
    */
   const onHide = (): void => {
     if (offline() || destroyed || unanswered) return;
-    const next = pick(KEEPALIVE_BYTES);
-    if (next[0].length > 0) void send(next, true);
+    void send(pick(KEEPALIVE_BYTES), true);
   };
   const onVisibility = (): void => {
     if (win.document.visibilityState === 'hidden') onHide();

@@ -11,6 +11,6 @@ export {
 } from './config';
 export { retryDelay } from './backoff';
 export { createTabStore } from './tab-store';
-export type { EventQueue, EventQueueDeps, EventQueueOptions } from './event-queue';
+export type { EventQueue, EventQueueDeps, EventQueueOptions } from './types';
 export type { QueueConfig } from './config';
 export type { Locks, QueuedEvent, TabStore } from './tab-store';

@@ -67,11 +67,14 @@ export function createTabStore(
   };
 
   const write = (events: QueuedEvent[], beat = Date.now()): void => {
-    let text: string;
+    const serialise = (): string => JSON.stringify({ t: beat, e: events });
+    let text = serialise();
     // Oldest first out; the slow path (re-serialising) runs only when a bound is hit.
-    while (events.length > config.maxEvents || (text = JSON.stringify({ t: beat, e: events })).length > config.maxBytes) {
+    while (events.length > config.maxEvents || text.length > config.maxBytes) {
       events = events.slice(1);
-      log(`Dropped ${++dropped}.`);
+      dropped++;
+      log(`Dropped ${dropped}.`);
+      text = serialise();
     }
     try {
       if (events.length > 0) storage.setItem(own, text);
@@ -103,14 +106,21 @@ export function createTabStore(
   // Web Locks: the tab holds a lock named after its key for as long as it lives; the
   // browser lets go of it when the page goes away, crashed or not.
   locks
-    ?.request(own, () => new Promise<void>((resolve) => (release = resolve)))
+    ?.request(
+      own,
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+    )
     .catch(() => undefined);
 
   return {
     read,
     write,
     adopt() {
-      for (let i = storage.length; i--; ) {
+      // From the end down: `take` removes keys as it goes.
+      for (let i = storage.length - 1; i >= 0; i--) {
         const key = storage.key(i);
         if (key === null || key === own || !key.startsWith(prefix)) continue;
         if (locks) {
