@@ -45,7 +45,10 @@ describe(`in ${engineLabel()}, framewire("identify") on the host page`, () => {
     expect(await page.evaluate(() => localStorage.getItem('framewire:demo:user_id'))).toBe('user-42');
 
     // An analytics event after identify: a chat message. Once it has crossed the bridge into the
-    // host's event queue, leaving the page sends the batch.
+    // host's event queue, the queue's batch timer (5 s after the first waiting event) sends it.
+    // The test does not leave the page to hurry it: a page that leaves while a request is out
+    // keeps its events for the next page view (docs/WIDGET.md), which is the click queue
+    // tests' subject, not this one's.
     await page.click('[data-testid="widget-launcher"]');
     await widget.fill('[data-testid="chat-input"]', 'hello');
     await widget.click('[data-testid="chat-send"]');
@@ -53,12 +56,16 @@ describe(`in ${engineLabel()}, framewire("identify") on the host page`, () => {
     await page.waitFor(() =>
       Object.keys(localStorage).some((key) => key.startsWith('srv_event_queue') && (localStorage.getItem(key) ?? '').includes('message_sent')),
     );
-    await page.goto('about:blank');
 
-    await until('the identify and message_sent events stored', async () => {
-      const names = (await collector.store.listEvents({ widgetId: 'demo', kind: 'analytics' })).filter((row) => row.sessionId === visitor).map((row) => row.name);
-      return names.includes('identify') && names.includes('message_sent');
-    });
+    // Two batch timers at most (identify's, then the message's), with room for a busy machine.
+    await until(
+      'the identify and message_sent events stored',
+      async () => {
+        const names = (await collector.store.listEvents({ widgetId: 'demo', kind: 'analytics' })).filter((row) => row.sessionId === visitor).map((row) => row.name);
+        return names.includes('identify') && names.includes('message_sent');
+      },
+      20_000,
+    );
     const events = (await collector.store.listEvents({ widgetId: 'demo', kind: 'analytics' })).filter((row) => row.sessionId === visitor);
     const identify = events.find((row) => row.name === 'identify');
     expect(identify?.properties).toEqual({ plan: 'pro' });
