@@ -91,8 +91,13 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
   /** The oldest waiting events that fit in one request of at most `maxBytes`. */
   const pick = (maxBytes: number): [QueuedEvent[], string] => {
     let batch = waiting().slice(0, limit);
-    while (batch.length > 1 && utf8Length(body(batch)) > maxBytes) batch = batch.slice(0, batch.length >> 1);
-    return [batch, body(batch)];
+    let text = body(batch);
+    // Serialised once per size tried: this runs on every send.
+    while (batch.length > 1 && utf8Length(text) > maxBytes) {
+      batch = batch.slice(0, batch.length >> 1);
+      text = body(batch);
+    }
+    return [batch, text];
   };
   const remove = (ids: Set<unknown>): void => store.write(store.read().filter((event) => !ids.has(event.id)));
 
