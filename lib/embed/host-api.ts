@@ -1,5 +1,5 @@
 import { ErrorCode, isFramewireError } from '../protocol/errors';
-import type { HostApi, HostResult } from '../protocol/host-api';
+import type { HostApi, HostMethodArgs, HostResult } from '../protocol/host-api';
 import type { NamespacedStorage } from './namespaced-storage';
 import { createTrack } from './track';
 import type { Track } from './track';
@@ -19,7 +19,11 @@ function run<T>(operation: () => T): HostResult<T> {
  * The functions the host serves to its widget. Arguments arrive already validated; every
  * outcome, failure included, is returned as a {@link HostResult} value.
  */
-export function createHostApi(storage: NamespacedStorage, track: Track = createTrack(null)): HostApi {
+export function createHostApi(
+  storage: NamespacedStorage,
+  track: Track = createTrack(null),
+  applyAppearance: (appearance: HostMethodArgs<'setAppearance'>[0]) => void = () => {},
+): HostApi {
   const api: HostApi = {
     ping: (pingTime) => ({ ok: true, value: pingTime }),
     getItem: (key) => run(() => storage.getItem(key)),
@@ -29,6 +33,7 @@ export function createHostApi(storage: NamespacedStorage, track: Track = createT
       const result = run(() => track(events));
       return result.ok ? result.value : result;
     },
+    setAppearance: (appearance) => run(() => (applyAppearance(appearance), null)),
   };
   // No prototype: nothing but the methods above can be reached by name.
   return Object.freeze(Object.assign(Object.create(null) as HostApi, api));

@@ -162,3 +162,24 @@ export interface VisitorDeletion {
   deletedEvents: number;
   deletedSessions: number;
 }
+
+/** One offer and button variant of `GET …/offers`. */
+export interface OfferVariantFigures {
+  offerId: string;
+  /** The variant the visitor saw (`"default"` for an offer without variants). */
+  buttonVariantId: string;
+  /** `offer_shown` events: the open panel showed the offer (once per offer per page view). */
+  shown: number;
+  /** Offer clicks, counted from the click stream. */
+  clicked: number;
+  /** `clicked / shown`, 0 when never shown. */
+  clickThroughRate: number;
+}
+
+/** `GET …/offers`: per offer and variant over the range, ordered by offer then variant id. */
+export interface OffersReport {
+  widgetId: string;
+  from: string;
+  to: string;
+  offers: OfferVariantFigures[];
+}

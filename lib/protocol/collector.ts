@@ -130,3 +130,26 @@ export interface BatchAnswer {
   /** Refused for good: the client drops them (retrying cannot help). */
   failed: EventFailure[];
 }
+
+/**
+ * The `error` of the 403 the collector answers when a registered widget's events come from
+ * a page origin outside its `allowedOrigins`. The host queue drops the batch on exactly this
+ * answer (a configuration refusal, not a fault to retry); any other 403 is retried.
+ */
+export const ORIGIN_REFUSAL_ERROR = 'origin_not_allowed';
+
+/**
+ * The `error` of the 403 the collector answers for an unregistered widget while it requires
+ * registration (`FRAMEWIRE_REQUIRE_REGISTRATION`).
+ */
+export const UNREGISTERED_REFUSAL_ERROR = 'widget_not_registered';
+
+/** `Cache-Control` of `GET /api/widgets/:widgetId/config`: fresh for a minute, then served stale while revalidated for a day. */
+export const WIDGET_CONFIG_CACHE = { maxAgeSeconds: 60, staleWhileRevalidateSeconds: 86_400 } as const;
+
+/**
+ * The analytics event the widget records once per offer per page view, when the open panel
+ * shows the offer; its `properties` carry `offerId`, `questionId` and `buttonVariantId`.
+ * With the click stream it makes the offers report (shown, clicked, click-through rate).
+ */
+export const OFFER_SHOWN_EVENT = 'offer_shown';

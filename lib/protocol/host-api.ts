@@ -5,6 +5,7 @@ import { ErrorCode } from './errors';
 import { MAX_ERROR_MESSAGE_LENGTH, MAX_TRACK_EVENTS } from './message-tables';
 import type { HostMethodName } from './message-tables';
 import { propertiesProblem } from './properties';
+import { COLOR_PATTERN, WIDGET_DOCUMENT_LIMITS, WIDGET_POSITIONS } from './widget-limits';
 import { isStorableString } from './storable';
 
 const storageKey = z.string().check(z.minLength(1));
@@ -85,6 +86,20 @@ export const HOST_METHODS = {
   track: {
     args: z.tuple([z.array(TrackEventSchema).check(z.minLength(1), z.maxLength(MAX_TRACK_EVENTS))]),
     result: z.strictObject({ queued: z.int().check(z.minimum(0)) }),
+  },
+  /**
+   * Applies the widget's configured theme to what the host draws: the launcher's colour and
+   * accessible name (also the iframe's title) and the corner of launcher and panel.
+   */
+  setAppearance: {
+    args: z.tuple([
+      z.strictObject({
+        accentColor: z.string().check(z.regex(COLOR_PATTERN)),
+        position: z.enum(WIDGET_POSITIONS),
+        launcherLabel: z.string().check(z.minLength(1), z.maxLength(WIDGET_DOCUMENT_LIMITS.launcherLabel), storable),
+      }),
+    ]),
+    result: z.null(),
   },
 } as const satisfies Record<HostMethodName, { args: z.ZodMiniType; result: z.ZodMiniType }>;
 

@@ -39,3 +39,36 @@ export type { HandshakeRequest, HandshakeAck, CallMessage, ParsedCall } from './
 export type { HostApi, HostMethodArgs, HostMethodResult, HostResult, TrackEvent } from './host-api';
 export type { ReplyMessage } from './wire';
 export type * from './analytics-api';
+export {
+  WIDGET_DOCUMENT_LIMITS,
+  CONTENT_ID_PATTERN,
+  COLOR_PATTERN,
+  DEFAULT_VARIANT_ID,
+  WIDGET_POSITIONS,
+  DEFAULT_WIDGET_CONTENT,
+  OfferVariantSchema,
+  OfferSchema,
+  SurveyAnswerSchema,
+  SurveyQuestionSchema,
+  WidgetThemeSchema,
+  WidgetContentSchema,
+  WidgetDocumentInputSchema,
+  WidgetDocumentSchema,
+  WidgetConfigSchema,
+  documentProblems,
+  isOrigin,
+  offersOf,
+} from './widget-document';
+export type {
+  DocumentProblem,
+  Offer as WidgetOffer,
+  OfferVariant,
+  SurveyAnswer,
+  SurveyQuestion as WidgetSurveyQuestion,
+  WidgetConfig,
+  WidgetContent,
+  WidgetDocument,
+  WidgetDocumentInput,
+  WidgetList,
+  WidgetTheme,
+} from './widget-document';

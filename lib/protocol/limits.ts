@@ -33,6 +33,8 @@ export const WIDGET_STORAGE_BUDGETS = {
   sessionId: 128,
   /** The widget's open state: `'true'` or `'false'`. */
   open: 5,
+  /** The last good config (`widget_config`): its content, revision and ETag. */
+  config: 33 * 1024,
 } as const;
 
 /** The widget id rule lives in the collector contract; re-exported for existing importers. */
@@ -45,6 +47,9 @@ export function storageNamespace(widgetId: string): string {
 
 /** Key of the visitor's id in the widget's namespace (`framewire:<widgetId>:session_id`). */
 export const SESSION_ID_KEY = 'session_id';
+
+/** Key of the last good widget config in the widget's namespace (`framewire:<widgetId>:widget_config`). */
+export const WIDGET_CONFIG_KEY = 'widget_config';
 
 /** Key of the host's user id, set by `framewire('identify')` (`framewire:<widgetId>:user_id`). */
 export const USER_ID_KEY = 'user_id';

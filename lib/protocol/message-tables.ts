@@ -10,7 +10,7 @@ import { COLLECTOR_LIMITS } from './collector';
  */
 
 /** The host methods a widget may call, in protocol order. */
-export const HOST_METHOD_NAMES = ['ping', 'getItem', 'setItem', 'removeItem', 'track'] as const;
+export const HOST_METHOD_NAMES = ['ping', 'getItem', 'setItem', 'removeItem', 'track', 'setAppearance'] as const;
 
 export type HostMethodName = (typeof HOST_METHOD_NAMES)[number];
 

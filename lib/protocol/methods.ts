@@ -4,6 +4,7 @@ import { isRecord, isStringOf } from './guards';
 import { HOST_METHOD_NAMES, MAX_TRACK_EVENTS } from './message-tables';
 import type { HostMethodName } from './message-tables';
 import { propertiesProblem } from './properties';
+import { COLOR_PATTERN, WIDGET_DOCUMENT_LIMITS, WIDGET_POSITIONS } from './widget-limits';
 
 export { HOST_METHOD_NAMES, MAX_TRACK_EVENTS } from './message-tables';
 export type { HostMethodName } from './message-tables';
@@ -48,7 +49,21 @@ export const HOST_METHOD_ARGS: Record<HostMethodName, (args: readonly unknown[])
     args[0].length > 0 &&
     args[0].length <= MAX_TRACK_EVENTS &&
     Array.from(args[0]).every(isTrackEvent),
+  setAppearance: (args) => args.length === 1 && isAppearance(args[0]),
 };
+
+/** The compact twin of `HOST_METHODS.setAppearance`'s argument. */
+function isAppearance(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  const { accentColor, position, launcherLabel } = value;
+  return (
+    Object.keys(value).length === 3 &&
+    typeof accentColor === 'string' &&
+    COLOR_PATTERN.test(accentColor) &&
+    (WIDGET_POSITIONS as readonly unknown[]).includes(position) &&
+    isText(launcherLabel, { max: WIDGET_DOCUMENT_LIMITS.launcherLabel, required: true })
+  );
+}
 
 /** True for the name of a host method (own names only: `__proto__`, `constructor`… are not). */
 export function isHostMethodName(value: unknown): value is HostMethodName {
