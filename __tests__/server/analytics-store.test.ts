@@ -1,6 +1,8 @@
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../server';
+import { openStore, parseDatabaseUrl } from '../../server';
 import type { EventRow, EventStore } from '../../server';
 import { DAY_MS, isoDay } from '../../server/analytics/days';
 import type { DailyCounters } from '../../lib/protocol/analytics-api';
@@ -78,6 +80,25 @@ function batches(order: readonly EventRow[], sizes: readonly number[], resend: r
   }
   for (const index of resend) out.push([order[index] as EventRow]);
   return out;
+}
+
+/** Takes a database back to before migration 4: no `daily_offers`, the migration not recorded. */
+async function forgetMigration4(databaseUrl: string): Promise<void> {
+  const sql = 'DROP TABLE daily_offers; DELETE FROM schema_migrations WHERE version = 4';
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.engine === 'sqlite') {
+    const db = new Database(target.filename);
+    db.exec(sql);
+    db.close();
+    return;
+  }
+  const client = new pg.Client({ connectionString: target.connectionString });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 const dayCounters = (days: readonly (DailyCounters & { date: string })[]) =>
@@ -311,6 +332,51 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
       await store.insertEvents([s1]);
       await store.insertEvents([c1]);
       expect((await store.offers(RANGE)).offers).toEqual([{ offerId: 'trial', buttonVariantId: 'a', shown: 2, clicked: 1, clickThroughRate: 0.5 }]);
+    });
+
+    it('counts the offer events already stored when migration 4 first runs, by the same rule as ingest', async () => {
+      const url = await fixture.freshDatabaseUrl();
+      const nextDay = BASE + 2 * 60 * MIN;
+      const rows = [
+        shown('s1', BASE, { offerId: 'trial', buttonVariantId: 'a' }),
+        shown('s2', BASE + MIN, { offerId: 'trial', buttonVariantId: 'a' }),
+        shown('s3', BASE + MIN, { offerId: 'trial' }),
+        shown('s4', BASE + MIN, { offerId: 'trial', buttonVariantId: 7 }),
+        shown('s5', BASE + MIN, { offerId: 'trial', buttonVariantId: '' }),
+        shown('s6', nextDay, { offerId: `o'ffer "é" 👋`, buttonVariantId: 'b' }),
+        shown('x1', BASE, { offerId: 42 }),
+        shown('x2', BASE, { offerId: '' }),
+        shown('x3', BASE, { offerId: 'x'.repeat(129) }),
+        shown('x4', BASE, { buttonVariantId: 'a' }),
+        shown('x5', BASE, null),
+        clicked('c1', BASE + 2 * MIN, 'trial', 'a'),
+        clicked('c2', BASE + 3 * MIN, 'trial', null),
+        clicked('c3', BASE + 3 * MIN, 'trial', ''),
+        clicked('c4', nextDay, `o'ffer "é" 👋`, 'b'),
+        clicked('o1', BASE, 'trial', 'a', { widgetId: 'other' }),
+      ];
+      const before = await openStore({ databaseUrl: url });
+      await before.insertEvents(rows);
+      const atIngest = await before.offers(RANGE);
+      await before.close();
+      expect(atIngest.offers).toEqual([
+        { offerId: `o'ffer "é" 👋`, buttonVariantId: 'b', shown: 1, clicked: 1, clickThroughRate: 1 },
+        { offerId: 'trial', buttonVariantId: 'a', shown: 2, clicked: 1, clickThroughRate: 0.5 },
+        { offerId: 'trial', buttonVariantId: 'default', shown: 3, clicked: 2, clickThroughRate: 2 / 3 },
+      ]);
+
+      await forgetMigration4(url);
+      const after = await openStore({ databaseUrl: url });
+      try {
+        expect(await after.offers(RANGE)).toEqual(atIngest);
+        expect((await after.offers({ ...RANGE, widgetId: 'other' })).offers).toEqual([
+          { offerId: 'trial', buttonVariantId: 'a', shown: 0, clicked: 1, clickThroughRate: 0 },
+        ]);
+        await after.insertEvents([shown('s7', BASE + 5 * MIN, { offerId: 'trial', buttonVariantId: 'a' }), rows[0] as EventRow]);
+        expect((await after.offers(RANGE)).offers[1]).toEqual({ offerId: 'trial', buttonVariantId: 'a', shown: 3, clicked: 1, clickThroughRate: 1 / 3 });
+      } finally {
+        await after.close();
+      }
     });
 
     it('keeps the offer figures through the privacy delete and retention, like the daily counters', async () => {

@@ -1,22 +1,44 @@
 /**
  * The offers rollup (migration 4): offers shown and clicked per widget, UTC day, offer and
  * button variant, written at ingest with the other daily rollups and read by `…/offers`.
- * The same SQL on both engines.
+ * The same SQL on both engines, but for how the migration's backfill reads JSON.
  */
 import type { DailyDeltas } from '../../analytics/daily-deltas';
-import { dayBounds } from '../../analytics/days';
+import { DAY_MS, dayBounds } from '../../analytics/days';
 import { clickThroughRate } from '../../analytics/offer-counts';
 import type { DayRange } from '../../analytics/types';
 import type { OffersReport, OfferVariantFigures } from '../../../lib/protocol/analytics-api';
+import { CLICK_FIELDS, OFFER_SHOWN_EVENT } from '../../../lib/protocol/collector';
+import { DEFAULT_VARIANT_ID } from '../../../lib/protocol/widget-limits';
 import { exec } from '../sql-runner';
 import type { Statement } from '../sql-runner';
 import type { QueryRows } from './analytics-reader';
 
+/** How each engine reads a string property of `properties` (null when absent or not a string). */
+const STRING_PROPERTY = {
+  sqlite: (key: string) => `CASE WHEN json_type(properties, '$.${key}') = 'text' THEN json_extract(properties, '$.${key}') END`,
+  postgres: (key: string) => `CASE WHEN jsonb_typeof(properties -> '${key}') = 'string' THEN properties ->> '${key}' END`,
+} as const;
+
+const ID_MAX = CLICK_FIELDS.offerId.max;
+
+/** A usable id (see `offerCountOf`), or NULL. */
+const usable = (expression: string): string => `CASE WHEN length(${expression}) BETWEEN 1 AND ${ID_MAX} THEN ${expression} END`;
+
 /**
- * The table of migration 4. Like the other daily rollups it holds no visitor id, so it is kept
- * for ever and survives the privacy delete; `shard` spreads concurrent writers over rows.
+ * Migration 4: the table, then the counts of the raw events already stored (the last 90 days
+ * by default), so that the report of those days matches their clicks. Like the other daily
+ * rollups it holds no visitor id, so it is kept for ever and survives the privacy delete;
+ * `shard` spreads concurrent writers over rows (the backfill writes shard 0).
+ *
+ * The backfill applies the rule of `offerCountOf` in SQL. One difference: SQL's `length`
+ * counts code points, JavaScript's UTF-16 units, so an offer id of 65–128 code points with
+ * characters outside the BMP may be counted here though ingest would skip it.
  */
-export function offersSchemaSql(bigint: 'INTEGER' | 'BIGINT'): string {
+export function offersSchemaSql(engine: 'sqlite' | 'postgres'): string {
+  const bigint = engine === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  const property = STRING_PROPERTY[engine];
+  const variant = (expression: string) => `COALESCE(${usable(expression)}, '${DEFAULT_VARIANT_ID}')`;
   return `
       CREATE TABLE daily_offers (
         widget_id          TEXT    NOT NULL,
@@ -27,7 +49,18 @@ export function offersSchemaSql(bigint: 'INTEGER' | 'BIGINT'): string {
         shown              ${bigint} NOT NULL,
         clicked            ${bigint} NOT NULL,
         PRIMARY KEY (widget_id, day, offer_id, button_variant_id, shard)
-      );`;
+      );
+      INSERT INTO daily_offers (widget_id, day, offer_id, button_variant_id, shard, shown, clicked)
+      SELECT widget_id, day, offer_id, button_variant_id, 0, SUM(shown), SUM(clicked) FROM (
+        SELECT widget_id, ts / ${DAY_MS} AS day, offer_id, ${variant('button_variant_id')} AS button_variant_id, 0 AS shown, 1 AS clicked
+        FROM events WHERE kind = 'click' AND ${usable('offer_id')} IS NOT NULL
+        UNION ALL
+        SELECT widget_id, ts / ${DAY_MS}, ${usable('offer')}, ${variant('variant')}, 1, 0
+        FROM (SELECT widget_id, ts, ${property('offerId')} AS offer, ${property('buttonVariantId')} AS variant
+              FROM events WHERE kind = 'analytics' AND name = '${OFFER_SHOWN_EVENT}') AS shown_events
+        WHERE ${usable('offer')} IS NOT NULL
+      ) AS offer_events
+      GROUP BY widget_id, day, offer_id, button_variant_id;`;
 }
 
 const UPSERT_OFFER = `INSERT INTO daily_offers (widget_id, day, offer_id, button_variant_id, shard, shown, clicked) VALUES (?, ?, ?, ?, ?, ?, ?)

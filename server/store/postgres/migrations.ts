@@ -26,7 +26,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   },
   {
     version: 4,
-    name: 'analytics: offers shown and clicked per day, offer and variant',
-    sql: offersSchemaSql('BIGINT'),
+    name: 'analytics: offers shown and clicked per day, offer and variant, counted from the stored events',
+    sql: offersSchemaSql('postgres'),
   },
 ];

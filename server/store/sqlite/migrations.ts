@@ -23,7 +23,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   },
   {
     version: 4,
-    name: 'analytics: offers shown and clicked per day, offer and variant',
-    sql: offersSchemaSql('INTEGER'),
+    name: 'analytics: offers shown and clicked per day, offer and variant, counted from the stored events',
+    sql: offersSchemaSql('sqlite'),
   },
 ];
