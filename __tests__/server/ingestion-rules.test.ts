@@ -132,6 +132,7 @@ describe('whole-request errors', () => {
       listSessions: fail,
       trafficSources: fail,
       devices: fail,
+      offers: fail,
       deleteVisitor: fail,
       applyRetention: fail,
       engine: 'sqlite',

@@ -1,4 +1,5 @@
 import { analyticsSchemaSql } from '../analytics/schema';
+import { offersSchemaSql } from '../analytics/offers';
 import { eventsSchemaSql } from '../events-schema';
 
 /** One schema step; versions only grow, applied ones never change. */
@@ -22,5 +23,10 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     version: 2,
     name: 'analytics: sessions, visitors, daily counters',
     sql: analyticsSchemaSql('BIGINT'),
+  },
+  {
+    version: 4,
+    name: 'analytics: offers shown and clicked per day, offer and variant, counted from the stored events',
+    sql: offersSchemaSql('postgres'),
   },
 ];

@@ -1,4 +1,5 @@
 import { analyticsSchemaSql } from '../analytics/schema';
+import { offersSchemaSql } from '../analytics/offers';
 import { eventsSchemaSql } from '../events-schema';
 
 /** One schema step; versions only grow, applied ones never change. */
@@ -19,5 +20,10 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     version: 2,
     name: 'analytics: sessions, visitors, daily counters',
     sql: analyticsSchemaSql('INTEGER'),
+  },
+  {
+    version: 4,
+    name: 'analytics: offers shown and clicked per day, offer and variant, counted from the stored events',
+    sql: offersSchemaSql('sqlite'),
   },
 ];
