@@ -1,5 +1,6 @@
 import { analyticsSchemaSql } from '../analytics/schema';
 import { eventsSchemaSql } from '../events-schema';
+import { widgetsSchemaSql } from '../widgets-schema';
 
 /** One schema step; versions only grow, applied ones never change. */
 export interface PostgresMigration {
@@ -22,5 +23,10 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     version: 2,
     name: 'analytics: sessions, visitors, daily counters',
     sql: analyticsSchemaSql('BIGINT'),
+  },
+  {
+    version: 3,
+    name: 'widget registry',
+    sql: widgetsSchemaSql({ integer: 'BIGINT', json: 'JSONB' }),
   },
 ];
