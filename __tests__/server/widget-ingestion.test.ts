@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server';
 import type { ApiKeyGrant, CollectorOptions } from '../../server';
 import { ORIGIN_REFUSAL_ERROR, UNREGISTERED_REFUSAL_ERROR } from '../../lib/protocol/collector';
 import { ENGINES } from './support/engines';
@@ -110,5 +111,15 @@ describe.each(ENGINES)('ingestion and the widget registry on $name', ({ create }
     expect((await post(app.url, CLICK_BATCH, batch(clicks(1), 'shop'), { headers: { origin: SHOP } })).status).toBe(200);
     expect(await stored(app, 'stranger')).toBe(0);
     expect(app.collector.refusals()).toEqual({ originNotAllowed: 0, notRegistered: 2 });
+  });
+});
+
+describe('FRAMEWIRE_REQUIRE_REGISTRATION', () => {
+  it('is off by default, on for 1/true/yes, and a bad value stops the start naming the variable', () => {
+    expect(loadConfig({}).requireRegistration).toBe(false);
+    expect(loadConfig({ FRAMEWIRE_REQUIRE_REGISTRATION: '1' }).requireRegistration).toBe(true);
+    expect(loadConfig({ FRAMEWIRE_REQUIRE_REGISTRATION: 'true' }).requireRegistration).toBe(true);
+    expect(loadConfig({ FRAMEWIRE_REQUIRE_REGISTRATION: '0' }).requireRegistration).toBe(false);
+    expect(() => loadConfig({ FRAMEWIRE_REQUIRE_REGISTRATION: 'maybe' })).toThrow(/FRAMEWIRE_REQUIRE_REGISTRATION/);
   });
 });

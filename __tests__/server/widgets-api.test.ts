@@ -27,7 +27,7 @@ describe.each(ENGINES)('the widget registry API on $name', ({ create }) => {
 
   const call = (path: string, key: string | null, options: SendOptions = {}): Promise<HttpAnswer> =>
     send(`${app.url}${path}`, { ...options, headers: { ...(key === null ? {} : { authorization: `Bearer ${key}` }), ...options.headers } });
-  const putWidget = (id: string, body: unknown, key = ACME_ALL_KEY, headers: Record<string, string> = {}) =>
+  const putWidget = (id: string, body: unknown, key: string | null = ACME_ALL_KEY, headers: Record<string, string> = {}) =>
     call(`/api/widgets/${id}`, key, { method: 'PUT', body, headers });
 
   beforeAll(() => {
@@ -187,6 +187,12 @@ describe.each(ENGINES)('the widget registry API on $name', ({ create }) => {
       expect(notGranted.status).toBe(404);
       expect(notGranted.json).toEqual({ error: 'not found' });
       expect((await call('/api/widgets/nothing', ACME_SHOP_KEY)).json).toEqual(notGranted.json);
+    });
+
+    it('refuses a save without a key with 401 before reading the body', async () => {
+      const answer = await putWidget('shop', `{"name":"${'x'.repeat(512 * 1024)}"}`, null);
+      expect(answer.status).toBe(401);
+      expect(answer.headers['www-authenticate']).toBe('Bearer realm="framewire"');
     });
 
     it('refuses to create a widget outside the key grants with 404, creating nothing', async () => {

@@ -89,11 +89,8 @@ export function registerWidgetRoutes(app: FastifyInstance, deps: WidgetRoutesDep
       if (sent.id !== undefined && sent.id !== widgetId) {
         return invalidDocument(reply, [{ path: 'id', message: `id must be the widget id of the path (${widgetId}), or be left out` }]);
       }
-      // Copied key by key: a `__proto__` key stays an own field, which the schema then refuses.
-      const input: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(sent)) {
-        if (!(READ_ONLY_FIELDS as readonly string[]).includes(key)) Object.defineProperty(input, key, { value, enumerable: true, writable: true, configurable: true });
-      }
+      // `Object.fromEntries` defines own fields: a `__proto__` key stays one, which the schema refuses.
+      const input = Object.fromEntries(Object.entries(sent).filter(([key]) => !(READ_ONLY_FIELDS as readonly string[]).includes(key)));
       const parsed = WidgetDocumentInputSchema.safeParse(input);
       if (!parsed.success) return invalidDocument(reply, documentProblems(parsed.error.issues));
 
