@@ -135,6 +135,9 @@ describe('whole-request errors', () => {
       offers: fail,
       deleteVisitor: fail,
       applyRetention: fail,
+      getWidget: fail,
+      listWidgets: fail,
+      putWidget: fail,
       engine: 'sqlite',
       insertEvents: async () => {
         throw new CollectorError('STORAGE_UNAVAILABLE', 'disk on fire');
