@@ -142,6 +142,7 @@ describe('the widget document schema', () => {
     'https://shop.example/path',
     'shop.example',
     '*',
+    'https://*.shop.example',
     'ftp://shop.example',
     'https://SHOP.example',
     'https://shop.example:443',
