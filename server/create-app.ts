@@ -74,7 +74,8 @@ export function createCollectorApp(config: CollectorConfig, store: EventStore, i
   registerWidgetConfigRoutes(app, { widgets });
   // Reads, deletions and the registry need an API key; ingestion and the public config never do.
   const keyRing = createKeyRing(config.apiKeys);
-  const authenticate = requireApiKey(keyRing);
+  // A registered widget's analytics belong to its owner: another owner's key gets 404 even with `*`.
+  const authenticate = requireApiKey(keyRing, 'widget', async (widgetId) => (await widgets.getWidget(widgetId))?.owner ?? null);
   registerAnalyticsReadRoutes(app, { store, now: config.now, authenticate });
   registerPrivacyRoutes(app, { store, authenticate });
   registerWidgetRoutes(app, { store, widgets, keyRing, now: config.now });

@@ -115,6 +115,8 @@ function fakeStore() {
     listEvents: vi.fn(async () => []),
     ping: vi.fn(async () => undefined),
     close: vi.fn(async () => undefined),
+    // No widget is registered here: the grants alone decide (owners are tested in widgets-api.test.ts).
+    getWidget: vi.fn(async () => null),
   };
   return { ...base, ...reader } as unknown as EventStore & { [K in keyof AnalyticsReader]: ReturnType<typeof vi.fn> & AnalyticsReader[K] };
 }

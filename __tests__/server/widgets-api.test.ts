@@ -228,6 +228,14 @@ describe.each(ENGINES)('the widget registry API on $name', ({ create }) => {
       expect(((await call('/api/widgets', GLOBEX_KEY)).json as { widgets: { id: string }[] }).widgets.map((w) => w.id)).toEqual(['globex-site']);
     });
 
+    it("keeps a registered widget's analytics to its owner: another owner's * key gets 404, unregistered widgets stay readable", async () => {
+      await putWidget('shop', widgetDocument());
+      expect((await call('/api/analytics/widget/shop/summary', ACME_ALL_KEY)).status).toBe(200);
+      expect(await call('/api/analytics/widget/shop/summary', GLOBEX_KEY)).toMatchObject({ status: 404, json: { error: 'not found' } });
+      expect(await call('/api/analytics/widget/shop/offers', GLOBEX_KEY)).toMatchObject({ status: 404 });
+      expect((await call('/api/analytics/widget/unregistered/summary', GLOBEX_KEY)).status).toBe(200);
+    });
+
     it('answers no CORS headers to another origin, and no preflight, on the key-guarded routes', async () => {
       await putWidget('shop', widgetDocument());
       const read = await call('/api/widgets/shop', ACME_ALL_KEY, { headers: { origin: 'https://shop.example' } });

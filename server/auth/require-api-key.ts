@@ -39,10 +39,16 @@ function refuse(reply: FastifyReply, challenge: string, error: string): FastifyR
  *    the widget → 404 `{ "error": "not found" }`, the body of any unknown path: whether the
  *    widget exists under another owner stays hidden. Scope `owner`: no widget to check; the
  *    route narrows to the key's owner and grants itself.
+ *    With `ownerOf`, a widget registered under another owner → the same 404, even for a key
+ *    granted `*`: a grant reaches the widgets of its own owner, and unregistered ones.
  * 4. Otherwise the request goes on, its principal readable with {@link principalOf}; runs
  *    before the body is read.
  */
-export function requireApiKey(keyRing: KeyRing, scope: ApiKeyScope = 'widget'): onRequestAsyncHookHandler {
+export function requireApiKey(
+  keyRing: KeyRing,
+  scope: ApiKeyScope = 'widget',
+  ownerOf?: (widgetId: string) => Promise<string | null>,
+): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
     if (header === undefined || header.trim() === '') {
@@ -58,7 +64,11 @@ export function requireApiKey(keyRing: KeyRing, scope: ApiKeyScope = 'widget'): 
     }
     if (scope === 'widget') {
       const { widgetId } = request.params as { widgetId?: unknown };
-      if (typeof widgetId !== 'string' || !principal.canAccess(widgetId)) {
+      if (
+        typeof widgetId !== 'string' ||
+        !principal.canAccess(widgetId) ||
+        ((await ownerOf?.(widgetId)) ?? principal.owner) !== principal.owner
+      ) {
         request.log.debug({ owner: principal.owner }, 'API key: widget not granted to this key');
         return reply.code(404).send(NOT_FOUND);
       }
