@@ -86,9 +86,18 @@ async function showOffers(page: TestPage, widget: TestFrame): Promise<void> {
   await showOffer(widget, DEMO_OFFER_IDS[0]);
 }
 
-/** Clicks offer buttons `n` times in the widget frame, going round the offers (picking the answer that shows each). */
+/** Clicks offer buttons `n` times in the widget frame, every offer in turn, a run of clicks each (picking the answer that shows it). */
 async function clickOffers(widget: TestFrame, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await widget.click(await showOffer(widget, DEMO_OFFER_IDS[i % DEMO_OFFER_IDS.length]));
+  let button = '';
+  let shownOffer = -1;
+  for (let i = 0; i < n; i++) {
+    const offer = Math.floor((i * DEMO_OFFER_IDS.length) / n);
+    if (offer !== shownOffer) {
+      button = await showOffer(widget, DEMO_OFFER_IDS[offer]);
+      shownOffer = offer;
+    }
+    await widget.click(button);
+  }
 }
 
 /** Waits until the host's click queue holds `n` events: the clicks have crossed the bridge. */

@@ -148,7 +148,8 @@ async function showOffers(page: TestPage, widget: TestFrame): Promise<void> {
 
 /** Clicks the offer's button `n` times, as a visitor would. */
 async function clickOffers(widget: TestFrame, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await widget.click(await showOffer(widget));
+  const button = await showOffer(widget);
+  for (let i = 0; i < n; i++) await widget.click(button);
 }
 
 /**
