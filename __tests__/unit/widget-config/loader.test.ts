@@ -170,6 +170,36 @@ describe('the widget config loader', () => {
     expect(greetingOf(current)).toBe('cached');
   });
 
+  test('a conditional request that fails like a refused CORS preflight is asked again without If-None-Match', async () => {
+    cache(configOf(1, 'cached'));
+    const config = configOf(2, 'fresh');
+    // Node's fetch has no CORS: a connection cut stands for the refused preflight.
+    server.handle((request, response) => {
+      if (request.headers['if-none-match']) request.socket.destroy();
+      else response.writeHead(200, { 'Content-Type': 'application/json', ETag: '"2"' }).end(JSON.stringify(config));
+    });
+    const current = start();
+    await until(() => current.getSnapshot().source === 'collector');
+    expect(server.requests.at(-1)?.ifNoneMatch).toBeNull();
+    expect(greetingOf(current)).toBe('fresh');
+    expect(stored()?.config.revision).toBe(2);
+  });
+
+  test('an unconditional answer with the revision already shown changes nothing and writes nothing', async () => {
+    cache(configOf(1, 'cached'));
+    server.handle((request, response) => {
+      if (request.headers['if-none-match']) request.socket.destroy();
+      else response.writeHead(200, { 'Content-Type': 'application/json', ETag: '"1"' }).end(JSON.stringify(configOf(1, 'cached')));
+    });
+    const current = start();
+    await until(() => server.requests.some((entry) => entry.ifNoneMatch === null));
+    await current.revalidate();
+    await vi.advanceTimersByTimeAsync(20);
+    expect(current.getSnapshot()).toMatchObject({ source: 'cache', revision: 1 });
+    expect(applied).toEqual([1]);
+    expect(host.call.mock.calls.filter(([method]) => method === 'setItem')).toEqual([]);
+  });
+
   test('without collectorUrl nothing is fetched: the cached config, else the built-in content', async () => {
     const bare = start({ collectorUrl: null });
     await until(() => bare.getSnapshot().settled);

@@ -107,7 +107,7 @@ export function createWidgetConfigLoader(options: WidgetConfigLoaderOptions): Wi
 
   const onResponse = (response: ConfigResponse): void => {
     if (response.kind === 'unavailable') {
-      log(`No answer from the collector (${response.reason}): what is shown stays.`);
+      log(`No answer from the collector (${response.detail}): what is shown stays.`);
       return;
     }
     lastAnswerAt = now();
@@ -126,6 +126,8 @@ export function createWidgetConfigLoader(options: WidgetConfigLoaderOptions): Wi
       return;
     }
     collectorDecided = true;
+    // An unconditional request (see `ask`) may bring back what is shown: nothing to write.
+    if (snapshot.source !== 'default' && snapshot.revision === checked.config.revision) return;
     const configEtag = response.etag ?? `"${checked.config.revision}"`;
     apply(checked.config, 'collector', configEtag);
     keep(checked.config, configEtag);
@@ -134,16 +136,19 @@ export function createWidgetConfigLoader(options: WidgetConfigLoaderOptions): Wi
   const revalidate = (): Promise<void> => {
     if (collectorUrl === null || destroyed.signal.aborted) return Promise.resolve();
     if (inflight) return inflight;
-    const request = requestConfig({
-      url: configUrl(collectorUrl, widgetId),
-      etag,
-      timeoutMs: settings.requestTimeoutMs,
-      signal: destroyed.signal,
-      fetch: fetchConfig,
-    }).then((response) => {
-      inflight = null;
-      if (!destroyed.signal.aborted) onResponse(response);
-    });
+    const ask = (conditional: string | null): Promise<ConfigResponse> =>
+      requestConfig({ url: configUrl(collectorUrl, widgetId), etag: conditional, timeoutMs: settings.requestTimeoutMs, signal: destroyed.signal, fetch: fetchConfig });
+    const request = ask(etag)
+      .then((response) =>
+        // `If-None-Match` makes the request need a CORS preflight; a collector that refuses it
+        // looks like a network error. Asking once more without it (a simple request) keeps
+        // the content current there too, at the cost of a whole body.
+        response.kind === 'unavailable' && response.reason === 'network' && etag !== null && !destroyed.signal.aborted ? ask(null) : response,
+      )
+      .then((response) => {
+        inflight = null;
+        if (!destroyed.signal.aborted) onResponse(response);
+      });
     inflight = request;
     return request;
   };

@@ -3,7 +3,7 @@ export type ConfigResponse =
   | { kind: 'fresh'; etag: string | null; body: unknown }
   | { kind: 'not-modified' }
   | { kind: 'unregistered' }
-  | { kind: 'unavailable'; reason: string };
+  | { kind: 'unavailable'; reason: 'network' | 'deadline' | 'status'; detail: string };
 
 export interface ConfigRequest {
   url: string;
@@ -41,7 +41,7 @@ export async function requestConfig(request: ConfigRequest): Promise<ConfigRespo
     const response = await request.fetch(request.url, { headers, signal: controller.signal, credentials: 'omit', cache: 'no-store' });
     if (response.status === 304) return { kind: 'not-modified' };
     if (response.status === 404) return { kind: 'unregistered' };
-    if (response.status !== 200) return { kind: 'unavailable', reason: `status ${response.status}` };
+    if (response.status !== 200) return { kind: 'unavailable', reason: 'status', detail: `status ${response.status}` };
     const etag = response.headers.get('ETag');
     try {
       return { kind: 'fresh', etag, body: (await response.json()) as unknown };
@@ -51,7 +51,9 @@ export async function requestConfig(request: ConfigRequest): Promise<ConfigRespo
       return { kind: 'fresh', etag, body: undefined };
     }
   } catch (error) {
-    return { kind: 'unavailable', reason: controller.signal.aborted ? 'deadline or destroyed' : String(error) };
+    if (controller.signal.aborted) return { kind: 'unavailable', reason: 'deadline', detail: 'deadline passed or destroyed' };
+    // A refused CORS preflight looks the same as a network error from here.
+    return { kind: 'unavailable', reason: 'network', detail: String(error) };
   } finally {
     clearTimeout(timer);
     request.signal.removeEventListener('abort', abort);
