@@ -86,7 +86,7 @@ export function createWidgetConfigLoader(options: WidgetConfigLoaderOptions): Wi
   };
 
   /** Writes without letting a refused write (basic adapter) become an unhandled rejection. */
-  const settle = (write: () => Promise<void> | void, what: string): void => {
+  const quietly = (write: () => Promise<void> | void, what: string): void => {
     try {
       Promise.resolve(write()).catch((error: unknown) => log(`Could not ${what}.`, error));
     } catch (error) {
@@ -100,7 +100,7 @@ export function createWidgetConfigLoader(options: WidgetConfigLoaderOptions): Wi
       log('The config is over its storage budget: not kept.');
       return;
     }
-    settle(() => storage.setItem(WIDGET_CONFIG_KEY, text), 'keep the config');
+    quietly(() => storage.setItem(WIDGET_CONFIG_KEY, text), 'keep the config');
     // The last good config is what a reload shows while the collector is down: sent now, not after a debounce.
     storage.flush?.();
   };
@@ -117,7 +117,7 @@ export function createWidgetConfigLoader(options: WidgetConfigLoaderOptions): Wi
       collectorDecided = true;
       etag = null;
       show(DEFAULTS);
-      settle(() => storage.removeItem(WIDGET_CONFIG_KEY), 'remove the cached config');
+      quietly(() => storage.removeItem(WIDGET_CONFIG_KEY), 'remove the cached config');
       return;
     }
     const checked = checkConfig(response.body, widgetId);
