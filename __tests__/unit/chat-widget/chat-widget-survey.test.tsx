@@ -169,6 +169,30 @@ describe('ChatWidget renders its content', () => {
     ]);
   });
 
+  test('a config from the collector replaces the built-in content; opening the panel asks again once the last answer is over 60 s old', async () => {
+    const content: WidgetContent = { ...DEFAULT_WIDGET_CONTENT, greeting: 'From the collector' };
+    const fetchConfig = vi.fn((_url: RequestInfo | URL, _init?: RequestInit) =>
+      Promise.resolve({
+        status: 200,
+        headers: new Headers({ ETag: '"9"' }),
+        json: () => Promise.resolve({ widgetId: 'demo', revision: 9, content }),
+      } as unknown as Response),
+    );
+    await mount({ collectorUrl: 'https://collector.example', configLoader: { fetch: fetchConfig } });
+    expect($('[data-testid="chat-messages"]')?.textContent).toContain('From the collector');
+    expect(String(fetchConfig.mock.calls[0]?.[0])).toBe('https://collector.example/api/widgets/demo/config');
+    expect(JSON.parse(host.get(WIDGET_CONFIG_KEY) ?? '{}')).toMatchObject({ etag: '"9"', config: { revision: 9 } });
+
+    await click('[data-testid="chat-minimise"]');
+    await click('[data-testid="chat-minimise"]');
+    expect(fetchConfig).toHaveBeenCalledTimes(1);
+    await click('[data-testid="chat-minimise"]');
+    await act(() => vi.advanceTimersByTimeAsync(61_000));
+    await click('[data-testid="chat-minimise"]');
+    expect(fetchConfig).toHaveBeenCalledTimes(2);
+    expect(fetchConfig.mock.calls[1]?.[1]?.headers).toMatchObject({ 'If-None-Match': '"9"' });
+  });
+
   test('an invalid cached config is reported as an error event without its content, and the built-in content shows', async () => {
     const content = { ...DEFAULT_WIDGET_CONTENT, greeting: 'Private words', chat: { enabled: 'yes' } };
     host.storage.setItem(WIDGET_CONFIG_KEY, JSON.stringify({ etag: '"2"', config: { widgetId: 'demo', revision: 2, content } }));

@@ -239,4 +239,17 @@ describe('the widget config loader', () => {
     await vi.advanceTimersByTimeAsync(20_000);
     expect(changes).not.toHaveBeenCalled();
   });
+
+  test('destroyed while waiting for the host, it leaves no timer behind and asks nothing', async () => {
+    // The host never answers the cached copy's read.
+    const silent = { getItem: () => new Promise<string | null>(() => undefined), setItem: () => undefined, removeItem: () => undefined };
+    const before = vi.getTimerCount();
+    const current = start({ storage: silent });
+    expect(vi.getTimerCount()).toBe(before + 1);
+    current.destroy();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(before);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(server.requests).toEqual([]);
+  });
 });

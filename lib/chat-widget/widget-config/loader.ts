@@ -169,6 +169,7 @@ export function createWidgetConfigLoader(options: WidgetConfigLoaderOptions): Wi
     // A host that is slow to answer must not hold the collector's answer back for long.
     const waited = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, settings.cacheWaitMs);
+      destroyed.signal.addEventListener('abort', () => resolve(), { once: true });
     });
     await Promise.race([cached, waited]);
     clearTimeout(timer);
