@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi 
 import { EnhancedParentStorageAdapter } from '../../../lib/chat-widget/parent-storage-enhanced';
 import type { StorageBridge } from '../../../lib/chat-widget/parent-storage-enhanced';
 import { createWidgetConfigLoader } from '../../../lib/chat-widget/widget-config';
+import { UNREGISTERED_MARKER } from '../../../lib/chat-widget/widget-config/stored-config';
 import type { InvalidConfigReport, WidgetConfigLoader, WidgetConfigLoaderOptions } from '../../../lib/chat-widget/widget-config';
 import { WIDGET_CONFIG_KEY } from '../../../lib/protocol/limits';
 import { DEFAULT_WIDGET_CONTENT } from '../../../lib/protocol/widget-document';
@@ -101,14 +102,41 @@ describe('the widget config loader', () => {
     expect(host.call.mock.calls.filter(([method]) => method === 'setItem')).toEqual([]);
   });
 
-  test('404: the widget is not registered, so the built-in content shows and the cached copy is removed', async () => {
+  test('404: the widget is not registered, so the built-in content shows and the cached copy is replaced by the unregistered mark', async () => {
     cache(configOf(1, 'cached'));
     server.handle((_request, response) => response.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"not_found"}'));
     const current = start();
     await until(() => current.getSnapshot().source === 'default' && current.getSnapshot().settled);
     expect(current.getSnapshot().content).toEqual(DEFAULT_WIDGET_CONTENT);
     await vi.advanceTimersByTimeAsync(20);
-    expect(stored()).toBeNull();
+    expect(host.get(WIDGET_CONFIG_KEY)).toBe(UNREGISTERED_MARKER);
+  });
+
+  test('a page view after a 404 shows the built-in content at once, before the collector answers, and writes nothing again', async () => {
+    host.area.setItem(`framewire:${WIDGET_ID}:${WIDGET_CONFIG_KEY}`, UNREGISTERED_MARKER);
+    let release = (): void => undefined;
+    server.handle((_request, response) => {
+      release = () => response.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"not_found"}');
+    });
+    const current = start();
+    await until(() => current.getSnapshot().settled);
+    expect(current.getSnapshot()).toMatchObject({ source: 'default', revision: null });
+    await until(() => server.requests.length === 1);
+    expect(server.requests[0]?.ifNoneMatch).toBeNull();
+    release();
+    await current.revalidate();
+    await vi.advanceTimersByTimeAsync(20);
+    expect(host.call.mock.calls.filter(([method]) => method === 'setItem')).toEqual([]);
+  });
+
+  test('a widget registered since the last 404 shows its config once the collector answers', async () => {
+    host.area.setItem(`framewire:${WIDGET_ID}:${WIDGET_CONFIG_KEY}`, UNREGISTERED_MARKER);
+    server.serve(configOf(1, 'registered now'));
+    const current = start();
+    await until(() => current.getSnapshot().source === 'collector');
+    expect(greetingOf(current)).toBe('registered now');
+    await vi.advanceTimersByTimeAsync(20);
+    expect(stored()?.config.revision).toBe(1);
   });
 
   test('a config that fails the schema is ignored and reported by where it is wrong, without its content', async () => {

@@ -8,7 +8,7 @@ import { DEFAULT_WIDGET_CONFIG_LOADER_CONFIG } from './config';
 import type { ConfigSource, InvalidConfigReport, WidgetConfigLoaderConfig, WidgetConfigLoaderOptions } from './config';
 import { configUrl, requestConfig } from './request';
 import type { ConfigResponse } from './request';
-import { checkConfig, parseStoredConfig, serializeStoredConfig } from './stored-config';
+import { checkConfig, parseStoredConfig, serializeStoredConfig, UNREGISTERED_MARKER } from './stored-config';
 
 /** The content on screen and where it came from. */
 export interface LoadedContent {
@@ -48,7 +48,8 @@ const DEFAULTS: LoadedContent = Object.freeze({ ...LOADING, settled: true });
  * 2. Asks the collector (`GET <collectorUrl>/api/widgets/:widgetId/config`, with
  *    `If-None-Match` once a cached copy is known, or after `cacheWaitMs` without it).
  *    200 → shown and kept in the host's storage, sent at once; 304 → kept; 404 → the
- *    widget is not registered: the built-in defaults, the cached copy removed; no answer,
+ *    widget is not registered: the built-in defaults, and the cached copy replaced by
+ *    {@link UNREGISTERED_MARKER} so the next page view shows them at once; no answer,
  *    deadline or 5xx → what is shown stays.
  * 3. A config that fails the schema (cached or fetched) is ignored and reported to
  *    `onInvalid`: the widget never goes blank. Without `collectorUrl` nothing is fetched.
@@ -116,8 +117,13 @@ export function createWidgetConfigLoader(options: WidgetConfigLoaderOptions): Wi
       log('The widget is not registered: built-in defaults.');
       collectorDecided = true;
       etag = null;
+      const known = snapshot === DEFAULTS;
       show(DEFAULTS);
-      quietly(() => storage.removeItem(WIDGET_CONFIG_KEY), 'remove the cached config');
+      // Remembered in place of a cached config: the next page view shows the defaults at once.
+      if (!known) {
+        quietly(() => storage.setItem(WIDGET_CONFIG_KEY, UNREGISTERED_MARKER), 'remember that the widget is not registered');
+        storage.flush?.();
+      }
       return;
     }
     const checked = checkConfig(response.body, widgetId);
@@ -155,6 +161,11 @@ export function createWidgetConfigLoader(options: WidgetConfigLoaderOptions): Wi
 
   const onCached = (text: string | null): void => {
     if (destroyed.signal.aborted || collectorDecided) return;
+    if (text === UNREGISTERED_MARKER) {
+      log('Not registered when last asked: built-in defaults until the collector answers.');
+      show(DEFAULTS);
+      return;
+    }
     const stored = parseStoredConfig(text, widgetId);
     if (stored === null) return;
     if (stored.ok) apply(stored.config, 'cache', stored.etag);

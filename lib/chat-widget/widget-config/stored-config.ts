@@ -9,6 +9,13 @@ export interface StoredConfig {
   config: WidgetConfig;
 }
 
+/**
+ * What the host's storage keeps after the collector said the widget is not registered (404):
+ * the next page view shows the built-in content at once, without waiting for the collector
+ * (as before the registry existed), and still asks it.
+ */
+export const UNREGISTERED_MARKER = '{"unregistered":true}';
+
 /** Why a stored or fetched config was refused: the paths of its problems (never its content). */
 export type ConfigCheck = { ok: true; config: WidgetConfig } | { ok: false; paths: string[] };
 
