@@ -23,6 +23,7 @@ export function createHostApi(
   storage: NamespacedStorage,
   track: Track = createTrack(null),
   applyAppearance: (appearance: HostMethodArgs<'setAppearance'>[0]) => void = () => {},
+  showUnread: (count: number) => void = () => {},
 ): HostApi {
   const api: HostApi = {
     ping: (pingTime) => ({ ok: true, value: pingTime }),
@@ -34,6 +35,7 @@ export function createHostApi(
       return result.ok ? result.value : result;
     },
     setAppearance: (appearance) => run(() => (applyAppearance(appearance), null)),
+    setUnread: (count) => run(() => (showUnread(count), null)),
   };
   // No prototype: nothing but the methods above can be reached by name.
   return Object.freeze(Object.assign(Object.create(null) as HostApi, api));

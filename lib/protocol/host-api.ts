@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { ANALYTICS_FIELDS, CLICK_FIELDS, EVENT_ID_PATTERN } from './collector';
 import type { TextField } from './collector';
 import { ErrorCode } from './errors';
-import { MAX_ERROR_MESSAGE_LENGTH, MAX_TRACK_EVENTS } from './message-tables';
+import { MAX_ERROR_MESSAGE_LENGTH, MAX_TRACK_EVENTS, MAX_UNREAD } from './message-tables';
 import type { HostMethodName } from './message-tables';
 import { propertiesProblem } from './properties';
 import { COLOR_PATTERN, WIDGET_DOCUMENT_LIMITS, WIDGET_POSITIONS } from './widget-limits';
@@ -101,6 +101,11 @@ export const HOST_METHODS = {
     ]),
     result: z.null(),
   },
+  /**
+   * The number of replies the visitor has not seen while the panel is closed: the host's
+   * launcher shows it as a badge (0 hides it).
+   */
+  setUnread: { args: z.tuple([z.int().check(z.minimum(0), z.maximum(MAX_UNREAD))]), result: z.null() },
 } as const satisfies Record<HostMethodName, { args: z.ZodMiniType; result: z.ZodMiniType }>;
 
 export type HostMethodArgs<M extends HostMethodName> = z.infer<(typeof HOST_METHODS)[M]['args']>;

@@ -19,6 +19,7 @@ export {
 export { PROPERTIES_LIMITS, FORBIDDEN_KEYS, propertiesProblem } from './properties';
 export { isStorableString, storableText, utf8Length } from './storable';
 export { HOST_METHOD_NAMES, HOST_METHOD_ARGS, isHostMethodName, isTrackEvent, MAX_TRACK_EVENTS } from './methods';
+export { MAX_UNREAD, MAX_UNREAD_SHOWN } from './message-tables';
 export {
   createHandshakeRequest,
   createHandshakeAck,
@@ -72,3 +73,28 @@ export type {
   WidgetList,
   WidgetTheme,
 } from './widget-document';
+export {
+  CONVERSATION_LIMITS,
+  CONVERSATION_ID_PATTERN,
+  CONVERSATION_SECRET_HEADER,
+  STREAM_HEARTBEAT_SECONDS,
+  MESSAGE_AUTHORS,
+  CONVERSATION_STATUSES,
+  MessageTextSchema,
+  StartConversationSchema,
+  PostMessageSchema,
+  WEBHOOK_HEADERS,
+  WEBHOOK_TOLERANCE_SECONDS,
+} from './conversations';
+export type {
+  ConversationMessage,
+  ConversationStatus,
+  ConversationSummary,
+  MessageAuthor,
+  MessagePage,
+  PostMessage,
+  StartConversation,
+  StartedConversation,
+  StreamEvent,
+  WebhookDelivery,
+} from './conversations';

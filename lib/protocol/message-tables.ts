@@ -10,7 +10,7 @@ import { COLLECTOR_LIMITS } from './collector';
  */
 
 /** The host methods a widget may call, in protocol order. */
-export const HOST_METHOD_NAMES = ['ping', 'getItem', 'setItem', 'removeItem', 'track', 'setAppearance'] as const;
+export const HOST_METHOD_NAMES = ['ping', 'getItem', 'setItem', 'removeItem', 'track', 'setAppearance', 'setUnread'] as const;
 
 export type HostMethodName = (typeof HOST_METHOD_NAMES)[number];
 
@@ -28,3 +28,9 @@ export const MAX_TRACK_EVENTS = COLLECTOR_LIMITS.maxEventsPerRequest;
 
 /** A reply on the private port: the longest error `message` the widget accepts, in characters. */
 export const MAX_ERROR_MESSAGE_LENGTH = 1000;
+
+/** `setUnread`: the largest count the launcher's badge shows as a number (more reads `99+`). */
+export const MAX_UNREAD_SHOWN = 99;
+
+/** `setUnread`: the largest count the host accepts. */
+export const MAX_UNREAD = 10_000;

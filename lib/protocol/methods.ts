@@ -1,7 +1,7 @@
 import { ANALYTICS_FIELDS, CLICK_FIELDS, isEventId, isText, isTimestamp } from './collector';
 import type { TextField } from './collector';
 import { isRecord, isStringOf } from './guards';
-import { HOST_METHOD_NAMES, MAX_TRACK_EVENTS } from './message-tables';
+import { HOST_METHOD_NAMES, MAX_TRACK_EVENTS, MAX_UNREAD } from './message-tables';
 import type { HostMethodName } from './message-tables';
 import { propertiesProblem } from './properties';
 import { COLOR_PATTERN, WIDGET_DOCUMENT_LIMITS, WIDGET_POSITIONS } from './widget-limits';
@@ -50,6 +50,7 @@ export const HOST_METHOD_ARGS: Record<HostMethodName, (args: readonly unknown[])
     args[0].length <= MAX_TRACK_EVENTS &&
     Array.from(args[0]).every(isTrackEvent),
   setAppearance: (args) => args.length === 1 && isAppearance(args[0]),
+  setUnread: (args) => args.length === 1 && Number.isInteger(args[0]) && (args[0] as number) >= 0 && (args[0] as number) <= MAX_UNREAD,
 };
 
 /** The compact twin of `HOST_METHODS.setAppearance`'s argument. */

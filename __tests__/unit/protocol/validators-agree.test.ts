@@ -13,6 +13,7 @@ import {
   HandshakeRequestSchema,
   HOST_METHOD_ARGS,
   HOST_METHOD_NAMES,
+  MAX_UNREAD,
   HOST_METHODS,
   isTrackEvent,
   MAX_ARGUMENTS,
@@ -193,6 +194,8 @@ describe('the compact checks accept exactly what the zod specification accepts',
       { weight: 3, arbitrary: fc.array(trackEvent, { minLength: 0, maxLength: 3 }) },
       { weight: 1, arbitrary: fc.integer({ min: MAX_TRACK_EVENTS, max: MAX_TRACK_EVENTS + 1 }).map((n) => Array.from({ length: n }, (_, i) => ({ type: 'click', id: `e${i}`, timestamp: 1, sessionId: 's', offerId: 'o' }))) },
       { weight: 2, arbitrary: appearance },
+      // setUnread's count, around its limits (negative, fractional, past MAX_UNREAD).
+      { weight: 2, arbitrary: fc.oneof(fc.integer({ min: -2, max: 3 }), fc.integer({ min: MAX_UNREAD - 1, max: MAX_UNREAD + 1 }), fc.constantFrom(0.5, Number.NaN)) },
       { weight: 1, arbitrary: wrongValue },
     );
     const wire = fc.oneof({ weight: 19, arbitrary: argumentValue.map((value) => ({ type: 'RAW', value })) }, { weight: 1, arbitrary: fc.constantFrom({ type: 'HANDLER', name: 'proxy', value: 1 }, 'RAW', null) });
@@ -210,7 +213,7 @@ describe('the compact checks accept exactly what the zod specification accepts',
         expect(compact, JSON.stringify(data)).toBe(specAcceptsCall(data));
         if (compact) accepted++;
       }),
-      { numRuns: RUNS * 2, seed: 23 },
+      { numRuns: RUNS * 3, seed: 23 },
     );
     expect(accepted).toBeGreaterThan(RUNS / 50);
   });
