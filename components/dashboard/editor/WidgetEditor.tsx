@@ -162,8 +162,9 @@ export function WidgetEditor({ client, widget, onCreated, onKeyRefused, onDirtyC
         {save.status === 'stale' && (
           <div className="fwd-alert fwd-alert--error fwd-alert--row" role="alert" data-testid="editor-stale">
             <p>
-              Someone else saved this widget after you loaded it{save.revision === null ? '' : ` (it is now at revision ${save.revision})`}. Your changes
-              were not saved. Reload to see theirs; your draft is then lost, so copy anything you want to keep first.
+              {creating ? 'Someone else created a widget with this id meanwhile' : 'Someone else saved this widget after you loaded it'}
+              {save.revision === null ? '' : ` (it is now at revision ${save.revision})`}. Your changes were not saved. Reload to see theirs; your draft is
+              then lost, so copy anything you want to keep first.
             </p>
             <button type="button" className="fwd-button" onClick={reload}>
               Reload (discard my changes)
