@@ -358,6 +358,8 @@ describe('in Chromium, the dashboard on the collector', () => {
         })),
       );
       expect(rows).toEqual(EXPECTED_OFFERS);
+      // Under the ids, what visitors read (from the widget's document).
+      expect(await offers.locator('[data-offer="offer-trail"][data-variant="v-urgent"]').innerText()).toContain('Get 20% off now');
 
       // The key and the widget picked live in sessionStorage, never in the URL; a reload keeps both.
       expect(page.url()).toBe(`${collector.url}/dashboard/`);

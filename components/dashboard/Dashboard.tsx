@@ -6,6 +6,7 @@ import { DevicesPanel } from './DevicesPanel';
 import { formatClock, formatRange } from './format';
 import { usePolling } from './hooks/index';
 import { RangePicker } from './RangePicker';
+import type { OfferLabels } from './offer-labels';
 import { OffersPanel } from './OffersPanel';
 import { EmptyState, ErrorPanel, LoadingPanel } from './StatusPanels';
 import { SummaryCards } from './SummaryCards';
@@ -30,10 +31,12 @@ export interface DashboardProps {
   baseUrl?: string;
   /** A load was refused for the key (401) or the widget (404): the caller signs out or goes back to the widget list. */
   onAccessError: (error: unknown) => void;
+  /** The widget's offer and variant labels, for the offers panel. */
+  offerLabels?: OfferLabels;
 }
 
 /** The analytics of one widget over the last 7, 30 or 90 days, refreshed live. */
-export function Dashboard({ credentials, baseUrl, onAccessError }: DashboardProps) {
+export function Dashboard({ credentials, baseUrl, onAccessError, offerLabels }: DashboardProps) {
   const [days, setDays] = useState<RangeDays>(7);
   const client = useMemo(
     () => createAnalyticsClient({ ...credentials, ...(baseUrl === undefined ? {} : { baseUrl }) }),
@@ -95,7 +98,7 @@ export function Dashboard({ credentials, baseUrl, onAccessError }: DashboardProp
           <TopEvents data={data.topEvents} />
           <DevicesPanel data={data.devices} sessions={data.summary.sessions} />
         </div>
-        <OffersPanel data={offers.data} failed={offers.error !== null} />
+        <OffersPanel data={offers.data} failed={offers.error !== null} {...(offerLabels === undefined ? {} : { labels: offerLabels })} />
         <TrafficSourcesPanel data={data.traffic} sessions={data.summary.sessions} />
       </>
     );

@@ -1,11 +1,14 @@
 import type { OfferVariantFigures, OffersReport } from '../../lib/protocol/analytics-api';
 import { formatCount, formatRate } from './format';
+import type { OfferLabels } from './offer-labels';
 
 /** Props of {@link OffersPanel}. */
 export interface OffersPanelProps {
   data: OffersReport | null;
   /** The last refresh failed (the figures shown, if any, are older). */
   failed: boolean;
+  /** The widget's labels, shown under the ids (offers since removed from the widget have none). */
+  labels?: OfferLabels;
 }
 
 /** The report's rows, one group per offer, in the report's order (offer, then variant). */
@@ -19,8 +22,13 @@ function byOffer(rows: readonly OfferVariantFigures[]): { offerId: string; varia
   return groups;
 }
 
+/** What visitors read, under an id. */
+function Label({ text }: { text: string | undefined }) {
+  return text === undefined ? null : <span className="fwd-offers__label">{text}</span>;
+}
+
 /** Per offer and button variant over the range: how often it was shown, clicked, and the click-through rate. */
-export function OffersPanel({ data, failed }: OffersPanelProps) {
+export function OffersPanel({ data, failed, labels }: OffersPanelProps) {
   return (
     <section className="fwd-panel" data-testid="offers-panel" aria-labelledby="fwd-offers-title">
       <h2 id="fwd-offers-title" className="fwd-panel__title">
@@ -54,10 +62,14 @@ export function OffersPanel({ data, failed }: OffersPanelProps) {
                       <tr key={`${row.offerId}\u0000${row.buttonVariantId}`} data-testid="offer-row" data-offer={row.offerId} data-variant={row.buttonVariantId}>
                         {index === 0 && (
                           <th scope="rowgroup" rowSpan={group.variants.length} className="fwd-offers__offer">
-                            {group.offerId}
+                            <code>{group.offerId}</code>
+                            <Label text={labels?.get(group.offerId)?.label} />
                           </th>
                         )}
-                        <td className="fwd-offers__variant">{row.buttonVariantId}</td>
+                        <td className="fwd-offers__variant">
+                          <code>{row.buttonVariantId}</code>
+                          <Label text={labels?.get(row.offerId)?.variants.get(row.buttonVariantId)} />
+                        </td>
                         <td data-figure="shown">{formatCount(row.shown)}</td>
                         <td data-figure="clicked">{formatCount(row.clicked)}</td>
                         <td data-figure="ctr">{row.shown === 0 ? '–' : formatRate(row.clickThroughRate)}</td>

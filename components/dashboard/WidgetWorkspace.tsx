@@ -1,8 +1,10 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { WidgetContent, WidgetDocument } from '../../lib/protocol/widget-document';
 import { createWidgetsClient, isKeyRefused } from './api/index';
 import type { WidgetChoice } from './api/index';
 import { Dashboard } from './Dashboard';
 import { WidgetEditor } from './editor/index';
+import { offerLabelsOf } from './offer-labels';
 import { TopBar } from './TopBar';
 
 /** The two views of a widget. */
@@ -37,6 +39,23 @@ export function WidgetWorkspace({ apiKey, widget, baseUrl, onSwitchWidget, onSig
   const [dirty, setDirty] = useState(false);
   const widgets = useMemo(() => createWidgetsClient({ apiKey, ...(baseUrl === undefined ? {} : { baseUrl }) }), [apiKey, baseUrl]);
   const credentials = useMemo(() => ({ apiKey, widgetId: widget.widgetId }), [apiKey, widget.widgetId]);
+  const [content, setContent] = useState<WidgetContent | null>(null);
+  const offerLabels = useMemo(() => (content === null ? undefined : offerLabelsOf(content)), [content]);
+  const onDocument = useCallback((document: WidgetDocument) => setContent(document.content), []);
+
+  // The labels of the offers panel: the widget as saved. Without them the panel shows ids only,
+  // so a failure here is not worth a message (the analytics and the editor report their own).
+  useEffect(() => {
+    if (widget.isNew) return;
+    const controller = new AbortController();
+    widgets.get(widget.widgetId, controller.signal).then(
+      (document) => {
+        if (!controller.signal.aborted) setContent((current) => current ?? document.content);
+      },
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, [widgets, widget.widgetId, widget.isNew]);
 
   const show = (next: WorkspaceView): void => {
     setView(next);
@@ -75,11 +94,16 @@ export function WidgetWorkspace({ apiKey, widget, baseUrl, onSwitchWidget, onSig
       </TopBar>
       <main className="fwd-main">
         {view === 'analytics' && (
-          <Dashboard credentials={credentials} {...(baseUrl === undefined ? {} : { baseUrl })} onAccessError={onAccessError} />
+          <Dashboard
+            credentials={credentials}
+            {...(baseUrl === undefined ? {} : { baseUrl })}
+            onAccessError={onAccessError}
+            {...(offerLabels === undefined ? {} : { offerLabels })}
+          />
         )}
         {editorOpened && (
           <div hidden={view !== 'editor'}>
-            <WidgetEditor client={widgets} widget={widget} onCreated={onCreated} onKeyRefused={onKeyRefused} onDirtyChange={setDirty} />
+            <WidgetEditor client={widgets} widget={widget} onCreated={onCreated} onKeyRefused={onKeyRefused} onDirtyChange={setDirty} onDocument={onDocument} />
           </div>
         )}
       </main>

@@ -2,8 +2,10 @@ import { act } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { offerLabelsOf } from '../../../components/dashboard/offer-labels';
 import { OffersPanel } from '../../../components/dashboard/OffersPanel';
 import type { OffersReport } from '../../../lib/protocol/analytics-api';
+import { DEFAULT_WIDGET_CONTENT } from '../../../lib/protocol/widget-document';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -56,5 +58,24 @@ describe('the offers panel', () => {
     act(() => root.render(<OffersPanel data={REPORT} failed />));
     expect(container.textContent).toContain('these are from the last update');
     expect(rows()).toHaveLength(3);
+  });
+
+  test('shows what visitors read under the ids: the offer’s label, each variant’s button, the offer’s label for the default variant', () => {
+    const labels = offerLabelsOf(DEFAULT_WIDGET_CONTENT);
+    expect(labels.get('offer-boots')).toEqual({ label: 'See hiking boots', variants: new Map([['default', 'See hiking boots']]) });
+    expect([...(labels.get('offer-trail')?.variants ?? [])]).toEqual([
+      ['v-primary', 'Shop trail shoes'],
+      ['v-urgent', 'Get 20% off now'],
+    ]);
+
+    const report = { ...REPORT, offers: [...REPORT.offers, { offerId: 'offer-gone', buttonVariantId: 'default', shown: 1, clicked: 0, clickThroughRate: 0 }] };
+    act(() => root.render(<OffersPanel data={report} failed={false} labels={labels} />));
+    expect(rows().map((row) => row.cells.slice(0, -3))).toEqual([
+      ['offer-bootsSee hiking boots', 'defaultSee hiking boots'],
+      ['offer-trailOur trail shoes are 20% off this week.', 'v-primaryShop trail shoes'],
+      ['v-urgentGet 20% off now'],
+      // An offer no longer in the widget keeps its figures, by id alone.
+      ['offer-gone', 'default'],
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import type { FormEvent } from 'react';
 import { describeDashboardError, isDashboardError, isKeyRefused } from '../api/index';
 import type { WidgetChoice, WidgetsClient } from '../api/index';
+import type { WidgetDocument } from '../../../lib/protocol/widget-document';
 import { formatClock } from '../format';
 import { placeProblems } from './field-paths';
 import { checkForm, contentOf, formOf, newWidgetForm, sameDocument } from './form-model';
@@ -22,6 +23,8 @@ export interface WidgetEditorProps {
   onKeyRefused: (error: unknown) => void;
   /** Told whenever the draft starts or stops differing from what is saved. */
   onDirtyChange?: (dirty: boolean) => void;
+  /** Every document the collector answers with (loaded or saved): what the widget shows now. */
+  onDocument?: (document: WidgetDocument) => void;
 }
 
 type Loaded =
@@ -41,7 +44,7 @@ type Loaded =
  *    shows the collector's problems at their fields.
  * 4. Leaving the page with unsaved changes asks first (`beforeunload`).
  */
-export function WidgetEditor({ client, widget, onCreated, onKeyRefused, onDirtyChange }: WidgetEditorProps) {
+export function WidgetEditor({ client, widget, onCreated, onKeyRefused, onDirtyChange, onDocument }: WidgetEditorProps) {
   // A new widget starts from the built-in content, with nothing to load.
   const [form, setForm] = useState<WidgetForm | null>(() => (widget.isNew ? newWidgetForm(widget.widgetId) : null));
   const [loaded, setLoaded] = useState<Loaded>(() => (form === null ? { status: 'loading' } : { status: 'ready', revision: null, baseline: form }));
@@ -50,6 +53,10 @@ export function WidgetEditor({ client, widget, onCreated, onKeyRefused, onDirtyC
   const fresh = useRef(widget.isNew);
   const saving = useRef<AbortController | null>(null);
   const idPrefix = useId();
+  const onDocumentRef = useRef(onDocument);
+  useEffect(() => {
+    onDocumentRef.current = onDocument;
+  });
 
   useEffect(() => {
     if (fresh.current) return;
@@ -58,6 +65,7 @@ export function WidgetEditor({ client, widget, onCreated, onKeyRefused, onDirtyC
       (document) => {
         if (controller.signal.aborted) return;
         const loadedForm = formOf(document);
+        onDocumentRef.current?.(document);
         setForm(loadedForm);
         setLoaded({ status: 'ready', revision: document.revision, baseline: loadedForm });
       },
@@ -112,6 +120,7 @@ export function WidgetEditor({ client, widget, onCreated, onKeyRefused, onDirtyC
       const saved = await client.save(widget.widgetId, check.input, loaded.revision, controller.signal);
       if (controller.signal.aborted) return;
       fresh.current = false;
+      onDocumentRef.current?.(saved.document);
       setLoaded({ status: 'ready', revision: saved.document.revision, baseline: submitted });
       setSave({ status: 'saved', outcome: saved.outcome, revision: saved.document.revision, at: Date.now() });
       if (saved.outcome === 'created' || loaded.revision === null) onCreated();
