@@ -30,7 +30,7 @@ function Label({ text }: { text: string | undefined }) {
 /** Per offer and button variant over the range: how often it was shown, clicked, and the click-through rate. */
 export function OffersPanel({ data, failed, labels }: OffersPanelProps) {
   return (
-    <section className="fwd-panel" data-testid="offers-panel" aria-labelledby="fwd-offers-title">
+    <section className="fwd-panel fwd-panel--offers" data-testid="offers-panel" aria-labelledby="fwd-offers-title">
       <h2 id="fwd-offers-title" className="fwd-panel__title">
         Offers
       </h2>
