@@ -5,6 +5,10 @@ import type { CollectorConfig } from './config';
 import { registerErrorHandler } from './errors';
 import { createTokenBucketLimiter, registerCors, registerJsonBodyParser } from './http';
 import type { TokenBucketLimiter } from './http';
+import { createRefusalLog, createWidgetGate } from './ingest';
+import type { RefusalCounts } from './ingest';
+import { createWidgetCache } from './registry';
+import type { WidgetCache } from './registry';
 import {
   registerAnalyticsEventRoutes,
   registerAnalyticsReadRoutes,
@@ -12,6 +16,8 @@ import {
   registerHealthRoutes,
   registerPrivacyRoutes,
   registerTrackClickRoutes,
+  registerWidgetConfigRoutes,
+  registerWidgetRoutes,
 } from './routes';
 import type { EventStore } from './store';
 
@@ -19,6 +25,13 @@ import type { EventStore } from './store';
 export interface CollectorApp {
   app: FastifyInstance;
   limiter: TokenBucketLimiter;
+  /**
+   * The briefly cached registry reads of this process (ingestion, the public config); a save
+   * through the registry API forgets the widget here.
+   */
+  widgets: WidgetCache;
+  /** Ingestion requests refused by the registry since the app was built (403 `origin_not_allowed`, `widget_not_registered`). */
+  refusals(): RefusalCounts;
 }
 
 /** Builds the fastify app of the collector around a store (not listening yet). */
@@ -41,6 +54,10 @@ export function createCollectorApp(config: CollectorConfig, store: EventStore, i
     maxBuckets: config.rateLimit.maxBuckets,
     now: config.now,
   });
+  const widgets = createWidgetCache(store, { now: config.now });
+  const refusalLog = createRefusalLog({ warn: (fields, message) => app.log.warn(fields, message), now: config.now });
+  const gate = createWidgetGate({ widgets, requireRegistration: config.requireRegistration, refusals: refusalLog });
+  app.addHook('onClose', async () => widgets.destroy());
   // While stopping, close each connection once its answer is out rather than waiting for an
   // idle keep-alive connection to time out.
   app.addHook('onSend', async (_request, reply) => {
@@ -48,18 +65,24 @@ export function createCollectorApp(config: CollectorConfig, store: EventStore, i
   });
   registerErrorHandler(app, config);
   registerJsonBodyParser(app, config.maxBodyBytes);
-  registerCors(app, '/api/', config.allowedOrigins);
-  const deps = { store, limiter, config };
+  // CORS per route (`config.cors`): ingestion follows `allowedOrigins`, the public config is
+  // open to any origin, the key-guarded APIs answer no CORS headers.
+  registerCors(app, config.allowedOrigins);
+  const deps = { store, limiter, config, gate };
   registerTrackClickRoutes(app, deps);
   registerAnalyticsEventRoutes(app, deps);
-  // Reads and deletions need an API key; ingestion above never does.
-  const authenticate = requireApiKey(createKeyRing(config.apiKeys));
+  registerWidgetConfigRoutes(app, { widgets });
+  // Reads, deletions and the registry need an API key; ingestion and the public config never do.
+  const keyRing = createKeyRing(config.apiKeys);
+  // A registered widget's analytics belong to its owner: another owner's key gets 404 even with `*`.
+  const authenticate = requireApiKey(keyRing, 'widget', async (widgetId) => (await widgets.getWidget(widgetId))?.owner ?? null);
   registerAnalyticsReadRoutes(app, { store, now: config.now, authenticate });
   registerPrivacyRoutes(app, { store, authenticate });
+  registerWidgetRoutes(app, { store, widgets, keyRing, now: config.now });
   if (config.apiKeys.length === 0) {
-    app.log.warn('no API keys configured (FRAMEWIRE_API_KEYS or FRAMEWIRE_API_KEYS_FILE): the analytics read API answers 401');
+    app.log.warn('no API keys configured (FRAMEWIRE_API_KEYS or FRAMEWIRE_API_KEYS_FILE): the analytics read API and the widget registry API answer 401');
   }
   registerDashboardRoutes(app);
   registerHealthRoutes(app, { store, isStopping, storageRetryAfterSeconds: config.storageRetryAfterSeconds });
-  return { app, limiter };
+  return { app, limiter, widgets, refusals: refusalLog.counts };
 }

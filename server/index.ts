@@ -3,6 +3,7 @@ export { createRetentionScheduler, nextRetentionRunAt, RETENTION_HOUR_UTC, toRet
 export { createKeyRing, MIN_API_KEY_LENGTH, parseApiKeyJson, parseApiKeyList } from './auth';
 export { COLLECTOR_ENV_VARS, DEFAULT_COLLECTOR_CONFIG, loadConfig, normalizeConfig } from './config';
 export { createCollectorApp } from './create-app';
+export { createWidgetCache, DEFAULT_WIDGET_CACHE_OPTIONS } from './registry';
 export { COLLECTOR_ERROR_CODES, CollectorError, isCollectorError } from './errors';
 export { anonymizeIp, PROPERTIES_LIMITS } from './ingest';
 export { ANALYTICS_FIELDS, CLICK_FIELDS, COLLECTOR_LIMITS, CONTEXT_FIELDS, UTM_FIELDS } from '../lib/protocol/collector';
@@ -14,6 +15,8 @@ export type { AnalyticsReader, DayRange, RetentionPolicy, RetentionProgress, Ret
 export type { ApiKeyGrant, ApiKeyPrincipal, KeyRing } from './auth';
 export type { CollectorConfig, CollectorOptions, RateLimitConfig, RetentionConfig } from './config';
 export type { CollectorApp } from './create-app';
+export type { PutWidget, PutWidgetResult, WidgetCache, WidgetCacheOptions, WidgetRegistry } from './registry';
+export type { RefusalCounts } from './ingest';
 export type { CollectorErrorCode } from './errors';
 export type { BatchAnswer, EventFailure } from './ingest';
 export type { CollectorDeps, RunningCollector } from './start-collector';

@@ -4,6 +4,8 @@ import { normalizeConfig } from './config';
 import type { CollectorConfig, CollectorOptions } from './config';
 import { createCollectorApp } from './create-app';
 import { openStore } from './store';
+import type { RefusalCounts } from './ingest';
+import type { WidgetCache } from './registry';
 import type { EventStore, StoreEngine } from './store';
 
 /** A running collector. */
@@ -16,6 +18,13 @@ export interface RunningCollector {
   config: CollectorConfig;
   /** The store in use (for tests and tools; the HTTP API is the contract). */
   store: EventStore;
+  /**
+   * The registry's briefly cached reader this collector uses; a widget app in the same
+   * process reads through it too, so a save through the API is seen there at once.
+   */
+  widgets: WidgetCache;
+  /** Ingestion requests refused by the widget's allowed sites or the registration switch, so far. */
+  refusals(): RefusalCounts;
   /** The daily retention job (`runNow()` for a manual run); `null` when `retention.schedule` is off. */
   retention: RetentionScheduler | null;
   /**
@@ -56,7 +65,7 @@ export async function startCollector(options: CollectorOptions = {}, deps: Colle
       sqliteSynchronous: config.sqliteSynchronous,
       onIdleError: (error) => logIdleError(error),
     }));
-  const { app, limiter } = createCollectorApp(config, store, () => stopping);
+  const { app, limiter, widgets, refusals } = createCollectorApp(config, store, () => stopping);
   logIdleError = (error) => app.log.warn({ err: error }, 'idle PostgreSQL connection failed');
 
   try {
@@ -95,7 +104,7 @@ export async function startCollector(options: CollectorOptions = {}, deps: Colle
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, engine: store.engine, config, store, retention, close };
+  return { url: `http://${host}:${port}`, port, engine: store.engine, config, store, widgets, refusals, retention, close };
 }
 
 /**

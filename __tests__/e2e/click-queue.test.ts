@@ -7,6 +7,7 @@ import { startFaultProxy } from './support/fault-proxy';
 import type { FaultProxy, ProxiedRequest } from './support/fault-proxy';
 import { createEngineStage, waitForState } from './support/stage';
 import type { EngineStage } from './support/stage';
+import { DEMO_OFFER_IDS, showOffer } from './support/survey';
 
 const WIDGET_ID = 'demo';
 const SESSION_KEY = `framewire:${WIDGET_ID}:session_id`;
@@ -79,19 +80,24 @@ const sessionOf = async (page: TestPage): Promise<string> => {
 const storedClicks = async (sessionId: string): Promise<EventRow[]> =>
   (await collector.store.listEvents({ widgetId: WIDGET_ID, kind: 'click', limit: 10_000 })).filter((row) => row.sessionId === sessionId);
 
-/** Opens the chat (the iframe is hidden until the launcher is clicked) and waits for the offers. */
+/** Opens the chat (the iframe is hidden until the launcher is clicked) and waits for the first offer. */
 async function showOffers(page: TestPage, widget: TestFrame): Promise<void> {
   await page.click('[data-testid="widget-launcher"]');
-  await widget.waitForSelector('[data-testid="offer-button"]', { visible: true });
+  await showOffer(widget, DEMO_OFFER_IDS[0]);
 }
 
-/** Clicks the offer buttons `n` times in the widget frame, going round the offers. */
+/** Clicks offer buttons `n` times in the widget frame, every offer in turn, a run of clicks each (picking the answer that shows it). */
 async function clickOffers(widget: TestFrame, n: number): Promise<void> {
-  const offers = await widget.evaluate(() =>
-    Array.from(document.querySelectorAll('[data-testid="offer-button"]'), (button) => button.getAttribute('data-offer-id') ?? ''),
-  );
-  if (offers.length === 0 || offers.some((id) => !/^[\w-]+$/.test(id))) throw new Error(`Unexpected offers: ${JSON.stringify(offers)}`);
-  for (let i = 0; i < n; i++) await widget.click(`[data-testid="offer-button"][data-offer-id="${offers[i % offers.length]}"]`);
+  let button = '';
+  let shownOffer = -1;
+  for (let i = 0; i < n; i++) {
+    const offer = Math.floor((i * DEMO_OFFER_IDS.length) / n);
+    if (offer !== shownOffer) {
+      button = await showOffer(widget, DEMO_OFFER_IDS[offer]);
+      shownOffer = offer;
+    }
+    await widget.click(button);
+  }
 }
 
 /** Waits until the host's click queue holds `n` events: the clicks have crossed the bridge. */

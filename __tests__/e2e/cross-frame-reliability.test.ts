@@ -3,6 +3,7 @@ import { engineLabel, sharedThreadReason, sleep } from './support/driver';
 import type { TestFrame, TestPage } from './support/driver';
 import { createEngineStage } from './support/stage';
 import type { EngineStage } from './support/stage';
+import { showOffer } from './support/survey';
 
 const CONVERSATION_KEY = 'framewire:demo:conversation';
 
@@ -108,11 +109,13 @@ describe(`in ${engineLabel()}, at default settings, a stalled host page`, () => 
     expect((await stateLog(widget)).map((entry) => entry.state)).not.toContain('disconnected');
   });
 
-  test('survey offers are buttons, and the minimised state survives a reload', async () => {
+  test('survey answers are buttons, an answer shows its offer, and the minimised state survives a reload', async () => {
     const { page, widget } = await stage.openHost();
     await page.click('[data-testid="widget-launcher"]');
-    await widget.waitForSelector('[data-testid="offer-button"]');
-    expect(await widget.evaluate(() => document.querySelectorAll('[data-testid="offer-button"]').length)).toBeGreaterThanOrEqual(2);
+    await widget.waitForSelector('[data-testid="answer-button"]');
+    expect(await widget.evaluate(() => document.querySelectorAll('[data-testid="answer-button"]').length)).toBeGreaterThanOrEqual(2);
+    expect(await widget.evaluate(() => document.querySelectorAll('[data-testid="offer-button"]').length)).toBe(0);
+    await showOffer(widget, 'offer-boots');
     await widget.click('[data-testid="chat-minimise"]');
     await page.waitFor(() => localStorage.getItem('framewire:demo:open') === 'false');
     await page.reload();

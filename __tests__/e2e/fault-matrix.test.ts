@@ -8,6 +8,7 @@ import { startFaultProxy } from './support/fault-proxy';
 import type { Fault, FaultProxy } from './support/fault-proxy';
 import { createEngineStage, waitForState } from './support/stage';
 import type { EngineStage } from './support/stage';
+import { showOffer } from './support/survey';
 
 /**
  * The fault matrix: a real browser, the real collector, and a fault proxy between page and
@@ -139,15 +140,16 @@ const peakOf = (page: TestPage): Promise<{ events: number; chars: number }> =>
 
 const sessionOf = (page: TestPage): Promise<string> => page.waitFor((key) => localStorage.getItem(key), SESSION_KEY, { message: 'the session id' });
 
-/** Opens the chat (the iframe is hidden until the launcher is clicked) and waits for the offers. */
+/** Opens the chat (the iframe is hidden until the launcher is clicked), picks the answer that leads to an offer and waits for it. */
 async function showOffers(page: TestPage, widget: TestFrame): Promise<void> {
   await page.click('[data-testid="widget-launcher"]');
-  await widget.waitForSelector('[data-testid="offer-button"]', { visible: true });
+  await showOffer(widget);
 }
 
-/** Clicks an offer button `n` times, as a visitor would. */
+/** Clicks the offer's button `n` times, as a visitor would. */
 async function clickOffers(widget: TestFrame, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await widget.click('[data-testid="offer-button"]');
+  const button = await showOffer(widget);
+  for (let i = 0; i < n; i++) await widget.click(button);
 }
 
 /**

@@ -9,6 +9,7 @@ import { engineLabel, until } from './support/driver';
 import type { TestPage } from './support/driver';
 import { createEngineStage } from './support/stage';
 import type { EngineStage } from './support/stage';
+import { showOffer } from './support/survey';
 
 /**
  * Customer pages as they are: `Referrer-Policy: no-referrer` and a Content-Security-Policy
@@ -109,8 +110,7 @@ describe(`in ${engineLabel()}, a host page with a strict CSP and no referrer`, (
       message: 'the session id in the host page',
     });
     await page.click(LAUNCHER);
-    await widget.waitForSelector('[data-testid="offer-button"]', { visible: true });
-    await widget.click('[data-testid="offer-button"]');
+    await widget.click(await showOffer(widget));
     const stored = async (): Promise<number> => {
       const rows = await collector.store.listEvents({ widgetId: WIDGET_ID, kind: 'click', limit: 10_000 });
       return rows.filter((row) => row.sessionId === sessionId).length;

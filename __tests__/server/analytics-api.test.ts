@@ -28,7 +28,7 @@ import type {
 } from '../../server';
 import { ENGINES } from './support/engines';
 import type { EngineFixture } from './support/engines';
-import { analytics, batch, click } from '../support/events';
+import { analytics, batch, click, offerShown } from '../support/events';
 import { post, send } from './support/http';
 
 const ACME_KEY = 'acme-key-0123456789abcdef';
@@ -100,6 +100,12 @@ function fakeStore() {
       os: [],
       screens: [],
     })),
+    offers: vi.fn(async ({ widgetId, from, to }) => ({
+      widgetId,
+      from,
+      to,
+      offers: [{ offerId: 'trial', buttonVariantId: 'default', shown: 4, clicked: 1, clickThroughRate: 0.25 }],
+    })),
     deleteVisitor: vi.fn(async ({ widgetId, id }) => ({ widgetId, id, deletedEvents: 4, deletedSessions: 1 })),
     applyRetention: vi.fn(async () => ({ deletedEvents: 0, deletedSessions: 0, deletedVisitorRows: 0, tookMs: 0 })),
   };
@@ -109,6 +115,8 @@ function fakeStore() {
     listEvents: vi.fn(async () => []),
     ping: vi.fn(async () => undefined),
     close: vi.fn(async () => undefined),
+    // No widget is registered here: the grants alone decide (owners are tested in widgets-api.test.ts).
+    getWidget: vi.fn(async () => null),
   };
   return { ...base, ...reader } as unknown as EventStore & { [K in keyof AnalyticsReader]: ReturnType<typeof vi.fn> & AnalyticsReader[K] };
 }
@@ -203,7 +211,7 @@ describe('the analytics read API (fake store)', () => {
       expect((await get(summaryUrl())).statusCode).toBe(401);
     });
 
-    const guarded = ['summary', 'trends', 'events', 'active', 'sessions', 'traffic-sources', 'devices'].map(
+    const guarded = ['summary', 'trends', 'events', 'active', 'sessions', 'traffic-sources', 'devices', 'offers'].map(
       (name) => ['GET', name] as const,
     );
     it.each([...guarded, ['DELETE', 'users/anon-1'] as const])('guards %s …/%s: 401 without a key, 404 for another owner', async (method, path) => {
@@ -279,6 +287,21 @@ describe('the analytics read API (fake store)', () => {
       const answer = await get(summaryUrl('w-acme', '?from=2023-06-14&to=2025-06-14'));
       expect(answer.statusCode).toBe(400);
       expect(answer.json()).toEqual({ error: expect.stringContaining('at most 731') });
+    });
+
+    it('reads offers over the last 30 days by default, or the given range, and refuses a bad range with 400', async () => {
+      await get('/api/analytics/widget/w-acme/offers');
+      expect(store.offers).toHaveBeenLastCalledWith({ widgetId: 'w-acme', from: '2025-05-17', to: '2025-06-15' });
+      await get('/api/analytics/widget/w-acme/offers?from=2025-06-01&to=2025-06-10&limit=5');
+      expect(store.offers).toHaveBeenLastCalledWith({ widgetId: 'w-acme', from: '2025-06-01', to: '2025-06-10' });
+      const reversed = await get('/api/analytics/widget/w-acme/offers?from=2025-06-11&to=2025-06-10');
+      expect(reversed.statusCode).toBe(400);
+      expect(reversed.json()).toEqual({ error: expect.stringContaining('from: must not be after to') });
+      const bad = await get('/api/analytics/widget/w-acme/offers?to=2025-02-30');
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toEqual({ error: expect.stringMatching(/^bad query: to: /) });
+      expect(bad.headers['cache-control']).toBe('no-store');
+      expect(store.offers).toHaveBeenCalledTimes(2);
     });
 
     it('uses limit 20 for top lists and 50 for sessions by default', async () => {
@@ -359,6 +382,7 @@ describe('the analytics read API (fake store)', () => {
       ['sessions', 'listSessions', { widgetId: 'w-acme', sessions: [SESSION], nextCursor: 'next.1' }],
       ['traffic-sources', 'trafficSources', { referrers: [{ value: '(direct)', sessions: 1 }] }],
       ['devices', 'devices', { deviceTypes: [{ value: 'desktop', sessions: 1 }] }],
+      ['offers', 'offers', { widgetId: 'w-acme', offers: [{ offerId: 'trial', buttonVariantId: 'default', shown: 4, clicked: 1, clickThroughRate: 0.25 }] }],
     ] as const)('…/%s answers the store’s %s as JSON', async (path, method, shape) => {
       const answer = await get(`/api/analytics/widget/w-acme/${path}`);
       expect(answer.statusCode).toBe(200);
@@ -620,5 +644,81 @@ describe.each(ENGINES)('the analytics read API end to end on $name', ({ create }
     const answer = await send(`${collector.url}/api/analytics/widget/${widgetId}/summary`);
     expect(answer.status).toBe(401);
     expect(answer.headers['www-authenticate']).toMatch(/^Bearer/);
+  });
+});
+
+describe.each(ENGINES)('the offers report end to end on $name', ({ create }) => {
+  let fixture: EngineFixture;
+  let collector: RunningCollector;
+  const now = Date.now();
+  const widgetId = 'w-offers';
+  const today = new Date(now).toISOString().slice(0, 10);
+  const yesterday = new Date(now - 86_400_000).toISOString().slice(0, 10);
+  const offersUrl = (query = `?from=${yesterday}`) => `${collector.url}/api/analytics/widget/${widgetId}/offers${query}`;
+
+  beforeAll(async () => {
+    fixture = create();
+    collector = await startCollector({
+      port: 0,
+      databaseUrl: await fixture.freshDatabaseUrl(),
+      logLevel: 'silent',
+      apiKeys: [
+        { key: ACME_KEY, owner: 'acme', widgets: [widgetId] },
+        { key: GLOBEX_KEY, owner: 'globex', widgets: ['w-globex'] },
+      ],
+      retention: { schedule: false },
+    });
+  });
+  afterAll(async () => {
+    await collector?.close();
+    await fixture?.teardown();
+  });
+
+  it('counts offer_shown events and clicks per offer and variant, once each however often a batch is resent', async () => {
+    const shownA = offerShown({ offerId: 'trial', buttonVariantId: 'a' }, { sessionId: 'v1', timestamp: now - 60_000 });
+    const shownB = offerShown({ offerId: 'trial', buttonVariantId: 'b' }, { sessionId: 'v2', timestamp: now - 50_000 });
+    const shownPlain = offerShown({ offerId: 'newsletter', buttonVariantId: 'default' }, { sessionId: 'v2', timestamp: now - 40_000 });
+    const noOffer = offerShown({ offerId: undefined }, { sessionId: 'v2', timestamp: now - 40_000 });
+    const clickA = click({ sessionId: 'v1', offerId: 'trial', buttonVariantId: 'a', timestamp: now - 30_000 });
+    const clickPlain = click({ sessionId: 'v2', offerId: 'newsletter', buttonVariantId: undefined, timestamp: now - 20_000 });
+    const events = [shownA, shownB, shownPlain, noOffer];
+    const first = await post(collector.url, '/api/analytics/events/batch', batch([...events, shownA], widgetId));
+    expect(first.json).toEqual({ accepted: events.map((event) => event.id), duplicates: [shownA.id], failed: [] });
+    const again = await post(collector.url, '/api/analytics/events/batch', batch(events, widgetId));
+    expect(again.json).toMatchObject({ accepted: [], duplicates: events.map((event) => event.id) });
+    for (let i = 0; i < 2; i++) {
+      const clicked = await post(collector.url, '/api/track/click/batch', batch([clickA, clickPlain], widgetId));
+      expect(clicked.status).toBe(200);
+    }
+
+    const answer = await send(offersUrl(), { headers: bearer(ACME_KEY) });
+    expect(answer.status).toBe(200);
+    expect(answer.headers['cache-control']).toBe('no-store');
+    expect(answer.json).toEqual({
+      widgetId,
+      from: yesterday,
+      to: today,
+      offers: [
+        { offerId: 'newsletter', buttonVariantId: 'default', shown: 1, clicked: 1, clickThroughRate: 1 },
+        { offerId: 'trial', buttonVariantId: 'a', shown: 1, clicked: 1, clickThroughRate: 1 },
+        { offerId: 'trial', buttonVariantId: 'b', shown: 1, clicked: 0, clickThroughRate: 0 },
+      ],
+    });
+    const summary = (await send(`${collector.url}/api/analytics/widget/${widgetId}/summary?from=${yesterday}`, { headers: bearer(ACME_KEY) })).json;
+    expect(summary).toMatchObject({ events: 6, clicks: 2 });
+  });
+
+  it('answers an empty list for a range without offers', async () => {
+    const answer = await send(offersUrl('?from=2020-01-01&to=2020-01-31'), { headers: bearer(ACME_KEY) });
+    expect(answer.json).toEqual({ widgetId, from: '2020-01-01', to: '2020-01-31', offers: [] });
+  });
+
+  it('refuses a read without a key (401) or with another owner’s key (404) over real HTTP', async () => {
+    const none = await send(offersUrl());
+    expect(none.status).toBe(401);
+    expect(none.headers['www-authenticate']).toMatch(/^Bearer/);
+    const foreign = await send(offersUrl(), { headers: bearer(GLOBEX_KEY) });
+    expect(foreign.status).toBe(404);
+    expect(foreign.json).toEqual({ error: 'not found' });
   });
 });

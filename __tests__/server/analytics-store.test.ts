@@ -1,10 +1,12 @@
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../server';
+import { openStore, parseDatabaseUrl } from '../../server';
 import type { EventRow, EventStore } from '../../server';
 import { DAY_MS, isoDay } from '../../server/analytics/days';
 import type { DailyCounters } from '../../lib/protocol/analytics-api';
-import { eventRow, referenceDaily, referenceSessions } from './support/analytics-rows';
+import { eventRow, referenceDaily, referenceOffers, referenceSessions } from './support/analytics-rows';
 import { ENGINES } from './support/engines';
 import type { EngineFixture } from './support/engines';
 
@@ -12,10 +14,20 @@ const MIN = 60_000;
 /** 23:00 UTC, so that generated events straddle midnight. */
 const BASE = Date.UTC(2026, 10, 25, 23, 0, 0);
 const RANGE = { widgetId: 'demo', from: isoDay(BASE / DAY_MS - 1), to: isoDay(BASE / DAY_MS + 2) };
-const NAMES = ['widget_opened', 'message_sent', 'message_received', 'error', 'widget_loaded'] as const;
+const NAMES = ['widget_opened', 'message_sent', 'message_received', 'error', 'widget_loaded', 'offer_shown', 'offer_shown'] as const;
+/** Offer ids in an order where code-unit order and a locale's differ (`Zeta` < `alpha` < `ärger`). */
+const OFFERS = ['alpha', 'Zeta', 'ärger'] as const;
+/** Variants as clicks and `offer_shown` carry them: absent, empty and null all mean `"default"`. */
+const VARIANTS = ['a', 'b', 'default', '', null, undefined] as const;
+/** What an `offer_shown` carries as its `offerId`: usable, or one that is stored but not counted. */
+const SHOWN_OFFERS = [...OFFERS, ...OFFERS, '', 42, null, undefined, 'x'.repeat(129)] as const;
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
-/** Random events: 1–3 visitors, times on a 5-minute grid over 4 h (exact 30-minute gaps are common). */
+/**
+ * Random events: 1–3 visitors, times on a 5-minute grid over 4 h (exact 30-minute gaps are
+ * common); clicks of offers and variants, `offer_shown` events with usable and unusable offer
+ * ids.
+ */
 const eventsArbitrary = fc
   .array(
     fc.record({
@@ -23,19 +35,30 @@ const eventsArbitrary = fc
       slot: fc.integer({ min: 0, max: 48 }),
       click: fc.boolean(),
       name: fc.constantFrom(...NAMES),
+      offer: fc.constantFrom(...OFFERS),
+      shownOffer: fc.constantFrom(...SHOWN_OFFERS),
+      variant: fc.constantFrom(...VARIANTS),
     }),
     { minLength: 1, maxLength: 40 },
   )
   .map((specs) =>
-    specs.map((spec, i) =>
-      eventRow({
+    specs.map((spec, i) => {
+      const shown = !spec.click && spec.name === 'offer_shown';
+      const properties: Record<string, unknown> = { questionId: 'q1' };
+      if (spec.shownOffer !== undefined) properties.offerId = spec.shownOffer;
+      if (spec.variant !== undefined) properties.buttonVariantId = spec.variant;
+      return eventRow({
         eventId: `e${String(i).padStart(3, '0')}`,
         ts: BASE + spec.slot * 5 * MIN,
         sessionId: spec.visitor,
         kind: spec.click ? 'click' : 'analytics',
         name: spec.click ? 'offer_click' : spec.name,
-      }),
-    ),
+        offerId: spec.click ? spec.offer : null,
+        questionId: spec.click ? 'q1' : null,
+        buttonVariantId: spec.click ? (spec.variant ?? null) : null,
+        properties: shown ? properties : null,
+      });
+    }),
   );
 
 /** The events in a random order, cut into random batches, some sent twice. */
@@ -59,6 +82,25 @@ function batches(order: readonly EventRow[], sizes: readonly number[], resend: r
   return out;
 }
 
+/** Takes a database back to before migration 4: no `daily_offers`, the migration not recorded. */
+async function forgetMigration4(databaseUrl: string): Promise<void> {
+  const sql = 'DROP TABLE daily_offers; DELETE FROM schema_migrations WHERE version = 4';
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.engine === 'sqlite') {
+    const db = new Database(target.filename);
+    db.exec(sql);
+    db.close();
+    return;
+  }
+  const client = new pg.Client({ connectionString: target.connectionString });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 const dayCounters = (days: readonly (DailyCounters & { date: string })[]) =>
   Object.fromEntries(days.filter((d) => d.events > 0).map(({ date, ...counters }) => [date, counters]));
 
@@ -80,7 +122,7 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
   });
 
   it(
-    'keeps daily counters and sessions equal to the same aggregates computed from the raw events, whatever the order, batching and duplicates',
+    'keeps daily counters, sessions and offer figures equal to the same aggregates computed from the raw events, whatever the order, batching and duplicates',
     async () => {
       await fc.assert(
         fc.asyncProperty(deliveryArbitrary, async ([rows, order, sizes, resend]) => {
@@ -115,6 +157,12 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
           const devices = await store.devices({ ...range, limit: 100 });
           expect(devices.deviceTypes.reduce((sum, d) => sum + d.sessions, 0)).toBe(expectedSessions.length);
           expect(summary.events).toBe(rows.length);
+          // Offers shown and clicked of every day and of the whole range, against the raw events.
+          for (let day = firstDay; day <= firstDay + 3; day++) {
+            const offers = await store.offers({ widgetId, from: isoDay(day), to: isoDay(day) });
+            expect(offers.offers, `offers ${isoDay(day)}`).toEqual(referenceOffers(rows, { first: day, last: day }));
+          }
+          expect((await store.offers(range)).offers).toEqual(referenceOffers(rows, { first: firstDay, last: firstDay + 3 }));
         }),
         { numRuns: name === 'sqlite' ? 60 : 15 },
       );
@@ -212,6 +260,138 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
       { name: 'widget_opened', count: 1 },
     ]);
     expect((await store.topEvents({ ...RANGE, limit: 1 })).events).toHaveLength(1);
+  });
+
+  describe('offers', () => {
+    const shown = (eventId: string, ts: number, properties: Record<string, unknown> | null, overrides: Partial<EventRow> = {}) =>
+      eventRow({ eventId, ts, name: 'offer_shown', properties, ...overrides });
+    const clicked = (eventId: string, ts: number, offerId: string, buttonVariantId: string | null, overrides: Partial<EventRow> = {}) =>
+      eventRow({ eventId, ts, kind: 'click', name: 'offer_click', offerId, questionId: 'q1', buttonVariantId, ...overrides });
+
+    it('counts shown and clicked per offer and variant, clicks without a variant under "default", ordered by offer then variant', async () => {
+      const nextDay = BASE + 2 * 60 * MIN; // 01:00 the next UTC day
+      await store.insertEvents([
+        shown('s1', BASE, { offerId: 'trial', questionId: 'q1', buttonVariantId: 'b' }),
+        shown('s2', BASE + MIN, { offerId: 'trial', questionId: 'q1', buttonVariantId: 'a' }, { sessionId: 'v2' }),
+        shown('s3', BASE + 2 * MIN, { offerId: 'trial', questionId: 'q1', buttonVariantId: 'a' }, { sessionId: 'v3' }),
+        clicked('c1', BASE + 3 * MIN, 'trial', 'a'),
+        clicked('c2', BASE + 4 * MIN, 'trial', null, { sessionId: 'v4' }),
+        shown('s4', nextDay, { offerId: 'Upgrade', questionId: 'q2' }),
+        clicked('c3', nextDay + MIN, 'Upgrade', ''),
+      ]);
+      await store.insertEvents([
+        // Stored, not counted: no usable offer id, or not an offer_shown.
+        shown('x1', BASE, { questionId: 'q1', buttonVariantId: 'a' }),
+        shown('x2', BASE, { offerId: 42, buttonVariantId: 'a' }),
+        shown('x3', BASE, { offerId: '' }),
+        shown('x4', BASE, null),
+        eventRow({ eventId: 'x5', ts: BASE, name: 'widget_opened', properties: { offerId: 'trial' } }),
+        // Another widget's.
+        shown('o1', BASE, { offerId: 'trial', buttonVariantId: 'a' }, { widgetId: 'other' }),
+        clicked('o2', BASE, 'trial', 'a', { widgetId: 'other' }),
+      ]);
+
+      const report = await store.offers(RANGE);
+      expect(report).toEqual({
+        ...RANGE,
+        offers: [
+          // Code-unit order: upper case first, whatever the database's collation.
+          { offerId: 'Upgrade', buttonVariantId: 'default', shown: 1, clicked: 1, clickThroughRate: 1 },
+          { offerId: 'trial', buttonVariantId: 'a', shown: 2, clicked: 1, clickThroughRate: 0.5 },
+          { offerId: 'trial', buttonVariantId: 'b', shown: 1, clicked: 0, clickThroughRate: 0 },
+          { offerId: 'trial', buttonVariantId: 'default', shown: 0, clicked: 1, clickThroughRate: 0 },
+        ],
+      });
+      const firstDay = isoDay(Math.floor(BASE / DAY_MS));
+      expect((await store.offers({ widgetId: 'demo', from: firstDay, to: firstDay })).offers.map((o) => o.offerId)).toEqual(['trial', 'trial', 'trial']);
+      expect((await store.offers({ widgetId: 'other', from: firstDay, to: firstDay })).offers).toEqual([
+        { offerId: 'trial', buttonVariantId: 'a', shown: 1, clicked: 1, clickThroughRate: 1 },
+      ]);
+      expect((await store.offers({ widgetId: 'demo', from: '2020-01-01', to: '2020-01-31' })).offers).toEqual([]);
+      const stored = await store.listEvents({ widgetId: 'demo', kind: 'analytics' });
+      expect(stored.map((row) => row.eventId).sort()).toEqual(['s1', 's2', 's3', 's4', 'x1', 'x2', 'x3', 'x4', 'x5']);
+    });
+
+    it('reports the click-through rate as is when clicks outnumber offer_shown events', async () => {
+      await store.insertEvents([
+        shown('s1', BASE, { offerId: 'trial', buttonVariantId: 'a' }),
+        clicked('c1', BASE + MIN, 'trial', 'a'),
+        clicked('c2', BASE + 2 * MIN, 'trial', 'a'),
+        clicked('c3', BASE + 3 * MIN, 'trial', 'a'),
+      ]);
+      expect((await store.offers(RANGE)).offers).toEqual([{ offerId: 'trial', buttonVariantId: 'a', shown: 1, clicked: 3, clickThroughRate: 3 }]);
+    });
+
+    it('never counts an offer event twice, whether resent in the same batch or in a later one', async () => {
+      const s1 = shown('s1', BASE, { offerId: 'trial', buttonVariantId: 'a' });
+      const c1 = clicked('c1', BASE + MIN, 'trial', 'a');
+      const first = await store.insertEvents([s1, c1, s1, c1]);
+      expect(first).toEqual({ inserted: ['s1', 'c1'], duplicates: ['s1', 'c1'] });
+      const second = await store.insertEvents([c1, shown('s2', BASE + 2 * MIN, { offerId: 'trial', buttonVariantId: 'a' }), s1]);
+      expect(second).toEqual({ inserted: ['s2'], duplicates: ['c1', 's1'] });
+      await store.insertEvents([s1]);
+      await store.insertEvents([c1]);
+      expect((await store.offers(RANGE)).offers).toEqual([{ offerId: 'trial', buttonVariantId: 'a', shown: 2, clicked: 1, clickThroughRate: 0.5 }]);
+    });
+
+    it('counts the offer events already stored when migration 4 first runs, by the same rule as ingest', async () => {
+      const url = await fixture.freshDatabaseUrl();
+      const nextDay = BASE + 2 * 60 * MIN;
+      const rows = [
+        shown('s1', BASE, { offerId: 'trial', buttonVariantId: 'a' }),
+        shown('s2', BASE + MIN, { offerId: 'trial', buttonVariantId: 'a' }),
+        shown('s3', BASE + MIN, { offerId: 'trial' }),
+        shown('s4', BASE + MIN, { offerId: 'trial', buttonVariantId: 7 }),
+        shown('s5', BASE + MIN, { offerId: 'trial', buttonVariantId: '' }),
+        shown('s6', nextDay, { offerId: `o'ffer "é" 👋`, buttonVariantId: 'b' }),
+        shown('x1', BASE, { offerId: 42 }),
+        shown('x2', BASE, { offerId: '' }),
+        shown('x3', BASE, { offerId: 'x'.repeat(129) }),
+        shown('x4', BASE, { buttonVariantId: 'a' }),
+        shown('x5', BASE, null),
+        clicked('c1', BASE + 2 * MIN, 'trial', 'a'),
+        clicked('c2', BASE + 3 * MIN, 'trial', null),
+        clicked('c3', BASE + 3 * MIN, 'trial', ''),
+        clicked('c4', nextDay, `o'ffer "é" 👋`, 'b'),
+        clicked('o1', BASE, 'trial', 'a', { widgetId: 'other' }),
+      ];
+      const before = await openStore({ databaseUrl: url });
+      await before.insertEvents(rows);
+      const atIngest = await before.offers(RANGE);
+      await before.close();
+      expect(atIngest.offers).toEqual([
+        { offerId: `o'ffer "é" 👋`, buttonVariantId: 'b', shown: 1, clicked: 1, clickThroughRate: 1 },
+        { offerId: 'trial', buttonVariantId: 'a', shown: 2, clicked: 1, clickThroughRate: 0.5 },
+        { offerId: 'trial', buttonVariantId: 'default', shown: 3, clicked: 2, clickThroughRate: 2 / 3 },
+      ]);
+
+      await forgetMigration4(url);
+      const after = await openStore({ databaseUrl: url });
+      try {
+        expect(await after.offers(RANGE)).toEqual(atIngest);
+        expect((await after.offers({ ...RANGE, widgetId: 'other' })).offers).toEqual([
+          { offerId: 'trial', buttonVariantId: 'a', shown: 0, clicked: 1, clickThroughRate: 0 },
+        ]);
+        await after.insertEvents([shown('s7', BASE + 5 * MIN, { offerId: 'trial', buttonVariantId: 'a' }), rows[0] as EventRow]);
+        expect((await after.offers(RANGE)).offers[1]).toEqual({ offerId: 'trial', buttonVariantId: 'a', shown: 3, clicked: 1, clickThroughRate: 1 / 3 });
+      } finally {
+        await after.close();
+      }
+    });
+
+    it('keeps the offer figures through the privacy delete and retention, like the daily counters', async () => {
+      await store.insertEvents([
+        shown('s1', BASE, { offerId: 'trial', buttonVariantId: 'a' }, { sessionId: 'browser-1', userId: 'user-42' }),
+        clicked('c1', BASE + MIN, 'trial', 'a', { sessionId: 'browser-1' }),
+      ]);
+      const before = await store.offers(RANGE);
+      expect(await store.deleteVisitor({ widgetId: 'demo', id: 'user-42' })).toMatchObject({ deletedEvents: 2 });
+      expect(await store.offers(RANGE)).toEqual(before);
+      await store.insertEvents([shown('s2', BASE + 2 * MIN, { offerId: 'trial', buttonVariantId: 'a' })]);
+      const result = await store.applyRetention({ eventsMs: DAY_MS, sessionsMs: DAY_MS, eventChunk: 10, sessionChunk: 10 }, BASE + 400 * DAY_MS);
+      expect(result.deletedEvents).toBe(1);
+      expect((await store.offers(RANGE)).offers).toEqual([{ offerId: 'trial', buttonVariantId: 'a', shown: 2, clicked: 1, clickThroughRate: 0.5 }]);
+    });
   });
 
   it('deletes everything of a person by user id, anonymous id or client session id, and keeps other visitors', async () => {

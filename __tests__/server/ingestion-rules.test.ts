@@ -132,8 +132,12 @@ describe('whole-request errors', () => {
       listSessions: fail,
       trafficSources: fail,
       devices: fail,
+      offers: fail,
       deleteVisitor: fail,
       applyRetention: fail,
+      getWidget: fail,
+      listWidgets: fail,
+      putWidget: fail,
       engine: 'sqlite',
       insertEvents: async () => {
         throw new CollectorError('STORAGE_UNAVAILABLE', 'disk on fire');

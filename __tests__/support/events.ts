@@ -55,3 +55,17 @@ export function batch(events: unknown[], widgetId = 'demo'): Record<string, unkn
 export function clicks(count: number, overrides: Record<string, unknown> = {}): Record<string, unknown>[] {
   return Array.from({ length: count }, () => click(overrides));
 }
+
+/**
+ * A valid `offer_shown` analytics event, as the widget records it when the open panel shows an
+ * offer; `properties` are merged over `{ offerId, questionId, buttonVariantId }`, other fields
+ * can be overridden.
+ */
+export function offerShown(properties: Record<string, unknown> = {}, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return analytics({
+    name: 'offer_shown',
+    category: 'offer',
+    properties: { offerId: 'offer-1', questionId: 'question-1', buttonVariantId: 'variant-a', ...properties },
+    ...overrides,
+  });
+}

@@ -35,6 +35,12 @@ const USER_AGENTS = [
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
 ];
 const SOURCES = ['', 'https://www.google.com/', 'https://news.example/', 'https://t.co/x'];
+/** Offers and their button variants, as a survey with A/B variants would show them. */
+const OFFERS = [
+  { offerId: 'trial', variants: ['a', 'b'] },
+  { offerId: 'newsletter', variants: ['default'] },
+  { offerId: 'upgrade', variants: ['a', 'b', 'c'] },
+] as const;
 
 /** A small deterministic generator, so that runs are comparable. */
 function random(seed: number): () => number {
@@ -48,7 +54,11 @@ function random(seed: number): () => number {
   };
 }
 
-/** Sessions of 1–16 events a few minutes apart, by visitors drawn from `VISITORS`, in time order per batch. */
+/**
+ * Sessions of 1–16 events a few minutes apart, by visitors drawn from `VISITORS`, in time order
+ * per batch; about 8 % are offer clicks and 10 % `offer_shown` events, over three offers and
+ * their variants.
+ */
 function* generate(now: number): Generator<EventRow[]> {
   const next = random(42);
   const start = now - DAYS * DAY_MS;
@@ -62,18 +72,27 @@ function* generate(now: number): Generator<EventRow[]> {
     const referrer = SOURCES[Math.floor(next() * SOURCES.length)] as string;
     for (let i = 0; i < length && made < EVENTS; i++, made++) {
       ts += Math.floor(next() * 5 * 60_000);
-      const click = next() < 0.08;
+      const draw = next();
+      const click = draw < 0.08;
+      const shown = !click && draw < 0.18;
+      const offer = OFFERS[Math.floor(next() * OFFERS.length)] as (typeof OFFERS)[number];
+      const variant = offer.variants[Math.floor(next() * offer.variants.length)] as string;
+      let name = NAMES[Math.floor(next() * NAMES.length)] as string;
+      if (click) name = 'offer_click';
+      if (shown) name = 'offer_shown';
       batch.push(
         eventRow({
           widgetId: WIDGET,
           eventId: `e${String(made).padStart(9, '0')}`,
           kind: click ? 'click' : 'analytics',
-          name: click ? 'offer_click' : (NAMES[Math.floor(next() * NAMES.length)] as string),
+          name,
           sessionId: visitor,
           questionId: click ? 'q1' : null,
-          offerId: click ? 'offer-1' : null,
+          offerId: click ? offer.offerId : null,
+          buttonVariantId: click ? variant : null,
           ts,
           userAgent,
+          properties: shown ? { offerId: offer.offerId, questionId: 'q1', buttonVariantId: variant } : null,
           context: click ? null : { page: 'https://shop.example/', referrer, utm: { source: referrer ? 'ref' : 'none' }, screen: '1920x1080' },
         }),
       );
@@ -129,6 +148,8 @@ async function main(): Promise<void> {
     await time('traffic-sources, 30 days', () => store.trafficSources({ ...last30, limit: 20 }));
     await time('devices, 30 days', () => store.devices({ ...last30, limit: 20 }));
     await time('active (5 min)', () => store.activeSessions({ widgetId: WIDGET, now, windowMs: 5 * 60_000 }));
+    await time('offers, 30 days', () => store.offers(last30));
+    await time('offers, 90 days', () => store.offers(last90));
 
     const key = 'bench-key-0123456789abcdef';
     const collector = await startCollector(
@@ -150,6 +171,7 @@ async function main(): Promise<void> {
       console.log('\nover HTTP (loopback, API key, sequential):');
       summary = await time('GET summary, 30 days', get('summary'));
       trends = await time('GET trends, 30 days', get('trends'));
+      await time('GET offers, 30 days', get('offers'));
     } finally {
       await collector.close();
     }

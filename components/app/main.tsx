@@ -6,33 +6,25 @@ import { resolveHostOrigin } from '../../lib/chat-widget/host-origin';
 import { ParentStorageAdapter } from '../../lib/chat-widget/parent-storage';
 import { WIDGET_ID_PATTERN } from '../../lib/protocol/limits';
 import { createChatServices } from '../../lib/chat-widget/chat-services';
-import type { SurveyQuestion } from '../../lib/chat-widget/chat-types';
+import { readCollectorUrl } from '../../lib/chat-widget/widget-config';
 import { ChatWidget } from '../chat-widget/ChatWidget';
+import '../chat-widget/widget.css';
 import './styles.css';
 
 /**
  * The widget app's entry. URL parameters (set by the embed script):
  * `widgetId` (default `demo`), `host` (the host origin, checked against the referrer where
- * the browser has no `ancestorOrigins`), `debug=1`.
+ * the browser has no `ancestorOrigins`), `collectorUrl` (where the widget's config comes
+ * from; absent: the cached or built-in content), `debug=1`.
  * Opened directly (no parent window) it runs standalone on sessionStorage.
  * The demo runs the enhanced path: a connection monitor and the enhanced storage adapter.
  */
-/** The demo's survey question, shown after the greeting. */
-const DEMO_SURVEY: SurveyQuestion = {
-  id: 'q-visit-reason',
-  text: 'What brings you here today?',
-  offers: [
-    { id: 'offer-trail', label: 'Trail shoes', questionId: 'q-visit-reason', buttonVariantId: 'v-primary' },
-    { id: 'offer-boots', label: 'Hiking boots', questionId: 'q-visit-reason', buttonVariantId: 'v-primary' },
-    { id: 'offer-browse', label: 'Just browsing', questionId: 'q-visit-reason', buttonVariantId: 'v-secondary' },
-  ],
-};
-
 function start(): void {
   const params = new URLSearchParams(location.search);
   const requestedId = params.get('widgetId') ?? 'demo';
   const widgetId = WIDGET_ID_PATTERN.test(requestedId) ? requestedId : 'demo';
   const debug = params.get('debug') === '1';
+  const collectorUrl = readCollectorUrl(params);
   const embedded = window.parent !== window;
   const hostOrigin = embedded ? resolveHostOrigin(window) : null;
   if (embedded && hostOrigin === null) {
@@ -54,7 +46,7 @@ function start(): void {
   if (!root) throw new Error('widget.html has no #root element');
   createRoot(root).render(
     <StrictMode>
-      <ChatWidget bridge={bridge} widgetId={widgetId} useEnhancedStorage services={services} survey={DEMO_SURVEY} debug={debug} />
+      <ChatWidget bridge={bridge} widgetId={widgetId} useEnhancedStorage services={services} collectorUrl={collectorUrl} debug={debug} />
     </StrictMode>,
   );
 }

@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SNIPPET_FILE_PATH, STRICT_PAGES, snippetScript, strictCsp } from './strict-pages';
 import type { StrictScriptPolicy } from './strict-pages';
+import { startWidgetApp } from '../../server/widget-app';
+import type { WidgetAppOptions } from '../../server/widget-app';
 import { startStaticServer } from './static-server';
 import type { RunningServer } from './static-server';
 
@@ -18,6 +20,14 @@ export interface DemoOptions {
   collectorUrl?: string | undefined;
   /** Extra `framewire('init')` options, e.g. `{ debug: true }`. */
   init?: Record<string, unknown>;
+  /**
+   * The registry's cached reader (`startCollector(…).widgets.getWidget`): the widget origin
+   * then serves `widget.html` with each widget's `frame-ancestors`. Absent: every widget
+   * counts as unregistered (any page may frame it).
+   */
+  getWidget?: WidgetAppOptions['getWidget'];
+  /** Unregistered widgets may not be framed (`FRAMEWIRE_REQUIRE_REGISTRATION`). @default false */
+  requireRegistration?: boolean;
 }
 
 export interface RunningDemo {
@@ -31,6 +41,11 @@ export interface RunningDemo {
   readonly strictHostUrl: string;
   /** The widget origin, `http://127.0.0.1:<port>`. */
   readonly widgetOrigin: string;
+  /**
+   * The host page on another origin, `http://127.0.0.1:<hostPort>/` (the same server): a site
+   * a registered widget's `allowedOrigins` does not list.
+   */
+  readonly otherHostUrl: string;
   close(): Promise<void>;
 }
 
@@ -49,8 +64,9 @@ function collectorNoteOf(collectorUrl: string | undefined, widgetOrigin: string,
     `Events go to the collector at <code>${collectorUrl}</code>. To watch the offline click queue, ` +
     `open the <a href="/widget-offline-test.html?${new URLSearchParams({ widget: widgetOrigin, collector: collectorUrl })}">offline test page</a>. ` +
     `See what they add up to on the collector's <a href="${new URL('/dashboard/', collectorUrl).href}">analytics dashboard</a> ` +
-    `(sign in with the widget id <code>${escapeHtml(widgetId)}</code> and the API key <code>npm start</code> printed, ` +
-    `or one of <code>FRAMEWIRE_API_KEYS</code>).`
+    `(sign in with the API key <code>npm start</code> printed, or one of <code>FRAMEWIRE_API_KEYS</code>, ` +
+    `and pick the widget <code>${escapeHtml(widgetId)}</code>); its <strong>Widget</strong> tab edits what the widget shows ` +
+    `and on which sites it may run.`
   );
 }
 
@@ -64,10 +80,13 @@ export async function startDemoServers(options: DemoOptions = {}): Promise<Runni
   const servers: RunningServer[] = [];
   const closeAll = async (): Promise<void> => void (await Promise.all(servers.map((server) => server.close())));
   try {
-    const widget = await startStaticServer({
+    // The widget origin as in production: the widget app's server, with frame-ancestors.
+    const widget = await startWidgetApp({
       port: options.widgetPort ?? 0,
-      mounts: { '/': resolve(DIST, 'widget') },
-      files: { '/embed.js': resolve(DIST, 'embed.js') },
+      dir: resolve(DIST, 'widget'),
+      embedFile: resolve(DIST, 'embed.js'),
+      ...(options.getWidget ? { getWidget: options.getWidget } : {}),
+      requireRegistration: options.requireRegistration ?? false,
     });
     servers.push(widget);
     const widgetOrigin = `http://127.0.0.1:${widget.port}`;
@@ -134,7 +153,13 @@ export async function startDemoServers(options: DemoOptions = {}): Promise<Runni
     });
     servers.push(host);
     const hostUrl = `http://localhost:${host.port}/`;
-    return { hostUrl, strictHostUrl: new URL('/strict.html', hostUrl).href, widgetOrigin, close: closeAll };
+    return {
+      hostUrl,
+      strictHostUrl: new URL('/strict.html', hostUrl).href,
+      otherHostUrl: `http://127.0.0.1:${host.port}/`,
+      widgetOrigin,
+      close: closeAll,
+    };
   } catch (error) {
     await closeAll();
     throw error;

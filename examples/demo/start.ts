@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
+import { DEFAULT_WIDGET_CONTENT } from '../../lib/protocol/widget-document';
 import { loadConfig, startCollector } from '../../server/index';
+import type { RunningCollector } from '../../server/index';
 import { startDemoServers } from './demo-servers';
 
 /**
@@ -9,13 +11,43 @@ import { startDemoServers } from './demo-servers';
  * Environment: `HOST_PORT` (default 3000), `WIDGET_PORT` (default 3001), and the
  * collector's own variables (`COLLECTOR_PORT`, `DATABASE_URL`, … see docs/COLLECTOR.md).
  * Without `FRAMEWIRE_API_KEYS`/`FRAMEWIRE_API_KEYS_FILE`, a random API key for owner `demo`
- * and widget `demo` is made for this run and printed with the dashboard's URL.
+ * and widget `demo` is made for this run and printed with the dashboard's URL. Widget `demo`
+ * is registered on first start (owner `demo`, allowed on the host page's origin).
  */
 const port = z.coerce.number().int().min(0).max(65535);
 const DemoEnvSchema = z.object({
   HOST_PORT: port.default(3000),
   WIDGET_PORT: port.default(3001),
 });
+
+/** The demo page's widget. */
+const DEMO_WIDGET_ID = 'demo';
+
+/**
+ * Registers widget `demo` (owner `demo`, the built-in content, allowed on the demo host's
+ * origin) unless the store already has it: edits made in the dashboard survive a restart.
+ * A kept widget that does not list this run's host origin (another `HOST_PORT`) gets it
+ * added, or the demo page could not show it. Says what it did.
+ */
+async function registerDemoWidget(collector: RunningCollector, hostOrigin: string): Promise<string> {
+  const kept = await collector.store.getWidget(DEMO_WIDGET_ID);
+  if (kept !== null && (kept.allowedOrigins.length === 0 || kept.allowedOrigins.includes(hostOrigin))) {
+    return `kept from an earlier run, allowed on ${kept.allowedOrigins.join(', ') || 'any site'}`;
+  }
+  const document =
+    kept === null
+      ? { name: 'Demo widget', allowedOrigins: [hostOrigin], content: DEFAULT_WIDGET_CONTENT }
+      : { name: kept.name, allowedOrigins: [...kept.allowedOrigins, hostOrigin], content: kept.content };
+  await collector.store.putWidget({
+    widgetId: DEMO_WIDGET_ID,
+    owner: kept?.owner ?? 'demo',
+    document,
+    expectedRevision: kept?.revision ?? null,
+    now: Date.now(),
+  });
+  collector.widgets.invalidate(DEMO_WIDGET_ID);
+  return kept === null ? `registered, allowed on ${hostOrigin}` : `kept from an earlier run, ${hostOrigin} added to its allowed sites`;
+}
 
 async function main(): Promise<void> {
   const env = DemoEnvSchema.safeParse(process.env);
@@ -33,7 +65,11 @@ async function main(): Promise<void> {
     hostPort: env.data.HOST_PORT,
     widgetPort: env.data.WIDGET_PORT,
     collectorUrl: collector.url,
+    getWidget: (widgetId) => collector.widgets.getWidget(widgetId),
+    requireRegistration: collector.config.requireRegistration,
   });
+  const hostOrigin = new URL(demo.hostUrl).origin;
+  const registration = await registerDemoWidget(collector, hostOrigin);
 
   console.log(`framewire demo is running:
   host page   ${demo.hostUrl}
@@ -41,6 +77,9 @@ async function main(): Promise<void> {
   widget      ${demo.widgetOrigin}/widget.html
   collector   ${collector.url} (${collector.engine})
   dashboard   ${collector.url}/dashboard  (API key: ${demoKey ?? 'one of FRAMEWIRE_API_KEYS'})
+  widget demo ${registration}
+              edit it in the dashboard (Widget tab) or with PUT ${collector.url}/api/widgets/${DEMO_WIDGET_ID} (docs/WIDGETS.md)
+  other site  ${demo.otherHostUrl}  (the same page on an origin the widget does not allow: it is not shown there)
 Press Ctrl+C to stop.`);
 
   const stop = (): void => {

@@ -1,4 +1,7 @@
-/** A survey answer the visitor can pick; clicking it is what offer tracking counts. */
+/**
+ * An offer as clicked: what `onOfferClick` and `useWidget().trackClick` get. `id` is the
+ * offer's `offerId`, `label` the button's label (the variant's, with variants).
+ */
 export interface Offer {
   id: string;
   label: string;
@@ -8,7 +11,10 @@ export interface Offer {
   buttonVariantId: string;
 }
 
-/** A short survey question shown after the greeting, answered with one of its offers. */
+/**
+ * A survey question in the shape `ChatWidget`'s former `survey` prop took.
+ * @deprecated The survey comes from the widget's config (`WidgetContent` in `lib/protocol/widget-document.ts`).
+ */
 export interface SurveyQuestion {
   id: string;
   text: string;

@@ -19,6 +19,19 @@ export { loadSessionId, settleSessionId } from './session-id';
 export { createDeadlines } from './deadlines';
 export { EventOutbox, DEFAULT_EVENT_OUTBOX_CONFIG } from './event-outbox';
 export { Tracker, WIDGET_EVENTS } from './tracker';
+export { fnv1a32, firstVariant, variantFor } from './variant';
+export { surveySteps, withAnswer } from './survey';
+export { OfferViews } from './offer-views';
+export {
+  checkConfig,
+  configUrl,
+  createWidgetConfigLoader,
+  DEFAULT_WIDGET_CONFIG_LOADER_CONFIG,
+  parseStoredConfig,
+  readCollectorUrl,
+  requestConfig,
+  serializeStoredConfig,
+} from './widget-config';
 export type { BridgeClient, BridgeClientOptions, BridgeState } from './bridge-client';
 export type { CallChannel } from './call-channel';
 export type { HandshakeOptions } from './handshake';
@@ -35,3 +48,18 @@ export type { Deadlines } from './deadlines';
 export type { EventOutboxConfig, EventOutboxOptions } from './event-outbox';
 export type { OfferClick } from './tracker';
 export type { SessionStorageLike } from './session';
+export type { ShownVariant } from './variant';
+export type { SurveyAnswers, SurveyStep } from './survey';
+export type {
+  ConfigCheck,
+  ConfigRequest,
+  ConfigResponse,
+  ConfigSource,
+  ConfigStorage,
+  InvalidConfigReport,
+  LoadedContent,
+  StoredConfig,
+  WidgetConfigLoader,
+  WidgetConfigLoaderConfig,
+  WidgetConfigLoaderOptions,
+} from './widget-config';

@@ -1,3 +1,4 @@
+import { OFFER_SHOWN_EVENT } from '../protocol/collector';
 import type { TrackEvent } from '../protocol/host-api';
 import { uuidv7 } from '../util/ids';
 import type { EventOutbox } from './event-outbox';
@@ -16,6 +17,10 @@ export const WIDGET_EVENTS = {
   closed: 'widget_closed',
   messageSent: 'message_sent',
   offerClicked: 'offer_clicked',
+  /** Once per offer per page view, when the open panel shows it. */
+  offerShown: OFFER_SHOWN_EVENT,
+  /** The visitor picked a survey answer. */
+  surveyAnswered: 'survey_answered',
   error: 'error',
 } as const;
 

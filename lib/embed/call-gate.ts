@@ -19,7 +19,7 @@ export interface GatedPort {
  *    the reason, so the caller does not wait for its timeout; one without an id is dropped.
  *    Either way the port keeps serving.
  * 3. An accepted call runs `api[method](...args)` (a frozen object without prototype: the
- *    five methods are all a name can reach) and its result goes back as
+ *    six methods are all a name can reach) and its result goes back as
  *    `{ id, type: 'RAW', value }`, as comlink's `expose` would send it. A method that
  *    throws, rejects or returns what the browser cannot clone answers `HOST_ERROR`.
  *

@@ -1,3 +1,4 @@
+import type { HostMethodArgs } from '../protocol/host-api';
 import type { ResolvedEmbedConfig } from './config';
 import { styleShadowRoot } from './styles';
 
@@ -15,10 +16,21 @@ import { styleShadowRoot } from './styles';
  */
 export const IFRAME_SANDBOX = 'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox';
 
+/** What the widget may change of what the host draws (`setAppearance`). */
+export type Appearance = HostMethodArgs<'setAppearance'>[0];
+
 export interface WidgetFrame {
   readonly iframe: HTMLIFrameElement;
   /** Puts the launcher and the iframe into the page; the iframe starts loading. */
   attach(): void;
+  /**
+   * The launcher's colour (and its shadow's tint), its accessible name and the iframe's
+   * title, and the corner of both. Called with `init`'s `position` and `title` at first,
+   * then with the widget's configured theme. The arguments are checked by the call gate
+   * (`HOST_METHOD_ARGS.setAppearance`): the colour is `#rrggbb`, so nothing but a colour
+   * reaches the stylesheet.
+   */
+  setAppearance(appearance: Appearance): void;
   open(): void;
   close(): void;
   isOpen(): boolean;
@@ -29,6 +41,7 @@ export interface WidgetFrame {
 // Applied by a stylesheet, never as inline styles: see styleShadowRoot. Neither sets
 // `display` on the iframe, so its `hidden` attribute keeps hiding it.
 // One z-index for both: the launcher comes later in the shadow root, so it paints on top.
+// The colour and the corner are added by `setAppearance`.
 const FIXED = 'position:fixed;border:0;z-index:2147483000;';
 const PANEL_STYLE =
   FIXED +
@@ -37,7 +50,10 @@ const PANEL_STYLE =
 const LAUNCHER_STYLE =
   FIXED +
   'bottom:20px;width:56px;height:56px;border-radius:50%;cursor:pointer;padding:0;display:grid;place-items:center;' +
-  'background:#4f46e5;color:#fff;box-shadow:0 6px 20px #4f46e573;';
+  'color:#fff;';
+
+/** The launcher's colour until the widget applies its theme (the registry's default theme's). */
+export const DEFAULT_ACCENT_COLOR = '#4f46e5';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const CHAT_ICON_PATH = 'M4 4h16a2 2 0 012 2v10a2 2 0 01-2 2H9l-5 4v-4a2 2 0 01-2-2V6a2 2 0 012-2z';
@@ -57,11 +73,15 @@ function chatIcon(doc: Document): SVGSVGElement {
   return icon;
 }
 
-/** The iframe URL: the widget app with its id, the host origin and the debug switch. */
+/**
+ * The iframe URL: the widget app with its id, the host origin, the collector the widget
+ * fetches its configuration from (when the page set one) and the debug switch.
+ */
 export function widgetFrameUrl(config: ResolvedEmbedConfig, hostOrigin: string): string {
   const url = new URL(config.widgetUrl);
   url.searchParams.set('widgetId', config.widgetId);
   url.searchParams.set('host', hostOrigin);
+  if (config.collectorUrl) url.searchParams.set('collectorUrl', config.collectorUrl);
   if (config.debug) url.searchParams.set('debug', '1');
   return url.toString();
 }
@@ -72,7 +92,6 @@ export function widgetFrameUrl(config: ResolvedEmbedConfig, hostOrigin: string):
  * it works under a host CSP without `'unsafe-inline'` in `style-src`.
  */
 export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, hostOrigin: string): WidgetFrame {
-  const side = config.position === 'bottom-left' ? 'left:20px' : 'right:20px';
   const root = doc.createElement('div');
   root.setAttribute('data-framewire', config.widgetId);
   const shadow = root.attachShadow({ mode: 'open' });
@@ -80,7 +99,6 @@ export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, ho
   const iframe = doc.createElement('iframe');
   iframe.id = `framewire-${config.widgetId}`;
   iframe.src = widgetFrameUrl(config, hostOrigin);
-  iframe.title = config.title;
   iframe.setAttribute('sandbox', IFRAME_SANDBOX);
   iframe.setAttribute('referrerpolicy', 'origin');
   iframe.hidden = true;
@@ -89,7 +107,6 @@ export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, ho
   launcher.type = 'button';
   launcher.append(chatIcon(doc));
   launcher.setAttribute('data-testid', 'widget-launcher');
-  launcher.setAttribute('aria-label', config.title);
   launcher.setAttribute('aria-controls', iframe.id);
   launcher.setAttribute('aria-expanded', 'false');
 
@@ -100,10 +117,19 @@ export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, ho
   const toggle = (): void => setOpen(iframe.hidden);
   launcher.addEventListener('click', toggle);
   shadow.append(iframe, launcher);
-  styleShadowRoot(shadow, [
-    [iframe, 'iframe', PANEL_STYLE + side],
-    [launcher, 'button', LAUNCHER_STYLE + side],
-  ]);
+
+  const setAppearance = ({ accentColor, position, launcherLabel }: Appearance): void => {
+    // The far side is reset, not left out: the CSSOM fallback writes onto what is there.
+    // The shadow is the accent at 45 % opacity (alpha 0x73), as the default indigo's was.
+    const side = position === 'bottom-left' ? 'left:20px;right:auto' : 'right:20px;left:auto';
+    iframe.title = launcherLabel;
+    launcher.setAttribute('aria-label', launcherLabel);
+    styleShadowRoot(shadow, [
+      [iframe, 'iframe', PANEL_STYLE + side],
+      [launcher, 'button', `${LAUNCHER_STYLE}background:${accentColor};box-shadow:0 6px 20px ${accentColor}73;${side}`],
+    ]);
+  };
+  setAppearance({ accentColor: DEFAULT_ACCENT_COLOR, position: config.position, launcherLabel: config.title });
 
   // An async embed script can run before <body> exists.
   const append = (): void => void doc.body.append(root);
@@ -114,6 +140,7 @@ export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, ho
       if (doc.body) append();
       else doc.addEventListener('DOMContentLoaded', append, { once: true });
     },
+    setAppearance,
     open: () => setOpen(true),
     close: () => setOpen(false),
     isOpen: () => !iframe.hidden,

@@ -11,6 +11,10 @@ export type StyleRule = readonly [element: HTMLElement, selector: string, declar
  * 2. Elsewhere (Safari before 16.4, Firefox before 101), each declaration is written
  *    through the CSSOM (`style.setProperty`), which CSP does not govern either.
  *
+ * Called again (`setAppearance`), it replaces the styles: a new sheet is adopted, or the
+ * declarations are written over the old ones, so a later call must name every property an
+ * earlier one set (`right:auto` when the launcher moves to the left).
+ *
  * Declarations are plain `name:value;` pairs with no `;` or `:` inside a value.
  */
 export function styleShadowRoot(shadow: ShadowRoot, rules: readonly StyleRule[]): void {

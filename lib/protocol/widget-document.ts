@@ -60,6 +60,7 @@ export const OfferSchema = z
       z.string().check(
         z.maxLength(WIDGET_DOCUMENT_LIMITS.url, `url must be at most ${WIDGET_DOCUMENT_LIMITS.url} characters`),
         z.refine(isHttpUrl, 'url must be an absolute http(s) URL'),
+        z.refine(isStorableString, 'url must not contain NUL or unpaired surrogates'),
       ),
     ),
     variants: z.optional(

@@ -48,7 +48,8 @@ export const WIDGET_POSITIONS = ['bottom-right', 'bottom-left'] as const;
 export function isOrigin(value: string): boolean {
   try {
     const url = new URL(value);
-    return /^https?:$/.test(url.protocol) && url.origin === value;
+    // Browsers never send a wildcard: `https://*.shop.example` would silently match nothing.
+    return /^https?:$/.test(url.protocol) && url.origin === value && !url.hostname.includes('*');
   } catch {
     return false;
   }

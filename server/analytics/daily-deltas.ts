@@ -1,8 +1,10 @@
 import type { EventRow } from '../store/types';
 import type { DailyCounters } from '../../lib/protocol/analytics-api';
 import { dayOf } from './days';
+import { offerCountOf } from './offer-counts';
 import { contributionOf, dimensionsOf } from './sessionize';
 import type { SessionPlan, SessionRecord } from './sessionize';
+import type { OfferCount } from './offer-counts';
 
 /** The daily counters in storage order, with their column names. */
 export const DAILY_COUNTER_COLUMNS = {
@@ -57,6 +59,8 @@ export class DailyDeltas {
   readonly dimensions = new Map<string, CountDelta<{ widgetId: string; day: number; dimension: string; value: string }>>();
   /** Visitors per (day, previous day seen, or −1): see `addVisitorDay`. */
   readonly returns = new Map<string, CountDelta<{ widgetId: string; day: number; previousDay: number }>>();
+  /** Offers shown and clicked per (day, offer, variant): see `offerCountOf`. */
+  readonly offers = new Map<string, { widgetId: string; day: number; offerId: string; variantId: string; shown: number; clicked: number }>();
 
   add(widgetId: string, day: number, change: Partial<DailyCounters>, sign = 1): void {
     const key = `${widgetId}\u0000${day}`;
@@ -79,7 +83,18 @@ export class DailyDeltas {
         errors: analytics && row.name === 'error' ? 1 : 0,
       });
       bump(this.names, { widgetId: row.widgetId, day, name: row.name }, 1);
+      const offer = offerCountOf(row);
+      if (offer !== null) this.#addOffer(row.widgetId, day, offer);
     }
+  }
+
+  #addOffer(widgetId: string, day: number, { offerId, variantId, shown, clicked }: OfferCount): void {
+    const key = [widgetId, day, offerId, variantId].join('\u0000');
+    const entry = this.offers.get(key);
+    if (entry) {
+      entry.shown += shown;
+      entry.clicked += clicked;
+    } else this.offers.set(key, { widgetId, day, offerId, variantId, shown, clicked });
   }
 
   /** Session-level counters and breakdowns: the old versions' contributions out, the new ones' in. */

@@ -8,6 +8,7 @@ import type {
   AnalyticsSummary,
   AnalyticsTrends,
   DeviceBreakdown,
+  OffersReport,
   SessionPage,
   TopEvents,
   TrafficSources,
@@ -82,6 +83,8 @@ export interface AnalyticsReader {
   listSessions(query: SessionQuery): Promise<SessionPage>;
   trafficSources(range: DayRange & { limit: number }): Promise<TrafficSources>;
   devices(range: DayRange & { limit: number }): Promise<DeviceBreakdown>;
+  /** Offers shown and clicked per offer and button variant over the range (see `offerCountOf`). */
+  offers(range: DayRange): Promise<OffersReport>;
   /** Removes every event and session of the id (anonymous id, user id or client session id). */
   deleteVisitor(query: { widgetId: string; id: string }): Promise<VisitorDeletion>;
   /** Deletes what is older than the policy allows, in chunks, relative to `now`. */

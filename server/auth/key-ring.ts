@@ -4,7 +4,7 @@ import type { ApiKeyGrant } from './api-key-grant';
 /** Who presented a known key, and what it may reach. */
 export interface ApiKeyPrincipal {
   owner: string;
-  /** True when the key may read (and delete from) this widget. */
+  /** True when the key may reach this widget: its analytics, its erasures, its registry document. */
   canAccess(widgetId: string): boolean;
 }
 

@@ -27,6 +27,7 @@ export const COLLECTOR_ENV_VARS = {
   COLLECTOR_LOG_LEVEL: 'logLevel',
   FRAMEWIRE_API_KEYS: 'apiKeys',
   FRAMEWIRE_API_KEYS_FILE: 'apiKeys',
+  FRAMEWIRE_REQUIRE_REGISTRATION: 'requireRegistration',
   RETENTION_ENABLED: 'retention.schedule',
   RETENTION_EVENTS_DAYS: 'retention.eventsDays',
   RETENTION_SESSIONS_DAYS: 'retention.sessionsDays',
@@ -84,6 +85,7 @@ const envSchema = z.object({
     .toLowerCase()
     .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal, error, warn, info, debug, trace, silent'))
     .optional(),
+  FRAMEWIRE_REQUIRE_REGISTRATION: flag,
   RETENTION_ENABLED: flag,
   RETENTION_EVENTS_DAYS: integer(1, 36_500),
   RETENTION_SESSIONS_DAYS: integer(1, 36_500),
@@ -167,6 +169,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     shutdownTimeoutMs: e.COLLECTOR_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.COLLECTOR_LOG_LEVEL,
     apiKeys,
+    requireRegistration: e.FRAMEWIRE_REQUIRE_REGISTRATION,
     retention: { schedule: e.RETENTION_ENABLED, eventsDays: e.RETENTION_EVENTS_DAYS, sessionsDays: e.RETENTION_SESSIONS_DAYS },
   };
   try {

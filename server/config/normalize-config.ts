@@ -44,6 +44,7 @@ const configSchema = z.object({
   shutdownTimeoutMs: z.number().int().min(0),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   apiKeys: apiKeyGrantsSchema,
+  requireRegistration: z.boolean(),
   retention: z.object({
     eventsDays: z.number().int().min(1).max(MAX_RETENTION_DAYS),
     sessionsDays: z.number().int().min(1).max(MAX_RETENTION_DAYS),

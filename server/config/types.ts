@@ -142,11 +142,17 @@ export interface CollectorConfig {
    */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
-   * API keys of the analytics read API (and the privacy delete route). With none, every such
+   * API keys of the analytics read API, the privacy delete route and the widget registry API. With none, every such
    * request is answered 401; ingestion never needs a key.
    * @default []
    */
   apiKeys: readonly ApiKeyGrant[];
+  /**
+   * Refuse events of widgets that are not in the registry (403 `widget_not_registered`).
+   * Off: unregistered widgets are ingested as before the registry existed.
+   * @default false
+   */
+  requireRegistration: boolean;
   /** The retention job. */
   retention: RetentionConfig;
   /**

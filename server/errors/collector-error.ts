@@ -6,6 +6,13 @@ export const COLLECTOR_ERROR_CODES = {
   INVALID_REQUEST: 'INVALID_REQUEST',
   /** The request comes from an origin that is not allowed (403). */
   ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
+  /**
+   * A registered widget's events come from a page origin outside its `allowedOrigins` (403,
+   * message `origin_not_allowed`, which the embed's queue drops the batch on).
+   */
+  WIDGET_ORIGIN_NOT_ALLOWED: 'WIDGET_ORIGIN_NOT_ALLOWED',
+  /** Events of an unregistered widget while registration is required (403, message `widget_not_registered`). */
+  WIDGET_NOT_REGISTERED: 'WIDGET_NOT_REGISTERED',
   /** The token bucket of this widget and client is empty (429). */
   RATE_LIMITED: 'RATE_LIMITED',
   /** The store could not be reached or the transaction failed (503). */

@@ -6,6 +6,8 @@ const STATUS_BY_CODE: Readonly<Record<CollectorErrorCode, number>> = {
   INVALID_CONFIG: 500,
   INVALID_REQUEST: 400,
   ORIGIN_NOT_ALLOWED: 403,
+  WIDGET_ORIGIN_NOT_ALLOWED: 403,
+  WIDGET_NOT_REGISTERED: 403,
   RATE_LIMITED: 429,
   STORAGE_UNAVAILABLE: 503,
   STORE_CLOSED: 503,
@@ -26,7 +28,8 @@ export function registerErrorHandler(app: FastifyInstance, options: { maxBodyByt
     }
     switch (error.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return reply.code(413).send({ error: `body larger than ${options.maxBodyBytes} bytes` });
+        // A route may set its own limit (the registry's documents); ingestion keeps the collector's.
+        return reply.code(413).send({ error: `body larger than ${request.routeOptions.bodyLimit ?? options.maxBodyBytes} bytes` });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return reply.code(415).send({ error: 'unsupported content type: send application/json or text/plain' });
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':

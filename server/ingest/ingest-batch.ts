@@ -5,6 +5,7 @@ import type { TokenBucketLimiter } from '../http';
 import type { EventKind, EventStore } from '../store';
 import { batchEnvelopeSchema } from './schemas';
 import { validateEvents } from './validate-events';
+import type { WidgetGate } from './widget-gate';
 import type { BatchAnswer } from '../../lib/protocol/collector';
 
 /** The 200 answer of every ingestion route: the contract's `BatchAnswer`. */
@@ -15,6 +16,8 @@ export interface IngestDeps {
   store: EventStore;
   limiter: TokenBucketLimiter;
   config: CollectorConfig;
+  /** The registry's check of the widget and the page origin (`createWidgetGate`). */
+  gate: WidgetGate;
 }
 
 /** Facts about the request itself. */
@@ -23,6 +26,8 @@ export interface RequestFacts {
   ip: string;
   anonymizedIp: string | null;
   userAgent: string | null;
+  /** The `Origin` header (the sending page's origin), or `null` when absent (servers, tools). */
+  origin: string | null;
 }
 
 /**
@@ -30,10 +35,12 @@ export interface RequestFacts {
  *
  * 1. Envelope: `widgetId`, optional `batchId`, `events` an array of at most
  *    `maxEventsPerBatch` → else 400.
- * 2. Rate limit: one token per event from the bucket of (widgetId, client address) → else 429.
- * 3. Each event validated on its own (see `validateEvents`).
- * 4. The valid ones stored in one transaction, skipping known (widgetId, id) → else 503.
- * 5. Answer once the transaction has committed.
+ * 2. The widget's registry entry: a page origin outside its `allowedOrigins`, or an unregistered
+ *    widget while registration is required → 403, nothing stored (see `createWidgetGate`).
+ * 3. Rate limit: one token per event from the bucket of (widgetId, client address) → else 429.
+ * 4. Each event validated on its own (see `validateEvents`).
+ * 5. The valid ones stored in one transaction, skipping known (widgetId, id) → else 503.
+ * 6. Answer once the transaction has committed.
  */
 export async function ingestBatch(kind: EventKind, body: unknown, facts: RequestFacts, deps: IngestDeps): Promise<BatchAnswer> {
   const { config } = deps;
@@ -50,6 +57,7 @@ export async function ingestBatch(kind: EventKind, body: unknown, facts: Request
   const envelope = batchEnvelopeSchema.safeParse(body);
   if (!envelope.success) throw new CollectorError(COLLECTOR_ERROR_CODES.INVALID_REQUEST, `bad envelope: ${describeIssue(envelope.error)}`);
   const { widgetId, batchId } = envelope.data;
+  await deps.gate(widgetId, facts.origin);
 
   const take = deps.limiter.take(`${widgetId}\u0000${facts.ip}`, Math.max(1, envelope.data.events.length));
   if (!take.allowed) {

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { registerPreflight } from '../http';
 import { ingestBatch } from '../ingest';
 import type { IngestDeps } from '../ingest';
 import { requestFacts } from './request-facts';
 
 /** `POST /api/analytics/events/batch`: `{ widgetId, batchId, events: [analytics event…] }`. */
 export function registerAnalyticsEventRoutes(app: FastifyInstance, deps: IngestDeps): void {
-  app.post('/api/analytics/events/batch', (request) => ingestBatch('analytics', request.body, requestFacts(request), deps));
+  registerPreflight(app, '/api/analytics/events/batch', 'ingestion');
+  app.post('/api/analytics/events/batch', { config: { cors: 'ingestion' } }, (request) => ingestBatch('analytics', request.body, requestFacts(request), deps));
 }

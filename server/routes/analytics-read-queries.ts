@@ -57,7 +57,7 @@ const cursor = optional(
 
 const range = { from: day, to: day };
 
-/** `…/summary`, `…/trends`: `from`, `to`. */
+/** `…/summary`, `…/trends`, `…/offers`: `from`, `to`. */
 export const rangeQuerySchema = z.object(range);
 
 /** `…/events`, `…/traffic-sources`, `…/devices`: `from`, `to`, `limit` (1–100, default 20). */

@@ -29,12 +29,12 @@ function widgetOf(request: FastifyRequest): string {
 
 /**
  * The analytics read API, `GET /api/analytics/widget/:widgetId/…`:
- * `summary`, `trends`, `events`, `active`, `sessions`, `traffic-sources`, `devices`.
+ * `summary`, `trends`, `events`, `active`, `sessions`, `traffic-sources`, `devices`, `offers`.
  *
  * 1. Every request needs `Authorization: Bearer <key>` (401), for a key granted the widget (404).
  * 2. Path and query are parsed by the schemas of `analytics-read-queries.ts` (400 naming the
  *    parameter); `from`/`to` default to the last 30 UTC days up to today.
- * 3. The store answers from its sessions and daily counters; the JSON shapes are those of
+ * 3. The store answers from its sessions and daily rollups; the JSON shapes are those of
  *    `lib/protocol/analytics-api.ts`.
  */
 export function registerAnalyticsReadRoutes(app: FastifyInstance, deps: AnalyticsReadDeps): void {
@@ -58,6 +58,7 @@ export function registerAnalyticsReadRoutes(app: FastifyInstance, deps: Analytic
     scope.get(`${ANALYTICS_WIDGET_PREFIX}/events`, (request) => store.topEvents(topOf(request)));
     scope.get(`${ANALYTICS_WIDGET_PREFIX}/traffic-sources`, (request) => store.trafficSources(topOf(request)));
     scope.get(`${ANALYTICS_WIDGET_PREFIX}/devices`, (request) => store.devices(topOf(request)));
+    scope.get(`${ANALYTICS_WIDGET_PREFIX}/offers`, (request) => store.offers(rangeOf(request)));
 
     scope.get(`${ANALYTICS_WIDGET_PREFIX}/sessions`, (request) => {
       const widgetId = widgetOf(request);

@@ -15,7 +15,8 @@ export interface PrivacyDeps {
  * `DELETE /api/analytics/widget/:widgetId/users/:id`: erases every event and session of one
  * anonymous id, user id or client session id of the widget (a data subject's erasure request).
  * Answers 200 `VisitorDeletion` with the counts, zeros when nothing matched, so the call can be
- * repeated safely. Daily counters already summed are kept: they hold no id.
+ * repeated safely. Daily counters and rollups already summed (offers shown and clicked
+ * included) are kept: they hold no id.
  */
 export function registerPrivacyRoutes(app: FastifyInstance, deps: PrivacyDeps): void {
   void app.register(async (scope) => {

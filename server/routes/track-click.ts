@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { CollectorError, COLLECTOR_ERROR_CODES } from '../errors';
+import { registerPreflight } from '../http';
 import { ingestBatch } from '../ingest';
 import type { IngestDeps } from '../ingest';
 import { requestFacts } from './request-facts';
@@ -11,9 +12,11 @@ import { requestFacts } from './request-facts';
  *   older embed scripts; answered like a batch of one.
  */
 export function registerTrackClickRoutes(app: FastifyInstance, deps: IngestDeps): void {
-  app.post('/api/track/click/batch', (request) => ingestBatch('click', request.body, requestFacts(request), deps));
+  registerPreflight(app, '/api/track/click/batch', 'ingestion');
+  registerPreflight(app, '/api/track/click', 'ingestion');
+  app.post('/api/track/click/batch', { config: { cors: 'ingestion' } }, (request) => ingestBatch('click', request.body, requestFacts(request), deps));
 
-  app.post('/api/track/click', (request) => {
+  app.post('/api/track/click', { config: { cors: 'ingestion' } }, (request) => {
     const body = request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new CollectorError(COLLECTOR_ERROR_CODES.INVALID_REQUEST, 'bad envelope: the body must be a JSON object');

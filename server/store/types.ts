@@ -1,4 +1,5 @@
 import type { AnalyticsReader } from '../analytics/types';
+import type { WidgetRegistry } from '../registry/types';
 
 /** What produced an event: an offer click or a generic analytics event. */
 export type EventKind = 'click' | 'analytics';
@@ -56,10 +57,10 @@ export interface EventQuery {
 export type StoreEngine = 'sqlite' | 'postgres';
 
 /**
- * Where events are kept. Implementations: SQLite and PostgreSQL; one contract test suite runs
- * against both.
+ * Where events (and the widget registry) are kept. Implementations: SQLite and PostgreSQL; one
+ * contract test suite runs against both.
  */
-export interface EventStore extends AnalyticsReader {
+export interface EventStore extends AnalyticsReader, WidgetRegistry {
   readonly engine: StoreEngine;
   /**
    * Stores rows in one transaction, all or nothing, skipping those whose (widgetId, eventId)

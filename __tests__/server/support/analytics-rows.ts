@@ -74,3 +74,42 @@ export function referenceDaily(rows: readonly EventRow[]): Map<number, DailyCoun
   }
   return days;
 }
+
+/** One offer and variant's figures as computed by {@link referenceOffers}. */
+export interface ReferenceOffer {
+  offerId: string;
+  buttonVariantId: string;
+  shown: number;
+  clicked: number;
+  clickThroughRate: number;
+}
+
+/**
+ * The offers report computed from raw events, the obvious way: every click with an offer id
+ * is a click of (offer, variant); every `offer_shown` whose `properties.offerId` is a non-empty
+ * string of at most 128 characters is a showing of (offer, variant); a missing, empty,
+ * non-string or longer variant is `"default"`. Only events whose UTC day is within `days` (both ends
+ * included) count. Ordered by offer then variant id, in code-unit order.
+ */
+export function referenceOffers(rows: readonly EventRow[], days: { first: number; last: number }): ReferenceOffer[] {
+  const figures = new Map<string, ReferenceOffer>();
+  const variantOf = (value: unknown): string => (typeof value === 'string' && value !== '' && value.length <= 128 ? value : 'default');
+  const count = (offerId: string, buttonVariantId: string, what: 'shown' | 'clicked') => {
+    const key = JSON.stringify([offerId, buttonVariantId]);
+    const entry = figures.get(key) ?? { offerId, buttonVariantId, shown: 0, clicked: 0, clickThroughRate: 0 };
+    entry[what]++;
+    figures.set(key, entry);
+  };
+  for (const row of rows) {
+    const day = Math.floor(row.ts / DAY_MS);
+    if (day < days.first || day > days.last) continue;
+    if (row.kind === 'click' && typeof row.offerId === 'string' && row.offerId !== '') count(row.offerId, variantOf(row.buttonVariantId), 'clicked');
+    const offerId = row.properties?.offerId;
+    if (row.kind === 'analytics' && row.name === 'offer_shown' && typeof offerId === 'string' && offerId !== '' && offerId.length <= 128) {
+      count(offerId, variantOf(row.properties?.buttonVariantId), 'shown');
+    }
+  }
+  const list = [...figures.values()].map((entry) => ({ ...entry, clickThroughRate: entry.shown === 0 ? 0 : entry.clicked / entry.shown }));
+  const order = (a: string, b: string) => (a === b ? 0 : a < b ? -1 : 1);
+  return list.sort((a, b) => order(a.offerId, b.offerId) || order(a.buttonVariantId, b.buttonVariantId));
+}

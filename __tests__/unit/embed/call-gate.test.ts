@@ -1,5 +1,8 @@
-import { describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { gatePort } from '../../../lib/embed/call-gate';
+import { resolveEmbedConfig } from '../../../lib/embed/config';
+import { createWidgetFrame } from '../../../lib/embed/dom';
+import type { WidgetFrame } from '../../../lib/embed/dom';
 import { createHostApi } from '../../../lib/embed/host-api';
 import { createNamespacedStorage } from '../../../lib/embed/namespaced-storage';
 import type { HostApi } from '../../../lib/protocol/host-api';
@@ -106,5 +109,59 @@ describe('gatePort', () => {
     gate.close();
     expect(port1.listenerCount).toBe(0);
     expect(port1.closed).toBe(true);
+  });
+});
+
+describe('setAppearance through the gate', () => {
+  const good = { accentColor: '#0a7f3f', position: 'bottom-left', launcherLabel: 'Ask us' };
+  const frames: WidgetFrame[] = [];
+  afterEach(() => {
+    for (const frame of frames.splice(0)) frame.destroy();
+  });
+
+  /** A mounted widget frame whose host API the gate serves; the launcher's look as CSSOM reads it. */
+  function mounted() {
+    const resolved = resolveEmbedConfig({ widgetId: 'demo', widgetUrl: 'https://widget.example/widget.html' });
+    if (!resolved.ok) throw new Error(resolved.error);
+    const frame = createWidgetFrame(document, resolved.config, 'https://host.example');
+    frames.push(frame);
+    frame.attach();
+    const launcher = document.querySelector('[data-framewire]')?.shadowRoot?.querySelector('button');
+    if (!launcher) throw new Error('The widget frame did not mount.');
+    const served = serve(createHostApi(createNamespacedStorage({ widgetId: 'w' }), undefined, frame.setAppearance));
+    const look = () => ({ background: launcher.style.background, left: launcher.style.left, label: launcher.getAttribute('aria-label'), title: frame.iframe.title });
+    return { ...served, look };
+  }
+
+  test('applies a valid theme and answers null', async () => {
+    const { port2, replies, look } = mounted();
+    port2.postMessage(apply('a', 'setAppearance', [good]));
+    await flush();
+    expect(replies).toEqual([{ id: 'a', type: 'RAW', value: { ok: true, value: null } }]);
+    expect(look()).toEqual({ background: 'rgb(10, 127, 63)', left: '20px', label: 'Ask us', title: 'Ask us' });
+  });
+
+  test.each([
+    ['a colour that is not #rrggbb (CSS injection)', { ...good, accentColor: '#0a7f3f;left:0' }],
+    ['a named colour', { ...good, accentColor: 'red' }],
+    ['a short hex colour', { ...good, accentColor: '#0a7' }],
+    ['another corner', { ...good, position: 'top-left' }],
+    ['an empty label', { ...good, launcherLabel: '' }],
+    ['a label over 40 characters', { ...good, launcherLabel: 'x'.repeat(41) }],
+    ['a label with an unpaired surrogate', { ...good, launcherLabel: 'Ask \uD800' }],
+    ['an extra key', { ...good, zIndex: 1 }],
+    ['a missing key', { accentColor: good.accentColor, position: good.position }],
+  ])('refuses %s with INVALID_MESSAGE and changes nothing', async (_, appearance) => {
+    const { port2, replies, look } = mounted();
+    const before = look();
+    port2.postMessage(apply('a', 'setAppearance', [appearance]));
+    port2.postMessage(apply('b', 'setAppearance', [good, good]));
+    await flush();
+    expect(replies).toEqual([
+      { id: 'a', type: 'RAW', value: { ok: false, code: 'INVALID_MESSAGE', message: 'invalid arguments for setAppearance' } },
+      { id: 'b', type: 'RAW', value: { ok: false, code: 'INVALID_MESSAGE', message: 'invalid arguments for setAppearance' } },
+    ]);
+    expect(look()).toEqual(before);
+    expect(before.label).toBe('Chat');
   });
 });

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { resolveEmbedConfig } from '../../../lib/embed/config';
 import type { ResolvedEmbedConfig } from '../../../lib/embed/config';
-import { createWidgetFrame } from '../../../lib/embed/dom';
+import { createWidgetFrame, DEFAULT_ACCENT_COLOR } from '../../../lib/embed/dom';
 import type { WidgetFrame } from '../../../lib/embed/dom';
+import { DEFAULT_WIDGET_CONTENT } from '../../../lib/protocol/widget-document';
 
 const configOf = (input: Record<string, unknown>): ResolvedEmbedConfig => {
   const result = resolveEmbedConfig({ widgetId: 'demo', widgetUrl: 'https://widget.example/widget.html', ...input });
@@ -83,7 +84,7 @@ describe('the widget frame styles', () => {
     for (const selector of ['button', 'iframe']) {
       const rule = ruleFor(shadow.adoptedStyleSheets[0], selector);
       expect(rule?.getPropertyValue('left')).toBe('20px');
-      expect(rule?.getPropertyValue('right')).toBe('');
+      expect(rule?.getPropertyValue('right')).toBe('auto');
     }
   });
 
@@ -109,7 +110,7 @@ describe('the widget frame styles', () => {
     const { launcher, iframe } = mount({ position: 'bottom-left' });
     for (const element of [launcher, iframe]) {
       expect(element.style.left).toBe('20px');
-      expect(element.style.right).toBe('');
+      expect(element.style.right).toBe('auto');
     }
   });
 
@@ -134,5 +135,76 @@ describe('the widget frame styles', () => {
     expect(icon?.getAttribute('viewBox')).toBe('0 0 24 24');
     expect(icon?.getAttribute('aria-hidden')).toBe('true');
     expect(icon?.querySelector('path')?.getAttribute('d')).toMatch(/^M4 4h16/);
+  });
+});
+
+describe('the iframe URL', () => {
+  test('carries the collectorUrl the page set, beside widgetId and host, so the widget can fetch its config', () => {
+    const { iframe } = mount({ collectorUrl: 'https://c.example/base?x=1&y=2' });
+    const url = new URL(iframe.src);
+    expect(url.searchParams.get('widgetId')).toBe('demo');
+    expect(url.searchParams.get('host')).toBe('https://host.example');
+    expect(url.searchParams.get('collectorUrl')).toBe('https://c.example/base?x=1&y=2');
+    expect(url.searchParams.get('x')).toBeNull();
+  });
+
+  test('has no collectorUrl when the page set none', () => {
+    const { iframe } = mount();
+    expect(new URL(iframe.src).searchParams.has('collectorUrl')).toBe(false);
+  });
+});
+
+describe('setAppearance', () => {
+  const green = { accentColor: '#0a7f3f', position: 'bottom-left', launcherLabel: 'Ask us' } as const;
+
+  test("until the widget applies its theme, init's title and position show, in the registry's default colour", () => {
+    withAdoptedStyleSheets();
+    const { shadow, launcher, iframe } = mount({ title: 'Help', position: 'bottom-left' });
+    expect(DEFAULT_ACCENT_COLOR).toBe(DEFAULT_WIDGET_CONTENT.theme.accentColor);
+    expect(launcher.getAttribute('aria-label')).toBe('Help');
+    expect(iframe.title).toBe('Help');
+    expect(ruleFor(shadow.adoptedStyleSheets[0], 'button')?.getPropertyValue('left')).toBe('20px');
+  });
+
+  test('with constructable stylesheets, applies the colour, its shadow tint, the label and the corner through the adopted sheet, never inline', () => {
+    withAdoptedStyleSheets();
+    const { frame, shadow, launcher, iframe } = mount();
+    expect(styleAttributeWrites(() => frame.setAppearance(green))).toEqual([]);
+    expect(shadow.adoptedStyleSheets).toHaveLength(1);
+    const button = ruleFor(shadow.adoptedStyleSheets[0], 'button');
+    const panel = ruleFor(shadow.adoptedStyleSheets[0], 'iframe');
+    expect(button?.getPropertyValue('background')).toBe('rgb(10, 127, 63)');
+    expect(button?.getPropertyValue('box-shadow')).toBe('0 6px 20px #0a7f3f73');
+    expect(button?.getPropertyValue('width')).toBe('56px');
+    for (const rule of [button, panel]) {
+      expect(rule?.getPropertyValue('left')).toBe('20px');
+      expect(rule?.getPropertyValue('right')).toBe('auto');
+    }
+    expect(panel?.getPropertyValue('bottom')).toBe('88px');
+    expect(launcher.getAttribute('aria-label')).toBe('Ask us');
+    expect(iframe.title).toBe('Ask us');
+    expect(launcher.getAttribute('style')).toBeNull();
+    expect(iframe.getAttribute('style')).toBeNull();
+  });
+
+  test('without adoptedStyleSheets, writes through the CSSOM, and moving back to the right clears the left', () => {
+    const { frame, launcher, iframe } = mount();
+    expect(styleAttributeWrites(() => frame.setAppearance(green))).toEqual([]);
+    expect(launcher.style.background).toBe('rgb(10, 127, 63)');
+    expect(launcher.style.left).toBe('20px');
+    frame.setAppearance({ ...green, position: 'bottom-right' });
+    for (const element of [launcher, iframe]) {
+      expect(element.style.right).toBe('20px');
+      expect(element.style.left).toBe('auto');
+    }
+    expect(launcher.style.height).toBe('56px');
+  });
+
+  test('keeps the open state: only the look changes', () => {
+    const { frame, iframe, launcher } = mount();
+    frame.open();
+    frame.setAppearance(green);
+    expect(iframe.hidden).toBe(false);
+    expect(launcher.getAttribute('aria-expanded')).toBe('true');
   });
 });

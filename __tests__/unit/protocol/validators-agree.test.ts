@@ -6,10 +6,12 @@ import {
   ANALYTICS_FIELDS,
   CallMessageSchema,
   CLICK_FIELDS,
+  COLOR_PATTERN,
   createHandshakeAck,
   createHandshakeRequest,
   HandshakeAckSchema,
   HandshakeRequestSchema,
+  HOST_METHOD_ARGS,
   HOST_METHOD_NAMES,
   HOST_METHODS,
   isTrackEvent,
@@ -20,7 +22,9 @@ import {
   parseCallMessage,
   parseHandshakeRequest,
   TrackEventSchema,
+  WIDGET_DOCUMENT_LIMITS,
   WIDGET_ID_PATTERN,
+  WIDGET_POSITIONS,
 } from '../../../lib/protocol/index';
 import type { TextField } from '../../../lib/protocol/index';
 
@@ -78,6 +82,33 @@ const trackEvent = fc
   })
   .map(({ extra, ...event }) => withoutUndefined(extra === undefined ? event : { ...event, [extra as string]: 'x' }));
 
+/**
+ * A `setAppearance` argument: mostly valid, each field now and then around its limit or
+ * wrong in the ways a colour, a corner or a label goes wrong (CSS in the colour, an
+ * unpaired surrogate in the label, an inherited key).
+ */
+const appearance = fc
+  .record({
+    accentColor: sometimes(
+      fc.oneof(
+        { weight: 6, arbitrary: fc.stringMatching(COLOR_PATTERN) },
+        { weight: 1, arbitrary: fc.constantFrom('#4F46E5', '#4f46e', '#4f46e5f', '4f46e5', '#4f46g5', 'red', '#4f46e5;x', '#4f46e5\n', ' #4f46e5', ['#4f46e5']) },
+        { weight: 1, arbitrary: wrongValue },
+      ),
+    ),
+    position: sometimes(fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...WIDGET_POSITIONS) }, { weight: 1, arbitrary: fc.constantFrom('top-left', 'Bottom-right', '', ['bottom-left']) }, { weight: 1, arbitrary: wrongValue })),
+    launcherLabel: sometimes(
+      fc.oneof(
+        { weight: 6, arbitrary: fc.string({ minLength: 1, maxLength: WIDGET_DOCUMENT_LIMITS.launcherLabel }) },
+        { weight: 2, arbitrary: lengthAround(1, WIDGET_DOCUMENT_LIMITS.launcherLabel, 'l') },
+        { weight: 1, arbitrary: fc.constantFrom('Chat\u0000', 'Chat \uD83D', '\uDE00', 'Chat \uD83D\uDE00') },
+        { weight: 1, arbitrary: wrongValue },
+      ),
+    ),
+    extra: rarely(fc.constantFrom('zIndex', 'accentColor', 'launcherlabel')),
+  })
+  .map(({ extra, ...record }) => withoutUndefined(extra === undefined ? record : { ...record, [extra as string]: '#000000' }));
+
 /** The zod specification of what the host accepts on its port. */
 function specAcceptsCall(data: unknown): boolean {
   const envelope = CallMessageSchema.safeParse(data);
@@ -120,6 +151,40 @@ describe('the compact checks accept exactly what the zod specification accepts',
     expect(accepted).toBeGreaterThan(RUNS / 20);
   });
 
+  test('for a setAppearance argument, with its colour, corner and label around their limits', () => {
+    let accepted = 0;
+    const argument = fc.oneof(
+      { weight: 12, arbitrary: appearance },
+      // Not a record, or one without a prototype (which both readings take).
+      { weight: 1, arbitrary: fc.constantFrom(null, [], [{ accentColor: '#000000', position: 'bottom-left', launcherLabel: 'Chat' }], 'theme', Object.assign(Object.create(null) as object, { accentColor: '#000000', position: 'bottom-left', launcherLabel: 'Chat' })) },
+    );
+    fc.assert(
+      fc.property(argument, (value) => {
+        const compact = HOST_METHOD_ARGS.setAppearance([value]);
+        expect(compact, JSON.stringify(value)).toBe(HOST_METHODS.setAppearance.args.safeParse([value]).success);
+        if (compact) accepted++;
+      }),
+      { numRuns: RUNS, seed: 31 },
+    );
+    expect(accepted).toBeGreaterThan(RUNS / 10);
+    // Edge cases, named: the label's bounds, the colour's case, and an argument count off by one.
+    const valid = { accentColor: '#A1b2C3', position: 'bottom-left', launcherLabel: 'l'.repeat(WIDGET_DOCUMENT_LIMITS.launcherLabel) };
+    const cases: [unknown[], boolean][] = [
+      [[valid], true],
+      [[{ ...valid, launcherLabel: 'l'.repeat(WIDGET_DOCUMENT_LIMITS.launcherLabel + 1) }], false],
+      [[{ ...valid, launcherLabel: 'Chat \uD83D\uDE00' }], true],
+      [[{ ...valid, launcherLabel: 'Chat \uD83D' }], false],
+      [[{ ...valid, accentColor: '#a1b2c3 ' }], false],
+      [[{ ...valid, position: undefined }], false],
+      [[valid, valid], false],
+      [[], false],
+    ];
+    for (const [args, expected] of cases) {
+      expect(HOST_METHOD_ARGS.setAppearance(args), JSON.stringify(args)).toBe(expected);
+      expect(HOST_METHODS.setAppearance.args.safeParse(args).success, JSON.stringify(args)).toBe(expected);
+    }
+  });
+
   test('for a call of each host method, with its id, arguments and events around their limits', () => {
     let accepted = 0;
     const argumentValue = fc.oneof(
@@ -127,6 +192,7 @@ describe('the compact checks accept exactly what the zod specification accepts',
       { weight: 2, arbitrary: fc.oneof(fc.double(), fc.integer()) },
       { weight: 3, arbitrary: fc.array(trackEvent, { minLength: 0, maxLength: 3 }) },
       { weight: 1, arbitrary: fc.integer({ min: MAX_TRACK_EVENTS, max: MAX_TRACK_EVENTS + 1 }).map((n) => Array.from({ length: n }, (_, i) => ({ type: 'click', id: `e${i}`, timestamp: 1, sessionId: 's', offerId: 'o' }))) },
+      { weight: 2, arbitrary: appearance },
       { weight: 1, arbitrary: wrongValue },
     );
     const wire = fc.oneof({ weight: 19, arbitrary: argumentValue.map((value) => ({ type: 'RAW', value })) }, { weight: 1, arbitrary: fc.constantFrom({ type: 'HANDLER', name: 'proxy', value: 1 }, 'RAW', null) });

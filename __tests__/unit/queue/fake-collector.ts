@@ -1,11 +1,12 @@
 import { vi } from 'vitest';
 
 type Batch = { widgetId: string; events: { id: string }[] };
-type Reply = number | { status: number; retryAfter?: string } | 'network' | ((batch: Batch) => unknown);
+type Reply = number | { status: number; retryAfter?: string; body?: unknown } | 'network' | ((batch: Batch) => unknown);
 
 /**
  * A fake `fetch` standing in for the collector: it records every request and answers with
- * the next scripted reply (a status, a network error, or a function building a 200 body);
+ * the next scripted reply (a status, with a body other than `{ error: 'scripted' }` if
+ * given, a network error, or a function building a 200 body);
  * once the script is used up it accepts everything, reporting ids it has seen as duplicates.
  */
 export function fakeCollector(script: Reply[] = []) {
@@ -25,8 +26,8 @@ export function fakeCollector(script: Reply[] = []) {
     };
     if (typeof reply === 'function') return response(200, reply(batch));
     if (reply === undefined) return response(200, accept());
-    const { status, retryAfter } = typeof reply === 'number' ? { status: reply, retryAfter: undefined } : reply;
-    return response(status, { error: 'scripted' }, retryAfter);
+    const { status, retryAfter, body = { error: 'scripted' } } = typeof reply === 'number' ? { status: reply } : reply;
+    return response(status, body, retryAfter);
   });
   return { fetch: fetch as unknown as typeof globalThis.fetch, requests, stored };
 }

@@ -1,3 +1,4 @@
+import { ORIGIN_REFUSAL_ERROR } from '../../protocol/collector';
 import type { BatchEnvelope } from '../../protocol/collector';
 import { utf8Length } from '../../protocol/storable';
 import { uuidv7 } from '../../util/ids';
@@ -32,6 +33,12 @@ export type { EventQueue, EventQueueDeps, EventQueueOptions } from './types';
  * 5. Network error, no answer within `requestTimeout` (the request is aborted), 408, 429,
  *    5xx and anything unexpected: back off (see `retryDelay`), same ids. 400/413: halve the batch; a single event refused so is dropped with its reason,
  *    so one poison event cannot block the queue.
+ * 6. A 403 `{ "error": "origin_not_allowed" }` (body read within the same deadline): the
+ *    widget's owner does not allow this page's origin. Every event this page holds or
+ *    records for the collector would get the same answer (it judges the request's origin),
+ *    so they are dropped and counted (`refused()`), and the queue sends nothing more for the
+ *    rest of the page view. The next page view asks again, once: a fixed `allowedOrigins`
+ *    takes effect without a retry storm from every visitor in the meantime.
  */
 export function createEventQueue(options: EventQueueOptions, deps: EventQueueDeps = {}): EventQueue {
   const config = normalizeQueueConfig(options);
@@ -57,6 +64,10 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
   let running: Promise<void> | undefined;
   let again = false;
   let destroyed = false;
+  /** Events dropped because the collector refused this page's origin. */
+  let refused = 0;
+  /** The collector refused this page's origin: nothing more is sent or kept in this page view. */
+  let closed = false;
 
   const offline = (): boolean => nav.onLine === false;
   const waiting = (): QueuedEvent[] => store.read().filter((event) => !inFlight.has(event.id));
@@ -103,7 +114,7 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
 
   /** Sends one batch and handles the answer; says how the flush loop goes on. Nothing to send: `stop`. */
   const send = async ([batch, text]: [QueuedEvent[], string], keepalive: boolean): Promise<SendOutcome> => {
-    if (batch.length === 0) return SEND_OUTCOME.stop;
+    if (batch.length === 0 || closed) return SEND_OUTCOME.stop;
     for (const event of batch) inFlight.add(event.id);
     let status = 0;
     let retryAfter: string | null = null;
@@ -117,6 +128,8 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
       retryAfter = response.headers.get('Retry-After');
       // Reading the body is under the same deadline: a path can send headers and then stall.
       if (response.ok) answer = (await response.json()) as Answer;
+      // Any other 403 (an unreadable body included) is retried as before.
+      else if (status === 403) closed = ((await response.json().catch(() => null)) as { error?: unknown } | null)?.error === ORIGIN_REFUSAL_ERROR;
       unanswered = false;
     } catch {
       // A network error, a deadline, an abort or an unreadable answer: retried below, same
@@ -126,6 +139,13 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
       for (const event of batch) inFlight.delete(event.id);
     }
     if (destroyed) return SEND_OUTCOME.stop;
+    if (closed) {
+      const dropped = store.read().length;
+      refused += dropped;
+      log(`Dropped ${dropped}: ${ORIGIN_REFUSAL_ERROR}.`);
+      store.write([]);
+      return SEND_OUTCOME.stop;
+    }
     if (answer) {
       const done = settledIds(answer, batch, log);
       if (batch.some((event) => done.has(event.id))) {
@@ -214,6 +234,10 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
 
   return {
     enqueue(input) {
+      if (closed) {
+        refused++;
+        return false;
+      }
       const event = { ...input, id: input.id ?? uuidv7(), timestamp: input.timestamp ?? Date.now() } as QueuedEvent;
       const events = store.read();
       if (events.some((held) => held.id === event.id)) return false;
@@ -224,6 +248,7 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
     flush,
     size: () => store.read().length,
     dropped: store.dropped,
+    refused: () => refused,
     destroy() {
       if (destroyed) return;
       destroyed = true;

@@ -28,7 +28,8 @@ export interface EventQueue {
   /**
    * Stores the event (in localStorage before returning) and schedules its sending. An event
    * without `id`/`timestamp` gets a UUIDv7 and the current time; one with an id already
-   * held is ignored. Returns true when the event was added. The size of an event is the
+   * held is ignored, and so is every event once the collector has refused the page's
+   * origin (counted by `refused()`). Returns true when the event was added. The size of an event is the
    * caller's to check (`track` refuses events over `MAX_EVENT_BYTES`); the byte bound
    * protects the storage in any case.
    */
@@ -39,6 +40,12 @@ export interface EventQueue {
   size(): number;
   /** Events dropped by the count and byte bounds. */
   dropped(): number;
+  /**
+   * Events dropped because the collector refused the page's origin (a 403
+   * `origin_not_allowed`): those it held then, and those given to `enqueue` after it, for
+   * the rest of the page view.
+   */
+  refused(): number;
   /** Stops timers, listeners and requests; pending events stay stored. */
   destroy(): void;
 }

@@ -19,6 +19,7 @@ import type { AnalyticsReader, DayRange, SessionQuery } from '../../analytics/ty
 import { recordToSession, SESSION_COLUMNS } from './session-codec';
 import type { RawSessionRecord } from './session-codec';
 import { deleteVisitorWork, retentionWork } from './maintenance';
+import { readOffers } from './offers';
 import type { Work } from '../sql-runner';
 
 /** Runs one read query (`?` placeholders) and hands back its rows. */
@@ -89,8 +90,8 @@ function decodeCursor(cursor: string | null): [number, string] {
 }
 
 /**
- * The read side of the analytics, written once for both engines: summary, trends, top events
- * and the breakdowns read daily rollups (a few rows per day and value); the session lists
+ * The read side of the analytics, written once for both engines: summary, trends, top events,
+ * the breakdowns and the offers read daily rollups (a few rows per day and value); the session lists
  * read the sessions table through its indexes; no read scans raw events.
  */
 export function createAnalyticsReader(query: QueryRows, runner: WorkRunner): AnalyticsReader {
@@ -186,6 +187,8 @@ export function createAnalyticsReader(query: QueryRows, runner: WorkRunner): Ana
       ]);
       return { widgetId: range.widgetId, from: range.from, to: range.to, deviceTypes, browsers, os, screens };
     },
+
+    offers: (range) => readOffers(query, range),
 
     deleteVisitor: ({ widgetId, id }) => runner.inTransaction(deleteVisitorWork(widgetId, id)),
 

@@ -10,7 +10,8 @@ import type { Work } from '../sql-runner';
  * 1. The visitor ids it concerns: `id` itself (a client session id), and those of the events
  *    and sessions that carry `id` as anonymous id or user id.
  * 2. Their raw events, sessions and first-seen rows; then any event left that carries `id`.
- * The daily counters hold no identifiers and are kept.
+ * The daily counters and the other daily rollups (event names, breakdowns, returns, offers)
+ * hold no identifiers and are kept.
  */
 export function* deleteVisitorWork(widgetId: string, id: string): Work<VisitorDeletion> {
   const linked = yield rows(
@@ -55,8 +56,9 @@ function* deleteInChunks(
 }
 
 /**
- * The retention job's work, relative to `now`. Daily counters are already rolled up at ingest,
- * so nothing has to be aggregated first, and they are kept for ever.
+ * The retention job's work, relative to `now`. Daily counters and the other daily rollups
+ * (offers included) are already rolled up at ingest, so nothing has to be aggregated first,
+ * and they are kept for ever.
  *
  * 1. Raw events received more than `eventsMs` ago, `eventChunk` per statement.
  * 2. Sessions whose last event is more than `sessionsMs` ago, `sessionChunk` per statement.

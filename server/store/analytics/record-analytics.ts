@@ -4,6 +4,7 @@ import { groupByVisitorDay, planSessions, visitorOf } from '../../analytics/sess
 import type { EventRow } from '../types';
 import { recordToSession, SESSION_COLUMNS, sessionToValues } from './session-codec';
 import type { RawSessionRecord } from './session-codec';
+import { offerWrites } from './offers';
 import { exec, rows } from '../sql-runner';
 import type { Statement, StatementResult } from '../sql-runner';
 
@@ -90,8 +91,9 @@ export function analyticsReads(candidates: readonly EventRow[]): AnalyticsReads 
  *    batch's other new days included.
  * 2. Per visitor: first event and last day seen; a visitor whose first event moves to another
  *    day moves its "new visitor" count with it. Written only when either changes.
- * 3. The daily counters, per-name counts, breakdowns and visitor returns, last, so their rows
- *    are locked for the shortest time. `shard` spreads one day's counters over several rows
+ * 3. The daily counters, per-name counts, breakdowns, visitor returns and offer counts (shown
+ *    and clicked per offer and variant, see `offerCountOf`), last, so their rows are locked
+ *    for the shortest time. `shard` spreads one day's counters over several rows
  *    so that concurrent writers (PostgreSQL connections) do not queue on one row; reads add
  *    the shards up.
  */
@@ -155,5 +157,6 @@ export function analyticsWrites(inserted: readonly EventRow[], stored: StoredSta
   for (const { widgetId, day, previousDay, delta } of deltas.returns.values()) {
     if (delta !== 0) writes.push(exec(UPSERT_RETURN, widgetId, day, previousDay, shard, delta));
   }
+  writes.push(...offerWrites(deltas.offers, shard));
   return writes;
 }

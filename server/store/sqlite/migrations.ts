@@ -1,5 +1,7 @@
 import { analyticsSchemaSql } from '../analytics/schema';
+import { offersSchemaSql } from '../analytics/offers';
 import { eventsSchemaSql } from '../events-schema';
+import { widgetsSchemaSql } from '../widgets-schema';
 
 /** One schema step; versions only grow, applied ones never change. */
 export interface SqliteMigration {
@@ -19,5 +21,15 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     version: 2,
     name: 'analytics: sessions, visitors, daily counters',
     sql: analyticsSchemaSql('INTEGER'),
+  },
+  {
+    version: 3,
+    name: 'widget registry',
+    sql: widgetsSchemaSql({ integer: 'INTEGER', json: 'TEXT' }),
+  },
+  {
+    version: 4,
+    name: 'analytics: offers shown and clicked per day, offer and variant, counted from the stored events',
+    sql: offersSchemaSql('sqlite'),
   },
 ];
