@@ -2,8 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { DashboardApp } from '../dashboard/DashboardApp';
 import './dashboard.css';
-// The editor's preview renders the chat widget's own components: their styles (scoped to `.fw-app`).
-import './widget-preview.css';
+// The editor's preview renders the chat widget's own components: their styles, scoped to `.fw-app`.
+import '../chat-widget/widget.css';
 
 /**
  * The dashboard's entry, served by the collector at `/dashboard/`: the API is on the same

@@ -72,12 +72,23 @@ describe('the dashboard widgets client', () => {
     expect(JSON.parse(String(init.body))).toEqual(INPUT);
   });
 
-  test('creates a new widget without If-Match, asking not to replace one that appeared meanwhile; 201 is "created"', async () => {
-    const { api, call } = client(() => json(201, { ...DOCUMENT, revision: 1 }));
+  test('creates a new widget after checking it does not exist, without If-Match; 201 is "created"', async () => {
+    const { api, call, fetch } = client((_url, init) => (init.method === 'PUT' ? json(201, { ...DOCUMENT, revision: 1 }) : json(404, { error: 'not found' })));
     await expect(api.save('shop 1', INPUT, null)).resolves.toMatchObject({ outcome: 'created', document: { revision: 1 } });
-    const headers = call(0)[1].headers;
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(call(0)[1].method).toBe('GET');
+    const headers = call(1)[1].headers;
+    expect(call(1)[1].method).toBe('PUT');
     expect(headers).toMatchObject({ 'If-None-Match': '*' });
     expect(headers).not.toHaveProperty('If-Match');
+  });
+
+  test('creating a widget that exists meanwhile is STALE_REVISION with its revision, and nothing is sent to replace it', async () => {
+    const { api, fetch } = client(() => json(200, { ...DOCUMENT, revision: 7 }));
+    const error = await api.save('shop 1', INPUT, null).catch((e: unknown) => e);
+    expect(isDashboardError(error, 'STALE_REVISION')).toBe(true);
+    expect((error as { revision: number }).revision).toBe(7);
+    expect(fetch.mock.calls.map(([, init]) => init?.method)).toEqual(['GET']);
   });
 
   test('a 412 is STALE_REVISION with the stored revision, and the editor says someone else saved', async () => {

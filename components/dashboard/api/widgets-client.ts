@@ -1,5 +1,5 @@
 import type { WidgetDocument, WidgetDocumentInput, WidgetList } from '../../../lib/protocol/widget-document';
-import { DashboardError, DashboardErrorCode } from './dashboard-error';
+import { DashboardError, DashboardErrorCode, isDashboardError } from './dashboard-error';
 import { createApiRequester } from './http';
 import type { ApiClientOptions } from './http';
 
@@ -21,8 +21,9 @@ export interface WidgetsClient {
   get(widgetId: string, signal?: AbortSignal): Promise<WidgetDocument>;
   /**
    * `PUT /api/widgets/:widgetId`. `revision` is the one loaded: the save is refused with
-   * `STALE_REVISION` if someone saved in between. `null` creates a widget and asks the
-   * collector (`If-None-Match: *`) not to replace one that exists meanwhile.
+   * `STALE_REVISION` if someone saved in between. `null` creates a widget: it rejects with
+   * `STALE_REVISION` if the widget exists already (checked with a GET just before the PUT,
+   * which also says `If-None-Match: *`), never replacing it.
    */
   save(widgetId: string, input: WidgetDocumentInput, revision: number | null, signal?: AbortSignal): Promise<SavedWidget>;
 }
@@ -56,6 +57,10 @@ function asDocument(body: unknown, status: number): WidgetDocument {
 export function createWidgetsClient(options: ApiClientOptions): WidgetsClient {
   const request = createApiRequester(options);
   const pathOf = (widgetId: string): string => `/api/widgets/${encodeURIComponent(widgetId)}`;
+  const getDocument = async (widgetId: string, signal: AbortSignal | undefined): Promise<WidgetDocument> => {
+    const answer = await request<unknown>({ path: pathOf(widgetId), signal });
+    return asDocument(answer.body, answer.status);
+  };
 
   return {
     async list(signal) {
@@ -65,11 +70,19 @@ export function createWidgetsClient(options: ApiClientOptions): WidgetsClient {
       }
       return answer.body.widgets.filter((entry): entry is WidgetSummary => isRecord(entry) && typeof entry.id === 'string');
     },
-    async get(widgetId, signal) {
-      const answer = await request<unknown>({ path: pathOf(widgetId), signal });
-      return asDocument(answer.body, answer.status);
-    },
+    get: getDocument,
     async save(widgetId, input, revision, signal) {
+      if (revision === null) {
+        // The collector saves a PUT without If-Match unconditionally: look first, so creating
+        // never replaces a widget someone registered under this id meanwhile.
+        const existing = await getDocument(widgetId, signal).catch((error: unknown) => {
+          if (isDashboardError(error, DashboardErrorCode.NOT_FOUND)) return null;
+          throw error;
+        });
+        if (existing !== null) {
+          throw new DashboardError(DashboardErrorCode.STALE_REVISION, 'the widget exists already', { revision: existing.revision });
+        }
+      }
       const answer = await request<unknown>({
         method: 'PUT',
         path: pathOf(widgetId),
