@@ -6,12 +6,20 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startCollector } from '../../server/index';
 import type { RunningCollector } from '../../server/index';
+import { DEFAULT_WIDGET_CONTENT } from '../../lib/protocol/widget-document';
+import type { WidgetDocument } from '../../lib/protocol/widget-document';
 import { launchChromium } from './support/harness';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const API_KEY = 'dashboard-test-key-0123456789';
+/** A key whose widgets are not registered: the picker has nothing to list. */
+const LONELY_KEY = 'dashboard-lonely-key-0123456789';
 const WIDGET = 'dash-demo';
 const EMPTY_WIDGET = 'dash-empty';
+/** Edited by the editor tests (not the analytics one, whose figures must not move). */
+const EDITED_WIDGET = 'dash-edited';
+/** Created from the dashboard with "New widget". */
+const NEW_WIDGET = 'dash-new';
 const MINUTE = 60_000;
 
 let collector: RunningCollector;
@@ -24,9 +32,15 @@ interface Visit {
   /** Minutes before now when the session starts. */
   minutesAgo: number;
   names: string[];
-  clicks: number;
+  /** The offer each `offer_shown` of `names` showed, in order. */
+  shown: { offerId: string; buttonVariantId: string }[];
+  clicks: { offerId: string; buttonVariantId: string }[];
   context: Record<string, unknown>;
 }
+
+const TRAIL_PRIMARY = { offerId: 'offer-trail', buttonVariantId: 'v-primary' };
+const TRAIL_URGENT = { offerId: 'offer-trail', buttonVariantId: 'v-urgent' };
+const BOOTS = { offerId: 'offer-boots', buttonVariantId: 'default' };
 
 const DESKTOP_CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const IPHONE_SAFARI = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -37,28 +51,32 @@ const VISITS: Visit[] = [
     visitor: 'visitor-a',
     minutesAgo: 180,
     names: ['widget_loaded', 'widget_opened', 'offer_shown', 'message_sent', 'message_received', 'offer_shown', 'message_sent', 'message_received'],
-    clicks: 1,
+    shown: [TRAIL_PRIMARY, BOOTS],
+    clicks: [TRAIL_PRIMARY],
     context: { page: 'https://shop.example/trail-shoes', referrer: 'https://www.google.com/search?q=trail', utm: { source: 'newsletter', medium: 'email', campaign: 'autumn' }, screen: '1920x1080', userAgent: DESKTOP_CHROME },
   },
   {
     visitor: 'visitor-b',
     minutesAgo: 120,
     names: ['widget_loaded', 'widget_opened', 'offer_shown', 'message_sent', 'message_received', 'error'],
-    clicks: 0,
+    shown: [TRAIL_URGENT],
+    clicks: [],
     context: { page: 'https://shop.example/', referrer: null, screen: '1440x900', userAgent: MAC_FIREFOX },
   },
   {
     visitor: 'visitor-c',
     minutesAgo: 60,
     names: ['widget_loaded', 'widget_opened', 'offer_shown', 'message_sent', 'message_received', 'offer_shown', 'message_sent', 'message_received', 'message_sent', 'message_received'],
-    clicks: 2,
+    shown: [TRAIL_PRIMARY, BOOTS],
+    clicks: [TRAIL_PRIMARY, BOOTS],
     context: { page: 'https://shop.example/boots', referrer: 'https://t.co/x', utm: { source: 'twitter', medium: 'social' }, screen: '390x844', userAgent: IPHONE_SAFARI },
   },
   {
     visitor: 'visitor-d',
     minutesAgo: 3,
     names: ['widget_loaded', 'widget_opened', 'message_sent'],
-    clicks: 0,
+    shown: [],
+    clicks: [],
     context: { page: 'https://shop.example/trail-shoes', referrer: 'https://www.google.com/', screen: '1920x1080', userAgent: DESKTOP_CHROME },
   },
 ];
@@ -67,12 +85,19 @@ const count = (name: string): number => VISITS.reduce((sum, visit) => sum + visi
 const EXPECTED = {
   sessions: VISITS.length,
   visitors: VISITS.length,
-  conversions: VISITS.filter((visit) => visit.clicks > 0).length,
+  conversions: VISITS.filter((visit) => visit.clicks.length > 0).length,
   messages: count('message_sent'),
   opens: count('widget_opened'),
-  clicks: VISITS.reduce((sum, visit) => sum + visit.clicks, 0),
+  clicks: VISITS.reduce((sum, visit) => sum + visit.clicks.length, 0),
   errors: count('error'),
 };
+
+/** The offers report the visits make: per offer and variant, shown, clicked and CTR as the panel prints it. */
+const EXPECTED_OFFERS = [
+  { ...BOOTS, shown: '2', clicked: '1', ctr: '50%' },
+  { ...TRAIL_PRIMARY, shown: '2', clicked: '2', ctr: '100%' },
+  { ...TRAIL_URGENT, shown: '1', clicked: '0', ctr: '0%' },
+];
 
 const utcDayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
@@ -95,8 +120,10 @@ async function sendVisits(now: number): Promise<number> {
   const clicks: Record<string, unknown>[] = [];
   for (const visit of VISITS) {
     const stepMs = 5_000;
-    const start = startOf(visit.minutesAgo, (visit.names.length + visit.clicks) * stepMs, now);
+    const start = startOf(visit.minutesAgo, (visit.names.length + visit.clicks.length) * stepMs, now);
+    let shown = 0;
     visit.names.forEach((name, index) => {
+      const offer = name === 'offer_shown' ? visit.shown[shown++] : undefined;
       events.push({
         id: randomUUID(),
         name,
@@ -105,21 +132,20 @@ async function sendVisits(now: number): Promise<number> {
         anonymousId: `anon-${visit.visitor}`,
         userId: null,
         timestamp: start + index * stepMs,
-        properties: {},
+        properties: offer ? { ...offer, questionId: 'q-visit-reason' } : {},
         context: visit.context,
       });
     });
-    for (let i = 0; i < visit.clicks; i++) {
+    visit.clicks.forEach((click, i) => {
       clicks.push({
         id: randomUUID(),
         sessionId: visit.visitor,
         questionId: 'q-visit-reason',
-        offerId: i % 2 === 0 ? 'offer-trail' : 'offer-boots',
-        buttonVariantId: 'v-primary',
+        ...click,
         timestamp: start + (visit.names.length + i) * stepMs,
         userAgent: visit.context.userAgent,
       });
-    }
+    });
   }
   for (let i = 0; i < events.length; i += 25) {
     await postJson('/api/analytics/events/batch', { widgetId: WIDGET, batchId: randomUUID(), events: events.slice(i, i + 25) });
@@ -128,6 +154,26 @@ async function sendVisits(now: number): Promise<number> {
   return events.length + clicks.length;
 }
 
+/** A widget document's save through the API, as another user of the key (or the test's setup) makes it. */
+async function putWidget(widgetId: string, body: unknown, revision: number | null): Promise<{ status: number; document: WidgetDocument }> {
+  const response = await fetch(`${collector.url}/api/widgets/${widgetId}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', ...(revision === null ? {} : { 'if-match': `"${revision}"` }) },
+    body: JSON.stringify(body),
+  });
+  const document = (await response.json()) as WidgetDocument;
+  if (response.status !== 200 && response.status !== 201) throw new Error(`PUT ${widgetId} answered ${response.status}: ${JSON.stringify(document)}`);
+  return { status: response.status, document };
+}
+
+async function getWidget(widgetId: string): Promise<WidgetDocument> {
+  const response = await fetch(`${collector.url}/api/widgets/${widgetId}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+  if (response.status !== 200) throw new Error(`GET ${widgetId} answered ${response.status}`);
+  return (await response.json()) as WidgetDocument;
+}
+
+const register = (widgetId: string, name: string) => putWidget(widgetId, { name, allowedOrigins: [], content: DEFAULT_WIDGET_CONTENT }, null);
+
 async function openDashboard(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1360, height: 1000 } });
   const page = await context.newPage();
@@ -135,13 +181,29 @@ async function openDashboard(): Promise<{ context: BrowserContext; page: Page }>
   return { context, page };
 }
 
-async function signIn(page: Page, widgetId: string, apiKey: string): Promise<void> {
+/** Signs in with the key alone. */
+async function signIn(page: Page, apiKey: string): Promise<void> {
   const form = page.getByTestId('dashboard-signin');
-  await form.getByLabel('Widget id').fill(widgetId);
   await form.getByLabel('API key').fill(apiKey);
   // Enter in the key field submits, as a keyboard user would.
   await form.getByLabel('API key').press('Enter');
 }
+
+/** Picks a widget from the key's list. */
+async function choose(page: Page, widgetId: string): Promise<void> {
+  await page.locator(`[data-testid="widget-choice"][data-widget-id="${widgetId}"]`).click({ timeout: 10_000 });
+  await page.getByTestId('current-widget').filter({ hasText: widgetId }).waitFor();
+}
+
+/** Signs in, picks the widget and opens its editor, loaded. */
+async function openEditor(page: Page, widgetId: string): Promise<void> {
+  await signIn(page, API_KEY);
+  await choose(page, widgetId);
+  await page.getByTestId('view-editor').click();
+  await page.getByTestId('widget-editor').waitFor({ timeout: 10_000 });
+}
+
+const greetingField = (page: Page) => page.getByTestId('widget-editor').getByLabel('Greeting', { exact: true });
 
 const cardValue = (page: Page, metric: string): Promise<string> =>
   page.locator(`[data-testid="summary-card"][data-metric="${metric}"] [data-testid="summary-value"]`).innerText();
@@ -182,8 +244,14 @@ beforeAll(async () => {
     port: 0,
     databaseUrl: ':memory:',
     logLevel: 'silent',
-    apiKeys: [{ key: API_KEY, owner: 'acme', widgets: [WIDGET, EMPTY_WIDGET] }],
+    apiKeys: [
+      { key: API_KEY, owner: 'acme', widgets: [WIDGET, EMPTY_WIDGET, EDITED_WIDGET, NEW_WIDGET] },
+      { key: LONELY_KEY, owner: 'lonely', widgets: ['dash-lonely'] },
+    ],
   });
+  await register(WIDGET, 'Demo shop');
+  await register(EMPTY_WIDGET, 'Quiet shop');
+  await register(EDITED_WIDGET, 'Edited shop');
   browser = await launchChromium();
   shotDir = mkdtempSync(join(tmpdir(), 'framewire-dashboard-'));
 });
@@ -229,11 +297,18 @@ describe('the collector serves the dashboard build', () => {
 });
 
 describe('in Chromium, the dashboard on the collector', () => {
-  test('shows the right counts, a drawn trends chart, the events sent, devices, sources and the active session', async () => {
+  test('signed in with the key alone and the widget picked, shows the right counts, a drawn trends chart, the events sent, devices, offers, sources and the active session', async () => {
     const sent = await sendVisits(Date.now());
     const { context, page } = await openDashboard();
     try {
-      await signIn(page, WIDGET, API_KEY);
+      await signIn(page, API_KEY);
+      // The key's registered widgets, by name; the one with data is picked.
+      const choices = page.getByTestId('widget-choice');
+      await choices.first().waitFor({ timeout: 10_000 });
+      const listed = await choices.evaluateAll((items) => items.map((item) => item.getAttribute('data-widget-id')));
+      expect(listed).toEqual(expect.arrayContaining([WIDGET, EMPTY_WIDGET]));
+      expect(await page.locator(`[data-testid="widget-choice"][data-widget-id="${WIDGET}"]`).innerText()).toContain('Demo shop');
+      await choose(page, WIDGET);
       await page.getByTestId('trends-chart').locator('canvas').waitFor({ state: 'visible', timeout: 10_000 });
 
       expect(await page.getByTestId('summary-card').count()).toBe(8);
@@ -256,8 +331,8 @@ describe('in Chromium, the dashboard on the collector', () => {
       expect(eventsLine).toBeGreaterThan(50);
 
       const topEvents = page.getByTestId('top-events');
-      const listed = await topEvents.locator('li').evaluateAll((items) => items.map((item) => item.getAttribute('data-label')));
-      for (const name of new Set(VISITS.flatMap((visit) => visit.names))) expect(listed).toContain(name);
+      const events = await topEvents.locator('li').evaluateAll((items) => items.map((item) => item.getAttribute('data-label')));
+      for (const name of new Set(VISITS.flatMap((visit) => visit.names))) expect(events).toContain(name);
       expect(await topEvents.locator('li[data-label="message_sent"]').getAttribute('data-value')).toBe(String(EXPECTED.messages));
 
       const devices = await page.getByTestId('devices').innerText();
@@ -270,9 +345,28 @@ describe('in Chromium, the dashboard on the collector', () => {
       const active = page.getByTestId('active-sessions');
       await expect.poll(() => active.getByTestId('active-count').innerText(), { timeout: 5_000 }).toBe('1');
 
-      // The key lives in sessionStorage, never in the URL.
+      // Offers: per offer and variant, shown (offer_shown events), clicked (the click stream) and CTR.
+      const offers = page.getByTestId('offers-panel');
+      await offers.getByTestId('offer-row').first().waitFor({ timeout: 10_000 });
+      const rows = await offers.getByTestId('offer-row').evaluateAll((items) =>
+        items.map((row) => ({
+          offerId: row.getAttribute('data-offer'),
+          buttonVariantId: row.getAttribute('data-variant'),
+          shown: row.querySelector('[data-figure="shown"]')?.textContent,
+          clicked: row.querySelector('[data-figure="clicked"]')?.textContent,
+          ctr: row.querySelector('[data-figure="ctr"]')?.textContent,
+        })),
+      );
+      expect(rows).toEqual(EXPECTED_OFFERS);
+      // Under the ids, what visitors read (from the widget's document).
+      expect(await offers.locator('[data-offer="offer-trail"][data-variant="v-urgent"]').innerText()).toContain('Get 20% off now');
+
+      // The key and the widget picked live in sessionStorage, never in the URL; a reload keeps both.
       expect(page.url()).toBe(`${collector.url}/dashboard/`);
       expect(await page.evaluate(() => JSON.stringify(sessionStorage))).toContain(API_KEY);
+      await page.reload();
+      await page.getByTestId('current-widget').filter({ hasText: WIDGET }).waitFor({ timeout: 10_000 });
+      await page.getByTestId('summary-card').first().waitFor({ timeout: 10_000 });
 
       const shot = join(shotDir, 'dashboard.png');
       await page.screenshot({ path: shot, fullPage: true });
@@ -287,17 +381,21 @@ describe('in Chromium, the dashboard on the collector', () => {
     }
   });
 
-  test('a wrong key keeps the sign-in form with "That key was refused", and a widget the key does not own says so', async () => {
+  test('a wrong key keeps the sign-in form with "That key was refused"; a key without registered widgets says so and offers "New widget"', async () => {
     const { context, page } = await openDashboard();
     try {
-      await signIn(page, WIDGET, 'not-the-right-key-0000000000');
+      await signIn(page, 'not-the-right-key-0000000000');
       const form = page.getByTestId('dashboard-signin');
       await form.getByRole('alert').filter({ hasText: 'That key was refused' }).waitFor({ timeout: 5_000 });
-      expect(await page.getByTestId('summary-card').count()).toBe(0);
-
-      await signIn(page, 'someone-elses-widget', API_KEY);
-      await form.getByRole('alert').filter({ hasText: 'No such widget for this key' }).waitFor({ timeout: 5_000 });
+      expect(await page.getByTestId('widget-picker').count()).toBe(0);
       expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+
+      await signIn(page, LONELY_KEY);
+      const empty = page.getByTestId('picker-empty');
+      await empty.waitFor({ timeout: 5_000 });
+      expect(await empty.innerText()).toContain('This key sees no registered widget yet');
+      expect(await page.getByTestId('widget-choice').count()).toBe(0);
+      expect(await page.getByTestId('new-widget').isVisible()).toBe(true);
     } finally {
       await context.close();
     }
@@ -306,13 +404,92 @@ describe('in Chromium, the dashboard on the collector', () => {
   test('a widget with no events shows the empty state, not empty charts', async () => {
     const { context, page } = await openDashboard();
     try {
-      await signIn(page, EMPTY_WIDGET, API_KEY);
+      await signIn(page, API_KEY);
+      await choose(page, EMPTY_WIDGET);
       const empty = page.getByTestId('dashboard-empty');
       await empty.waitFor({ timeout: 10_000 });
       expect(await empty.innerText()).toContain('No activity yet');
       expect(await page.getByTestId('trends-chart').count()).toBe(0);
       expect(await page.getByTestId('summary-card').count()).toBe(0);
       expect(await page.getByTestId('dashboard-error').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('edits the greeting in the editor, with a live preview and no iframe, saves it, and the reloaded document shows it', async () => {
+    const before = await getWidget(EDITED_WIDGET);
+    const { context, page } = await openDashboard();
+    try {
+      await openEditor(page, EDITED_WIDGET);
+      const greeting = 'Hello from the editor! Trail or road today?';
+      await greetingField(page).fill(greeting);
+      await page.getByTestId('editor-preview').filter({ hasText: greeting }).waitFor({ timeout: 5_000 });
+      expect(await page.locator('iframe').count()).toBe(0);
+
+      // A half-typed draft the schema refuses: the problem shows at the field, Save is off.
+      await greetingField(page).fill('');
+      await page.getByTestId('widget-editor').getByTestId('field-problems').filter({ hasText: 'greeting must not be empty' }).waitFor();
+      expect(await page.getByTestId('editor-save').isDisabled()).toBe(true);
+
+      await greetingField(page).fill(greeting);
+      await page.getByTestId('editor-save').click();
+      await page.getByTestId('editor-status').filter({ hasText: `revision ${before.revision + 1}` }).waitFor({ timeout: 10_000 });
+      const saved = await getWidget(EDITED_WIDGET);
+      expect(saved.revision).toBe(before.revision + 1);
+      expect(saved.content.greeting).toBe(greeting);
+      expect(saved.content.survey).toEqual(before.content.survey);
+
+      // A reload keeps the key and the widget, and the editor loads what was saved.
+      await page.reload();
+      await page.getByTestId('view-editor').click();
+      await page.getByTestId('widget-editor').waitFor({ timeout: 10_000 });
+      expect(await greetingField(page).inputValue()).toBe(greeting);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a save after someone else saved says so, keeps the draft, and reloads their version only when asked', async () => {
+    const { context, page } = await openDashboard();
+    try {
+      await openEditor(page, EDITED_WIDGET);
+      const loaded = await getWidget(EDITED_WIDGET);
+      // Someone else saves in between, with the revision they loaded.
+      const theirs = `Their greeting ${randomUUID().slice(0, 8)}`;
+      await putWidget(EDITED_WIDGET, { name: loaded.name, allowedOrigins: loaded.allowedOrigins, content: { ...loaded.content, greeting: theirs } }, loaded.revision);
+
+      await greetingField(page).fill('My greeting');
+      await page.getByTestId('editor-save').click();
+      const stale = page.getByTestId('editor-stale');
+      await stale.waitFor({ timeout: 10_000 });
+      expect(await stale.innerText()).toContain('Someone else saved this widget after you loaded it');
+      expect(await greetingField(page).inputValue()).toBe('My greeting');
+      expect((await getWidget(EDITED_WIDGET)).content.greeting).toBe(theirs);
+
+      await stale.getByRole('button', { name: 'Reload (discard my changes)' }).click();
+      await expect.poll(() => greetingField(page).inputValue(), { timeout: 10_000 }).toBe(theirs);
+      expect(await page.getByTestId('editor-stale').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('"New widget" takes an id, and the first save registers the widget, which the list then shows', async () => {
+    const { context, page } = await openDashboard();
+    try {
+      await signIn(page, API_KEY);
+      await page.getByTestId('new-widget').click();
+      await page.getByTestId('new-widget-form').getByLabel('Widget id').fill(NEW_WIDGET);
+      await page.getByTestId('new-widget-form').getByRole('button', { name: 'Create' }).click();
+      await page.getByTestId('widget-editor').waitFor({ timeout: 10_000 });
+      await page.getByTestId('widget-editor').getByLabel('Name', { exact: true }).fill('Spring sale');
+      await page.getByTestId('editor-save').click();
+      await page.getByTestId('editor-status').filter({ hasText: 'Created' }).waitFor({ timeout: 10_000 });
+      expect((await getWidget(NEW_WIDGET)).name).toBe('Spring sale');
+
+      await page.getByRole('button', { name: 'Switch widget' }).click();
+      await page.locator(`[data-testid="widget-choice"][data-widget-id="${NEW_WIDGET}"]`).filter({ hasText: 'Spring sale' }).waitFor({ timeout: 10_000 });
     } finally {
       await context.close();
     }

@@ -1,62 +1,92 @@
-import { useCallback, useState } from 'react';
-import { clearCredentials, createAnalyticsClient, describeDashboardError, lastDays, loadCredentials, saveCredentials } from './api/index';
-import type { DashboardCredentials } from './api/index';
-import { Dashboard } from './Dashboard';
+import { useCallback, useMemo, useState } from 'react';
+import { clearSession, createWidgetsClient, describeDashboardError, loadSession, saveSession } from './api/index';
+import type { WidgetChoice } from './api/index';
 import { SignInForm } from './SignInForm';
+import { TopBar } from './TopBar';
+import { WidgetPicker } from './WidgetPicker';
+import { WidgetWorkspace } from './WidgetWorkspace';
 
 /** Props of {@link DashboardApp}. */
 export interface DashboardAppProps {
   /**
-   * Where the read API is.
+   * Where the collector's API is.
    * @default location.origin
    */
   baseUrl?: string;
 }
 
-type Auth =
-  | { status: 'signed-out'; widgetId: string; notice: string | null }
-  | { status: 'signed-in'; credentials: DashboardCredentials };
+type Screen =
+  | { status: 'signed-out'; notice: string | null }
+  | { status: 'picking'; apiKey: string; notice: string | null; current: WidgetChoice | null }
+  | { status: 'open'; apiKey: string; widget: WidgetChoice };
 
-function initialAuth(): Auth {
-  const credentials = loadCredentials();
-  return credentials ? { status: 'signed-in', credentials } : { status: 'signed-out', widgetId: '', notice: null };
+function initialScreen(): Screen {
+  const session = loadSession();
+  if (session === null) return { status: 'signed-out', notice: null };
+  if (session.widget === null) return { status: 'picking', apiKey: session.apiKey, notice: null, current: null };
+  return { status: 'open', apiKey: session.apiKey, widget: session.widget };
 }
 
 /**
- * The analytics dashboard: the sign-in form until the collector accepts a widget id and key,
- * then the dashboard of that widget. Credentials live in sessionStorage (this tab only); a
- * refused key or unknown widget at any time brings the sign-in form back with the reason.
+ * The dashboard: sign-in with the API key alone, then the key's widgets to pick from (or a
+ * new one), then the widget's analytics and editor. The key and the widget picked live in
+ * sessionStorage (this tab only); a key the collector refuses at any time brings the sign-in
+ * form back with the reason, a widget it refuses the widget list.
  */
 export function DashboardApp({ baseUrl }: DashboardAppProps) {
-  const [auth, setAuth] = useState<Auth>(initialAuth);
+  const [screen, setScreen] = useState<Screen>(initialScreen);
+  const apiKey = screen.status === 'signed-out' ? null : screen.apiKey;
+  const widgets = useMemo(() => (apiKey === null ? null : createWidgetsClient({ apiKey, ...(baseUrl === undefined ? {} : { baseUrl }) })), [apiKey, baseUrl]);
 
   const verify = useCallback(
-    async (credentials: DashboardCredentials, signal: AbortSignal): Promise<void> => {
-      const client = createAnalyticsClient({ ...credentials, ...(baseUrl === undefined ? {} : { baseUrl }) });
-      await client.summary(lastDays(1, Date.now()), signal);
+    async (key: string, signal: AbortSignal): Promise<void> => {
+      await createWidgetsClient({ apiKey: key, ...(baseUrl === undefined ? {} : { baseUrl }) }).list(signal);
     },
     [baseUrl],
   );
 
-  const signIn = useCallback((credentials: DashboardCredentials) => {
-    saveCredentials(credentials);
-    setAuth({ status: 'signed-in', credentials });
+  const signIn = useCallback((key: string) => {
+    saveSession({ apiKey: key, widget: null });
+    setScreen({ status: 'picking', apiKey: key, notice: null, current: null });
   }, []);
 
-  const signOut = useCallback((widgetId: string, reason: unknown) => {
-    clearCredentials();
-    setAuth({ status: 'signed-out', widgetId, notice: reason === null ? null : describeDashboardError(reason) });
+  const signOut = useCallback((reason: unknown) => {
+    clearSession();
+    setScreen({ status: 'signed-out', notice: reason === null ? null : describeDashboardError(reason) });
   }, []);
 
-  if (auth.status === 'signed-out') {
-    return <SignInForm initialWidgetId={auth.widgetId} notice={auth.notice} verify={verify} onSignIn={signIn} />;
+  const pick = useCallback((key: string, widget: WidgetChoice) => {
+    saveSession({ apiKey: key, widget });
+    setScreen({ status: 'open', apiKey: key, widget });
+  }, []);
+
+  const toPicker = useCallback((key: string, current: WidgetChoice | null, notice: string | null) => {
+    saveSession({ apiKey: key, widget: null });
+    setScreen({ status: 'picking', apiKey: key, notice, current });
+  }, []);
+
+  if (screen.status === 'signed-out' || widgets === null) {
+    return <SignInForm notice={screen.status === 'signed-out' ? screen.notice : null} verify={verify} onSignIn={signIn} />;
   }
+  if (screen.status === 'picking') {
+    return (
+      <div className="fwd-page">
+        <TopBar onSignOut={() => signOut(null)} />
+        <WidgetPicker client={widgets} notice={screen.notice} current={screen.current} onPick={(widget) => pick(screen.apiKey, widget)} onKeyRefused={signOut} />
+      </div>
+    );
+  }
+  const { widget } = screen;
   return (
-    <Dashboard
-      key={auth.credentials.widgetId}
-      credentials={auth.credentials}
+    <WidgetWorkspace
+      key={widget.widgetId}
+      apiKey={screen.apiKey}
+      widget={widget}
       {...(baseUrl === undefined ? {} : { baseUrl })}
-      onSignOut={(reason) => signOut(auth.credentials.widgetId, reason)}
+      onSwitchWidget={() => toPicker(screen.apiKey, widget, null)}
+      onSignOut={signOut}
+      onWidgetRefused={(error) => toPicker(screen.apiKey, null, `Widget ${widget.widgetId}: ${describeDashboardError(error)}`)}
+      onCreated={() => pick(screen.apiKey, { widgetId: widget.widgetId, isNew: false })}
     />
   );
 }

@@ -1,8 +1,16 @@
 export { DashboardApp } from './DashboardApp';
+export { WidgetEditor } from './editor/index';
+export { WidgetPicker } from './WidgetPicker';
+export { WidgetWorkspace } from './WidgetWorkspace';
+export { OffersPanel } from './OffersPanel';
 export { Dashboard, DASHBOARD_REFRESH } from './Dashboard';
-export { createAnalyticsClient, DashboardError, DashboardErrorCode, describeDashboardError, isDashboardError, lastDays, RANGE_DAYS } from './api/index';
+export { createAnalyticsClient, createWidgetsClient, DashboardError, DashboardErrorCode, describeDashboardError, isDashboardError, lastDays, RANGE_DAYS } from './api/index';
 export { usePolling } from './hooks/index';
 export type { DashboardAppProps } from './DashboardApp';
 export type { DashboardProps } from './Dashboard';
-export type { AnalyticsClient, AnalyticsClientOptions, DashboardCredentials, RangeDays } from './api/index';
+export type { WidgetEditorProps } from './editor/index';
+export type { WidgetPickerProps } from './WidgetPicker';
+export type { WidgetWorkspaceProps, WorkspaceView } from './WidgetWorkspace';
+export type { OffersPanelProps } from './OffersPanel';
+export type { AnalyticsClient, AnalyticsClientOptions, DashboardCredentials, DashboardSession, RangeDays, WidgetChoice, WidgetsClient, WidgetSummary } from './api/index';
 export type { PollingOptions, PollingState } from './hooks/index';

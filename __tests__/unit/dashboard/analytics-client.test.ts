@@ -21,6 +21,13 @@ describe('the dashboard analytics client', () => {
     expect(init.cache).toBe('no-store');
   });
 
+  test('reads the offers report of the range', async () => {
+    const report = { widgetId: 'shop 1', ...RANGE, offers: [{ offerId: 'o', buttonVariantId: 'default', shown: 4, clicked: 1, clickThroughRate: 0.25 }] };
+    const { fetch, api } = client(() => json(200, report));
+    await expect(api.offers(RANGE)).resolves.toEqual(report);
+    expect(String((fetch.mock.calls[0] as [URL])[0])).toBe('http://collector.test/api/analytics/widget/shop%201/offers?from=2026-11-01&to=2026-11-26');
+  });
+
   test.each([
     [401, 'UNAUTHORIZED'],
     [404, 'NOT_FOUND'],

@@ -1,9 +1,21 @@
 export { createAnalyticsClient, DEFAULT_ANALYTICS_CLIENT_OPTIONS } from './analytics-client';
-export { clearCredentials, loadCredentials, saveCredentials } from './credentials';
-export { DashboardError, DashboardErrorCode, describeDashboardError, isCredentialError, isDashboardError } from './dashboard-error';
+export { clearSession, loadSession, saveSession } from './credentials';
+export {
+  DashboardError,
+  DashboardErrorCode,
+  describeDashboardError,
+  isCredentialError,
+  isDashboardError,
+  isKeyRefused,
+} from './dashboard-error';
 export { lastDays, RANGE_DAYS, utcDay } from './date-range';
+export { createApiRequester, DEFAULT_API_CLIENT_OPTIONS } from './http';
 export { isEmptyOverview, loadOverview, OVERVIEW_LIMITS } from './load-overview';
+export { createWidgetsClient } from './widgets-client';
 export type { AnalyticsClient, AnalyticsClientOptions } from './analytics-client';
-export type { DashboardCredentials } from './credentials';
+export type { DashboardCredentials, DashboardSession, WidgetChoice } from './credentials';
+export type { DashboardErrorOptions } from './dashboard-error';
 export type { DayRangeQuery, RangeDays } from './date-range';
+export type { ApiAnswer, ApiClientOptions, ApiRequest, ApiRequester } from './http';
 export type { Overview } from './load-overview';
+export type { SavedWidget, WidgetsClient, WidgetSummary } from './widgets-client';
