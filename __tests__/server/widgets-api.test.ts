@@ -100,6 +100,15 @@ describe.each(ENGINES)('the widget registry API on $name', ({ create }) => {
       expect(existing.json).toMatchObject({ name: 'Any', revision: 2 });
     });
 
+    it('takes If-None-Match: * only for a widget that does not exist yet, and never overwrites one', async () => {
+      const created = await putWidget('shop', widgetDocument(), ACME_ALL_KEY, { 'if-none-match': '*' });
+      expect(created.status).toBe(201);
+      const again = await putWidget('shop', widgetDocument({ name: 'Second' }), ACME_ALL_KEY, { 'if-none-match': '*' });
+      expect(again).toMatchObject({ status: 412, json: { error: 'stale revision', revision: 1 } });
+      expect((await call('/api/widgets/shop', ACME_ALL_KEY)).json).toMatchObject({ name: 'Shop widget', revision: 1 });
+      expect(await putWidget('shop', widgetDocument(), GLOBEX_KEY, { 'if-none-match': '*' })).toMatchObject({ status: 404 });
+    });
+
     it('saves unconditionally without If-Match (last write wins)', async () => {
       await putWidget('shop', widgetDocument());
       await putWidget('shop', widgetDocument({ name: 'Second' }));

@@ -6,7 +6,10 @@ export interface PutWidget {
   /** The key's owner: a new widget gets it; an existing widget of another owner is not touched. */
   owner: string;
   document: WidgetDocumentInput;
-  /** `If-Match`: the revision the client last read; `null` saves unconditionally. */
+  /**
+   * `If-Match`: the revision the client last read; `0`: create only (`If-None-Match: *`);
+   * `null` saves unconditionally.
+   */
   expectedRevision: number | null;
   /** When (ms since the epoch): the saved `updatedAt`. */
   now: number;

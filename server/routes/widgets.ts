@@ -45,7 +45,8 @@ const sendDocument = (reply: FastifyReply, status: 200 | 201, widget: WidgetDocu
  *   1. Key (401), grant (404), path (400), `If-Match` (400), body (400 with `problems`).
  *   2. `If-Match: "<revision>"`: saved only if that is the stored revision, else 412
  *      `{ error: "stale revision", revision }` (0: not registered). `If-Match: *`: only if the
- *      widget exists. None: saved whatever the stored revision (last write wins).
+ *      widget exists. `If-None-Match: *`: only if it does not exist yet (412 with the stored
+ *      revision otherwise). None: saved whatever the stored revision (last write wins).
  *   3. 201 for a new widget (owned by the key's owner), 200 for an update; both with the saved
  *      document and its ETag; a widget of another owner is 404 and left alone.
  *   4. The cache of this process forgets the widget; other collectors see the save within
@@ -95,6 +96,8 @@ export function registerWidgetRoutes(app: FastifyInstance, deps: WidgetRoutesDep
       if (!parsed.success) return invalidDocument(reply, documentProblems(parsed.error.issues));
 
       let expectedRevision: number | null = typeof ifMatch === 'number' ? ifMatch : null;
+      // `If-None-Match: *`: create only, atomically (a widget saved in between is not overwritten).
+      if (request.headers['if-none-match']?.trim() === '*') expectedRevision = 0;
       if (ifMatch === 'any') {
         // Widgets are never deleted: once this read finds it, it still exists at the save.
         const current = await store.getWidget(widgetId);

@@ -37,7 +37,8 @@ export function* listWidgetsWork(owner: string): Work<WidgetDocument[]> {
  *    an existing one of the same owner is replaced at revision + 1; one of another owner is
  *    left alone (the `WHERE` of `DO UPDATE` fails, nothing comes back).
  * 2. Conditional: one `UPDATE … WHERE revision = ? AND owner = ?`; of two saves with the same
- *    expected revision the second finds the revision moved on and changes nothing.
+ *    expected revision the second finds the revision moved on and changes nothing. Expected
+ *    revision 0 (not registered): one `INSERT … ON CONFLICT DO NOTHING`, create only.
  * 3. Nothing written: one read says why (another owner, or the revision now stored; 0 when
  *    the widget does not exist). It only explains a refusal already made.
  */
@@ -55,6 +56,22 @@ export function* putWidgetWork(put: PutWidget, json: JsonPlaceholder): Work<PutW
            name = excluded.name, allowed_origins = excluded.allowed_origins, content = excluded.content,
            revision = widgets.revision + 1, updated_at = excluded.updated_at
          WHERE widgets.owner = excluded.owner
+         RETURNING ${WIDGET_COLUMNS}`,
+        widgetId,
+        owner,
+        document.name,
+        origins,
+        content,
+        now,
+      )).rows,
+    );
+  } else if (put.expectedRevision === 0) {
+    // Create only (`If-None-Match: *`): an id already taken, by anyone, is left alone.
+    saved = first(
+      (yield rows(
+        `INSERT INTO widgets (id, owner, name, allowed_origins, content, revision, updated_at)
+         VALUES (?, ?, ?, ${json}, ${json}, 1, ?)
+         ON CONFLICT (id) DO NOTHING
          RETURNING ${WIDGET_COLUMNS}`,
         widgetId,
         owner,
