@@ -2,6 +2,7 @@ import { analyticsSchemaSql } from '../analytics/schema';
 import { offersSchemaSql } from '../analytics/offers';
 import { eventsSchemaSql } from '../events-schema';
 import { widgetsSchemaSql } from '../widgets-schema';
+import { conversationsSchemaSql } from '../conversations-schema';
 
 /** One schema step; versions only grow, applied ones never change. */
 export interface PostgresMigration {
@@ -34,5 +35,10 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     version: 4,
     name: 'analytics: offers shown and clicked per day, offer and variant, counted from the stored events',
     sql: offersSchemaSql('postgres'),
+  },
+  {
+    version: 5,
+    name: 'conversations, their messages, webhook deliveries, widget webhooks',
+    sql: conversationsSchemaSql({ integer: 'BIGINT' }),
   },
 ];

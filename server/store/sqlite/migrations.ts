@@ -2,6 +2,7 @@ import { analyticsSchemaSql } from '../analytics/schema';
 import { offersSchemaSql } from '../analytics/offers';
 import { eventsSchemaSql } from '../events-schema';
 import { widgetsSchemaSql } from '../widgets-schema';
+import { conversationsSchemaSql } from '../conversations-schema';
 
 /** One schema step; versions only grow, applied ones never change. */
 export interface SqliteMigration {
@@ -31,5 +32,10 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     version: 4,
     name: 'analytics: offers shown and clicked per day, offer and variant, counted from the stored events',
     sql: offersSchemaSql('sqlite'),
+  },
+  {
+    version: 5,
+    name: 'conversations, their messages, webhook deliveries, widget webhooks',
+    sql: conversationsSchemaSql({ integer: 'INTEGER' }),
   },
 ];
