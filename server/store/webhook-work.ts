@@ -59,8 +59,8 @@ function toClaimed(record: Record<string, unknown>): ClaimedDelivery {
  * 1. One `UPDATE … SET claimed_by, claimed_until WHERE (key) IN (due rows, oldest due first,
  *    LIMIT n [FOR UPDATE SKIP LOCKED]) RETURNING key`: committed at once (autocommit), so the
  *    lease is visible to every other collector before anything is sent.
- * 2. The claimed rows with their message, conversation and widget (left joins: a row whose
- *    message was deleted comes back without a payload, and is given up).
+ * 2. The claimed rows, by key, with their message, conversation and widget (left joins: a row
+ *    whose message was deleted comes back without a payload, and is given up).
  */
 export function* claimDueDeliveriesWork(claim: DeliveryClaim, locking: RowLocking): Work<ClaimedDelivery[]> {
   const until = claim.now + claim.leaseMs;
@@ -78,6 +78,8 @@ export function* claimDueDeliveriesWork(claim: DeliveryClaim, locking: RowLockin
     claim.limit,
   );
   if (claimed.rows.length === 0) return [];
+  // By the keys this claim returned: another pass of the same collector may hold others.
+  const keys = claimed.rows.flatMap((row) => [String(row.conversation_id), String(row.message_id)]);
   const loaded = yield rows(
     `SELECT d.conversation_id, d.message_id, d.widget_id, d.attempts, d.created_at,
             m.seq, m.author, m.text, m.created_at AS message_created_at,
@@ -87,10 +89,9 @@ export function* claimDueDeliveriesWork(claim: DeliveryClaim, locking: RowLockin
      LEFT JOIN conversation_messages m ON m.conversation_id = d.conversation_id AND m.id = d.message_id
      LEFT JOIN conversations c ON c.id = d.conversation_id
      LEFT JOIN widgets w ON w.id = d.widget_id
-     WHERE d.claimed_by = ? AND d.claimed_until = ? AND d.delivered_at IS NULL
+     WHERE ${claimed.rows.map(() => '(d.conversation_id = ? AND d.message_id = ?)').join(' OR ')}
      ORDER BY d.next_attempt_at, d.created_at`,
-    claim.claimer,
-    until,
+    ...keys,
   );
   return loaded.rows.map(toClaimed);
 }
