@@ -150,6 +150,29 @@ describe.each(ENGINES)('the webhook dispatcher on $name', ({ create }) => {
     expect(warnings.some((w) => w.includes('private address'))).toBe(true);
   });
 
+  it('connects to the address it checked, without asking DNS again, and keeps the URL host in Host', async () => {
+    const port = new URL(receiver.url).port;
+    await store.putWidget({
+      widgetId: 'shop',
+      owner: 'acme',
+      document: { name: 'Shop', allowedOrigins: [], content: DEFAULT_WIDGET_CONTENT, webhookUrl: `http://bot.invalid:${port}/hook` },
+      expectedRevision: null,
+      now: T0,
+    });
+    await message('m-1');
+    const asked: string[] = [];
+    // `.invalid` never resolves (RFC 6761): only the checked address can have been used.
+    const lookup = async (host: string) => {
+      asked.push(host);
+      return [{ address: '127.0.0.1', family: 4 as const }];
+    };
+    await dispatcher({ lookup }).runOnce();
+    expect(asked).toEqual(['bot.invalid']);
+    expect(receiver.received).toHaveLength(1);
+    expect(receiver.received[0]?.headers.host).toBe(`bot.invalid:${port}`);
+    expect(await deliveryRow(db, 'm-1')).toMatchObject({ deliveredAt: T0 });
+  });
+
   it('leaves a claimed row to its claimer while the lease holds; after it, another collector sends it again', async () => {
     await message('m-1');
     let release = () => undefined as void;

@@ -172,7 +172,10 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     }
     if (!target.ok) return failure(delivery, `lookup failed: ${target.detail}`, options.now());
     const body = JSON.stringify(delivery.payload);
-    const signal = AbortSignal.any([stopping.signal, AbortSignal.timeout(settings.requestTimeoutMs)]);
+    // The deadline on the swappable timers (AbortSignal.timeout would not follow a test's clock).
+    const deadline = new AbortController();
+    const deadlineTimer = timers.setTimeout(() => deadline.abort(new Error('deadline')), settings.requestTimeoutMs);
+    const signal = AbortSignal.any([stopping.signal, deadline.signal]);
     try {
       const answer = await post({
         url: target.url,
@@ -190,8 +193,10 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       return failure(delivery, `answered ${answer.status}`, options.now());
     } catch (error) {
       if (stopping.signal.aborted) return null;
-      const reason = signal.aborted ? `no answer within ${settings.requestTimeoutMs} ms` : (error as Error).message;
+      const reason = deadline.signal.aborted ? `no answer within ${settings.requestTimeoutMs} ms` : (error as Error).message;
       return failure(delivery, reason, options.now());
+    } finally {
+      timers.clearTimeout(deadlineTimer);
     }
   };
 
