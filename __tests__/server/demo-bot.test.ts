@@ -1,12 +1,18 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { botAnswer, startDemoBot } from '../../examples/demo/bot';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { attachDemoBot, botAnswer, startDemoBot } from '../../examples/demo/bot';
+import { openStore } from '../../server';
+import { DEFAULT_WIDGET_CONTENT } from '../../lib/protocol/widget-document';
 import type { DemoBot } from '../../examples/demo/bot';
 import { WEBHOOK_HEADERS, WEBHOOK_TOLERANCE_SECONDS } from '../../lib/protocol/conversations';
 import type { WebhookDelivery } from '../../lib/protocol/conversations';
 import { signWebhook } from '../../server/webhooks';
 import { send } from './support/http';
+import { insertVisitorMessage, openRawDatabase } from './support/webhook-fixtures';
 
 const SECRET = 'demo-bot-secret-0123456789-abcdefghijklmnop';
 const KEY = 'demo-key-0123456789abcdef';
@@ -111,5 +117,29 @@ describe('the demo bot', () => {
     expect(botAnswer('I want a refund').text).toMatch(/30 days/);
     expect(botAnswer('Human please')).toMatchObject({ handOver: true });
     expect(botAnswer('Do you sell socks?')).toEqual({ text: expect.stringMatching(/hours, shipping or returns/), handOver: false });
+  });
+});
+
+describe('attaching the demo bot', () => {
+  it("saves the bot's URL on the widget once and hands it the bot's secret at every start", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'framewire-bot-'));
+    const store = await openStore({ databaseUrl: `sqlite:${join(dir, 'demo.db')}` });
+    try {
+      expect(await attachDemoBot(store, 'demo', { url: 'http://127.0.0.1:4000/webhook', secret: 's1' })).toBe(false);
+      await store.putWidget({ widgetId: 'demo', owner: 'demo', document: { name: 'Demo', allowedOrigins: [], content: DEFAULT_WIDGET_CONTENT }, expectedRevision: null, now: NOW });
+      expect(await attachDemoBot(store, 'demo', { url: 'http://127.0.0.1:4000/webhook', secret: 's1' }, NOW)).toBe(true);
+      expect(await store.getWidget('demo')).toMatchObject({ webhookUrl: 'http://127.0.0.1:4000/webhook', webhookSecretSet: true, revision: 2 });
+      expect(await attachDemoBot(store, 'demo', { url: 'http://127.0.0.1:4000/webhook', secret: 's2' }, NOW)).toBe(true);
+      expect(await store.getWidget('demo')).toMatchObject({ revision: 2 });
+      // Deliveries are now signed with the second start's secret.
+      const raw = await openRawDatabase(`sqlite:${join(dir, 'demo.db')}`);
+      await insertVisitorMessage(raw, { widgetId: 'demo', conversationId: 'c-1', messageId: 'm-1', at: NOW });
+      await raw.close();
+      const [claimed] = await store.claimDueDeliveries({ claimer: 'x', now: NOW, leaseMs: 1000, limit: 1 });
+      expect(claimed).toMatchObject({ url: 'http://127.0.0.1:4000/webhook', secret: 's2' });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -310,6 +310,7 @@ describe.each(ENGINES)('the widget registry API on $name', ({ create }) => {
       expect(await secretRoute('shop', GLOBEX_KEY)).toMatchObject({ status: 404, json: { error: 'not found' } });
       expect(await secretRoute('nothing', ACME_ALL_KEY)).toMatchObject({ status: 404, json: { error: 'not found' } });
       expect((await secretRoute('shop', null)).status).toBe(401);
+      expect((await call('/api/widgets/shop/webhook/secret', ACME_ALL_KEY, { method: 'POST', body: {} })).status).toBe(200);
     });
   });
 

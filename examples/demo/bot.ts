@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WEBHOOK_HEADERS } from '../../lib/protocol/conversations';
 import type { WebhookDelivery } from '../../lib/protocol/conversations';
+import type { WidgetRegistry } from '../../server/registry/types';
 import { verifyWebhookSignature } from '../../server/webhooks/signature';
 
 /*
@@ -172,4 +173,32 @@ export async function startDemoBot(options: DemoBotOptions): Promise<DemoBot> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Points a registered widget's webhook at the bot and gives the widget the bot's secret, so
+ * each start's bot (its port, its secret) is the one deliveries go to. Saves only when the URL
+ * changed; the secret is replaced every time (a kept widget may carry an earlier run's).
+ * @returns `false` when the widget is not registered (nothing changed).
+ */
+export async function attachDemoBot(
+  registry: Pick<WidgetRegistry, 'getWidget' | 'putWidget' | 'rotateWebhookSecret'>,
+  widgetId: string,
+  bot: { url: string; secret: string },
+  now: number = Date.now(),
+): Promise<boolean> {
+  const widget = await registry.getWidget(widgetId);
+  if (widget === null) return false;
+  if (widget.webhookUrl !== bot.url) {
+    const { name, allowedOrigins, content } = widget;
+    await registry.putWidget({
+      widgetId,
+      owner: widget.owner,
+      document: { name, allowedOrigins, content, webhookUrl: bot.url },
+      expectedRevision: widget.revision,
+      now,
+      newWebhookSecret: bot.secret,
+    });
+  }
+  return registry.rotateWebhookSecret(widgetId, widget.owner, bot.secret);
 }
