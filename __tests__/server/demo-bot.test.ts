@@ -10,9 +10,9 @@ import { DEFAULT_WIDGET_CONTENT } from '../../lib/protocol/widget-document';
 import type { DemoBot } from '../../examples/demo/bot';
 import { WEBHOOK_HEADERS, WEBHOOK_TOLERANCE_SECONDS } from '../../lib/protocol/conversations';
 import type { WebhookDelivery } from '../../lib/protocol/conversations';
-import { signWebhook } from '../../server/webhooks';
+import { createWebhookDispatcher, signWebhook } from '../../server/webhooks';
 import { send } from './support/http';
-import { insertVisitorMessage, openRawDatabase } from './support/webhook-fixtures';
+import { deliveryRow, insertVisitorMessage, openRawDatabase } from './support/webhook-fixtures';
 
 const SECRET = 'demo-bot-secret-0123456789-abcdefghijklmnop';
 const KEY = 'demo-key-0123456789abcdef';
@@ -109,6 +109,34 @@ describe('the demo bot', () => {
       ['c-1', botAnswer('human').text],
       ['c-2', botAnswer('hours').text],
     ]);
+  });
+
+  it("takes the collector's own deliveries: the dispatcher signs, the bot verifies and replies, the row is delivered", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'framewire-bot-'));
+    const databaseUrl = `sqlite:${join(dir, 'demo.db')}`;
+    const store = await openStore({ databaseUrl });
+    const raw = await openRawDatabase(databaseUrl);
+    const dispatcher = createWebhookDispatcher({
+      outbox: store,
+      instanceId: 'collector-a',
+      now: () => NOW,
+      logger: { info: () => undefined, warn: () => undefined },
+      allowPrivate: true,
+      timers: { setTimeout: () => 0, clearTimeout: () => undefined },
+    });
+    try {
+      await store.putWidget({ widgetId: 'demo', owner: 'demo', document: { name: 'Demo', allowedOrigins: [], content: DEFAULT_WIDGET_CONTENT }, expectedRevision: null, now: NOW });
+      await attachDemoBot(store, 'demo', { url: bot.url, secret: SECRET }, NOW);
+      await insertVisitorMessage(raw, { widgetId: 'demo', conversationId: 'c-9', messageId: 'm-9', at: NOW, text: 'Do you ship abroad?' });
+      expect(await dispatcher.runOnce()).toBe(1);
+      expect(replies.map((r) => [r.path, r.body.text])).toEqual([['/api/widgets/demo/conversations/c-9/messages', botAnswer('shipping').text]]);
+      expect(await deliveryRow(raw, 'm-9')).toMatchObject({ deliveredAt: NOW, lastError: null });
+    } finally {
+      await dispatcher.stop();
+      await raw.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('knows hours, shipping and returns, and says what it knows otherwise', () => {
