@@ -1,0 +1,76 @@
+import { CONVERSATION_SESSION_TAIL_MS, nearestRankIndex } from '../../analytics/conversation-figures';
+import type { ConversationCounts } from '../../analytics/conversation-figures';
+import { DAY_MS, dayBounds } from '../../analytics/days';
+import type { DayRange } from '../../analytics/types';
+import type { QueryRows } from './analytics-reader';
+
+/** Conversations of the widget started in `[start, end)` that have a first reply (first response times). */
+const ANSWERED = `FROM conversations WHERE widget_id = ? AND created_at >= ? AND created_at < ?
+  AND first_visitor_at IS NOT NULL AND first_reply_at IS NOT NULL`;
+
+/**
+ * Sessions of the range, and those during which one of their visitor's conversations had a
+ * message: a session's visitor is the widget's per-browser id, which the widget also sends as
+ * the conversation's `anonymous_id`; "during" is from the first event to
+ * {@link CONVERSATION_SESSION_TAIL_MS} after the last.
+ */
+const SESSIONS_WITH_CONVERSATION = `
+  SELECT COUNT(*) AS sessions,
+    COALESCE(SUM(CASE WHEN EXISTS (
+      SELECT 1 FROM conversations c JOIN conversation_messages m ON m.conversation_id = c.id
+      WHERE c.widget_id = s.widget_id AND c.anonymous_id = s.visitor_id
+        AND c.last_activity_at >= s.first_ts
+        AND m.created_at >= s.first_ts AND m.created_at < s.last_ts + ?
+    ) THEN 1 ELSE 0 END), 0) AS with_conversation
+  FROM sessions s WHERE s.widget_id = ? AND s.day >= ? AND s.day <= ?`;
+
+/**
+ * Messages stored in the range by author. `last_activity_at` is the conversation's last
+ * message time, so conversations idle since before the range are skipped through the index.
+ */
+const MESSAGES_BY_AUTHOR = `
+  SELECT m.author AS author, COUNT(*) AS n
+  FROM conversation_messages m JOIN conversations c ON c.id = m.conversation_id
+  WHERE c.widget_id = ? AND c.last_activity_at >= ? AND m.created_at >= ? AND m.created_at < ?
+  GROUP BY m.author`;
+
+/**
+ * What the summary's conversation figures are made of, for one widget and range of UTC days,
+ * read from the conversation tables at read time (the same SQL on both engines). The first
+ * response percentiles are nearest-rank: the count first, then the value at each rank
+ * (`ORDER BY … LIMIT 1 OFFSET rank − 1`), so no percentile function of either engine is used.
+ */
+export async function readConversationCounts(query: QueryRows, range: DayRange): Promise<ConversationCounts> {
+  const { first, last } = dayBounds(range);
+  const start = first * DAY_MS;
+  const end = (last + 1) * DAY_MS;
+  const [started, sessions, messages, answered] = await Promise.all([
+    query('SELECT COUNT(*) AS n FROM conversations WHERE widget_id = ? AND created_at >= ? AND created_at < ?', [range.widgetId, start, end]),
+    query(SESSIONS_WITH_CONVERSATION, [CONVERSATION_SESSION_TAIL_MS, range.widgetId, first, last]),
+    query(MESSAGES_BY_AUTHOR, [range.widgetId, start, start, end]),
+    query(`SELECT COUNT(*) AS n ${ANSWERED}`, [range.widgetId, start, end]),
+  ]);
+  const answeredCount = Number(answered[0]?.n ?? 0);
+  const percentile = async (p: number): Promise<number | null> => {
+    if (answeredCount === 0) return null;
+    const found = await query(`SELECT first_reply_at - first_visitor_at AS ms ${ANSWERED} ORDER BY 1 LIMIT 1 OFFSET ?`, [
+      range.widgetId,
+      start,
+      end,
+      nearestRankIndex(answeredCount, p),
+    ]);
+    // A conversation deleted between the two reads leaves no row at that rank.
+    return found[0] === undefined ? null : Number(found[0].ms);
+  };
+  const [median, p90] = await Promise.all([percentile(50), percentile(90)]);
+  const byAuthor = new Map(messages.map((r) => [String(r.author), Number(r.n)]));
+  return {
+    conversations: Number(started[0]?.n ?? 0),
+    sessions: Number(sessions[0]?.sessions ?? 0),
+    sessionsWithConversation: Number(sessions[0]?.with_conversation ?? 0),
+    visitorMessages: byAuthor.get('visitor') ?? 0,
+    replyMessages: (byAuthor.get('agent') ?? 0) + (byAuthor.get('bot') ?? 0),
+    firstResponseMedianMs: median,
+    firstResponseP90Ms: p90,
+  };
+}
