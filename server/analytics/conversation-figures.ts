@@ -11,9 +11,7 @@ export type ConversationFigures = Pick<
 export interface ConversationCounts {
   /** Conversations whose `created_at` is in the range. */
   conversations: number;
-  /** Rows of `sessions` whose day is in the range. */
-  sessions: number;
-  /** Of those, the sessions with a conversation message inside {@link conversationWindowOf}. */
+  /** Sessions of the range with a conversation message between their first event and {@link CONVERSATION_SESSION_TAIL_MS} after their last. */
   sessionsWithConversation: number;
   /** Visitor messages whose `created_at` is in the range. */
   visitorMessages: number;
@@ -40,9 +38,13 @@ export function nearestRankIndex(count: number, percentile: number): number {
   return Math.max(1, Math.ceil((percentile / 100) * count)) - 1;
 }
 
-/** The summary's conversation figures from the store's counts; per-session figures are 0 without sessions. */
-export function conversationFigures(counts: ConversationCounts): ConversationFigures {
-  const per = (n: number): number => (counts.sessions > 0 ? n / counts.sessions : 0);
+/**
+ * The summary's conversation figures from the store's counts and the range's sessions (the
+ * summary's `sessions`, the same denominator as its other per-session figures); the
+ * per-session figures are 0 without sessions.
+ */
+export function conversationFigures(counts: ConversationCounts, sessions: number): ConversationFigures {
+  const per = (n: number): number => (sessions > 0 ? n / sessions : 0);
   return {
     conversations: counts.conversations,
     sessionsWithConversationRate: per(counts.sessionsWithConversation),

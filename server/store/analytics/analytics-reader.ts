@@ -117,7 +117,8 @@ export function createAnalyticsReader(query: QueryRows, runner: WorkRunner): Ana
         query('SELECT SUM(visitors) AS n FROM daily_returns WHERE widget_id = ? AND day >= ? AND day <= ? AND previous_day < ?', [range.widgetId, first, last, first]),
         readConversationCounts(query, range),
       ]);
-      return summarize(range, countersOf(sums[0]), Number(distinct[0]?.n ?? 0), conversationFigures(conversations));
+      const counters = countersOf(sums[0]);
+      return summarize(range, counters, Number(distinct[0]?.n ?? 0), conversationFigures(conversations, counters.sessions));
     },
 
     async trends(range): Promise<AnalyticsTrends> {

@@ -9,20 +9,20 @@ const ANSWERED = `FROM conversations WHERE widget_id = ? AND created_at >= ? AND
   AND first_visitor_at IS NOT NULL AND first_reply_at IS NOT NULL`;
 
 /**
- * Sessions of the range, and those during which one of their visitor's conversations had a
- * message: a session's visitor is the widget's per-browser id, which the widget also sends as
- * the conversation's `anonymous_id`; "during" is from the first event to
- * {@link CONVERSATION_SESSION_TAIL_MS} after the last.
+ * Sessions of the range during which one of their visitor's conversations had a message: a
+ * session's visitor is the widget's per-browser id, which the widget also sends as the
+ * conversation's `anonymous_id`; "during" is from the first event to
+ * {@link CONVERSATION_SESSION_TAIL_MS} after the last. Driven from the messages of the range
+ * (and the tail after it), so its cost follows the conversations, not the sessions.
  */
 const SESSIONS_WITH_CONVERSATION = `
-  SELECT COUNT(*) AS sessions,
-    COALESCE(SUM(CASE WHEN EXISTS (
-      SELECT 1 FROM conversations c JOIN conversation_messages m ON m.conversation_id = c.id
-      WHERE c.widget_id = s.widget_id AND c.anonymous_id = s.visitor_id
-        AND c.last_activity_at >= s.first_ts
-        AND m.created_at >= s.first_ts AND m.created_at < s.last_ts + ?
-    ) THEN 1 ELSE 0 END), 0) AS with_conversation
-  FROM sessions s WHERE s.widget_id = ? AND s.day >= ? AND s.day <= ?`;
+  SELECT COUNT(DISTINCT s.session_id) AS n
+  FROM conversations c
+  JOIN conversation_messages m ON m.conversation_id = c.id
+  JOIN sessions s ON s.widget_id = c.widget_id AND s.visitor_id = c.anonymous_id
+  WHERE c.widget_id = ? AND c.last_activity_at >= ? AND m.created_at >= ? AND m.created_at < ?
+    AND s.day >= ? AND s.day <= ?
+    AND m.created_at >= s.first_ts AND m.created_at < s.last_ts + ?`;
 
 /**
  * Messages stored in the range by author. `last_activity_at` is the conversation's last
@@ -46,7 +46,7 @@ export async function readConversationCounts(query: QueryRows, range: DayRange):
   const end = (last + 1) * DAY_MS;
   const [started, sessions, messages, answered] = await Promise.all([
     query('SELECT COUNT(*) AS n FROM conversations WHERE widget_id = ? AND created_at >= ? AND created_at < ?', [range.widgetId, start, end]),
-    query(SESSIONS_WITH_CONVERSATION, [CONVERSATION_SESSION_TAIL_MS, range.widgetId, first, last]),
+    query(SESSIONS_WITH_CONVERSATION, [range.widgetId, start, start, end + CONVERSATION_SESSION_TAIL_MS, first, last, CONVERSATION_SESSION_TAIL_MS]),
     query(MESSAGES_BY_AUTHOR, [range.widgetId, start, start, end]),
     query(`SELECT COUNT(*) AS n ${ANSWERED}`, [range.widgetId, start, end]),
   ]);
@@ -66,8 +66,7 @@ export async function readConversationCounts(query: QueryRows, range: DayRange):
   const byAuthor = new Map(messages.map((r) => [String(r.author), Number(r.n)]));
   return {
     conversations: Number(started[0]?.n ?? 0),
-    sessions: Number(sessions[0]?.sessions ?? 0),
-    sessionsWithConversation: Number(sessions[0]?.with_conversation ?? 0),
+    sessionsWithConversation: Number(sessions[0]?.n ?? 0),
     visitorMessages: byAuthor.get('visitor') ?? 0,
     replyMessages: (byAuthor.get('agent') ?? 0) + (byAuthor.get('bot') ?? 0),
     firstResponseMedianMs: median,
