@@ -12,17 +12,23 @@ const ANSWERED = `FROM conversations WHERE widget_id = ? AND created_at >= ? AND
  * Sessions of the range during which one of their visitor's conversations had a message: a
  * session's visitor is the widget's per-browser id, which the widget also sends as the
  * conversation's `anonymous_id`; "during" is from the first event to
- * {@link CONVERSATION_SESSION_TAIL_MS} after the last. Driven from the messages of the range
- * (and the tail after it), so its cost follows the conversations, not the sessions.
+ * {@link CONVERSATION_SESSION_TAIL_MS} after the last.
+ *
+ * Driven from the conversations active in the range: each is paired with its visitor's
+ * sessions of the range whose window overlaps the conversation's life (`created_at` to
+ * `last_activity_at`, which hold all its messages), and only those pairs look at messages.
+ * Its cost follows the range's conversations and their visitors' sessions, not the messages.
  */
 const SESSIONS_WITH_CONVERSATION = `
   SELECT COUNT(DISTINCT s.session_id) AS n
   FROM conversations c
-  JOIN conversation_messages m ON m.conversation_id = c.id
   JOIN sessions s ON s.widget_id = c.widget_id AND s.visitor_id = c.anonymous_id
-  WHERE c.widget_id = ? AND c.last_activity_at >= ? AND m.created_at >= ? AND m.created_at < ?
-    AND s.day >= ? AND s.day <= ?
-    AND m.created_at >= s.first_ts AND m.created_at < s.last_ts + ?`;
+  WHERE c.widget_id = ? AND c.last_activity_at >= ? AND s.day >= ? AND s.day <= ?
+    AND c.last_activity_at >= s.first_ts AND c.created_at < s.last_ts + ?
+    AND EXISTS (
+      SELECT 1 FROM conversation_messages m
+      WHERE m.conversation_id = c.id AND m.created_at >= s.first_ts AND m.created_at < s.last_ts + ?
+    )`;
 
 /**
  * Messages stored in the range by author. `last_activity_at` is the conversation's last
@@ -37,8 +43,8 @@ const MESSAGES_BY_AUTHOR = `
 /**
  * What the summary's conversation figures are made of, for one widget and range of UTC days,
  * read from the conversation tables at read time (the same SQL on both engines). The first
- * response percentiles are nearest-rank: the count first, then the value at each rank
- * (`ORDER BY … LIMIT 1 OFFSET rank − 1`), so no percentile function of either engine is used.
+ * response percentiles are nearest-rank, picked in JavaScript from the fetched durations, so
+ * no percentile function of either engine is used.
  */
 export async function readConversationCounts(query: QueryRows, range: DayRange): Promise<ConversationCounts> {
   const { first, last } = dayBounds(range);
@@ -46,30 +52,20 @@ export async function readConversationCounts(query: QueryRows, range: DayRange):
   const end = (last + 1) * DAY_MS;
   const [started, sessions, messages, answered] = await Promise.all([
     query('SELECT COUNT(*) AS n FROM conversations WHERE widget_id = ? AND created_at >= ? AND created_at < ?', [range.widgetId, start, end]),
-    query(SESSIONS_WITH_CONVERSATION, [range.widgetId, start, start, end + CONVERSATION_SESSION_TAIL_MS, first, last, CONVERSATION_SESSION_TAIL_MS]),
+    query(SESSIONS_WITH_CONVERSATION, [range.widgetId, start, first, last, CONVERSATION_SESSION_TAIL_MS, CONVERSATION_SESSION_TAIL_MS]),
     query(MESSAGES_BY_AUTHOR, [range.widgetId, start, start, end]),
-    query(`SELECT COUNT(*) AS n ${ANSWERED}`, [range.widgetId, start, end]),
+    query(`SELECT first_reply_at - first_visitor_at AS ms ${ANSWERED}`, [range.widgetId, start, end]),
   ]);
-  const answeredCount = Number(answered[0]?.n ?? 0);
-  const percentile = async (p: number): Promise<number | null> => {
-    if (answeredCount === 0) return null;
-    const found = await query(`SELECT first_reply_at - first_visitor_at AS ms ${ANSWERED} ORDER BY 1 LIMIT 1 OFFSET ?`, [
-      range.widgetId,
-      start,
-      end,
-      nearestRankIndex(answeredCount, p),
-    ]);
-    // A conversation deleted between the two reads leaves no row at that rank.
-    return found[0] === undefined ? null : Number(found[0].ms);
-  };
-  const [median, p90] = await Promise.all([percentile(50), percentile(90)]);
+  // Sorted here, not in SQL: one sort for both ranks, the same on both engines.
+  const durations = Float64Array.from(answered, (r) => Number(r.ms)).sort();
+  const percentile = (p: number): number | null => (durations.length === 0 ? null : (durations[nearestRankIndex(durations.length, p)] ?? null));
   const byAuthor = new Map(messages.map((r) => [String(r.author), Number(r.n)]));
   return {
     conversations: Number(started[0]?.n ?? 0),
     sessionsWithConversation: Number(sessions[0]?.n ?? 0),
     visitorMessages: byAuthor.get('visitor') ?? 0,
     replyMessages: (byAuthor.get('agent') ?? 0) + (byAuthor.get('bot') ?? 0),
-    firstResponseMedianMs: median,
-    firstResponseP90Ms: p90,
+    firstResponseMedianMs: percentile(50),
+    firstResponseP90Ms: percentile(90),
   };
 }
