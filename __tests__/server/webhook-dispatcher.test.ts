@@ -213,6 +213,17 @@ describe.each(ENGINES)('the webhook dispatcher on $name', ({ create }) => {
     expect(undelivered).toEqual([]);
   });
 
+  it('never hands one row to two claims made at the same moment by two collectors', async () => {
+    for (let i = 1; i <= 60; i++) await message(`m-${i}`, `c-${Math.ceil(i / 6)}`, ((i - 1) % 6) + 1);
+    const other = await openStore({ databaseUrl });
+    extraStores.push(other);
+    const claim = (outbox: EventStore, claimer: string) => outbox.claimDueDeliveries({ claimer, now: clock, leaseMs: 60_000, limit: 4 });
+    const claims = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? claim(store, `a-${i}`) : claim(other, `b-${i}`))));
+    const keys = claims.flat().map((d) => d.messageId);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.length).toBe(60);
+  });
+
   it('drops a delivery whose message was deleted, or whose widget no longer has a webhook', async () => {
     await message('m-1');
     await message('m-2', 'c-2');
