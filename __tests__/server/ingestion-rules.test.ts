@@ -138,6 +138,15 @@ describe('whole-request errors', () => {
       getWidget: fail,
       listWidgets: fail,
       putWidget: fail,
+      startConversation: fail,
+      conversationAccess: fail,
+      getConversation: fail,
+      postMessage: fail,
+      readMessages: fail,
+      listConversations: fail,
+      markRead: fail,
+      setConversationStatus: fail,
+      listenConversations: () => ({ close: async () => undefined }),
       engine: 'sqlite',
       insertEvents: async () => {
         throw new CollectorError('STORAGE_UNAVAILABLE', 'disk on fire');

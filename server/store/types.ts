@@ -1,4 +1,5 @@
 import type { AnalyticsReader } from '../analytics/types';
+import type { ConversationStore } from '../conversations/types';
 import type { WidgetRegistry } from '../registry/types';
 
 /** What produced an event: an offer click or a generic analytics event. */
@@ -57,10 +58,10 @@ export interface EventQuery {
 export type StoreEngine = 'sqlite' | 'postgres';
 
 /**
- * Where events (and the widget registry) are kept. Implementations: SQLite and PostgreSQL; one
+ * Where events (and the widget registry and conversations) are kept. Implementations: SQLite and PostgreSQL; one
  * contract test suite runs against both.
  */
-export interface EventStore extends AnalyticsReader, WidgetRegistry {
+export interface EventStore extends AnalyticsReader, WidgetRegistry, ConversationStore {
   readonly engine: StoreEngine;
   /**
    * Stores rows in one transaction, all or nothing, skipping those whose (widgetId, eventId)

@@ -14,6 +14,7 @@ import { visitorOf } from '../../analytics/sessionize';
 import { SILENCE_GRACE_MS } from './deadlines';
 import { runMigrations } from './migrate';
 import { createPostgresWidgetRegistry } from './widget-registry';
+import { createPostgresConversationStore } from './conversations';
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -168,6 +169,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return {
     ...reader,
     ...createPostgresWidgetRegistry((statement) => execute(pool, statement), guard),
+    ...createPostgresConversationStore({
+      transact: (work) => transaction((client) => work((statement) => execute(client, statement))),
+      execute: (statement) => execute(pool, statement),
+      guard,
+      connectionString: options.connectionString,
+      connectionTimeoutMs: options.connectionTimeoutMs ?? 5000,
+    }),
     engine: 'postgres',
     /**
      * Two round trips per batch.

@@ -14,6 +14,7 @@ import type { Statement, StatementResult, Work } from '../sql-runner';
 import { createGroupCommit } from './group-commit';
 import { runMigrations } from './migrate';
 import { createSqliteWidgetRegistry } from './widget-registry';
+import { createSqliteConversationStore } from './conversations';
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -95,18 +96,17 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     }
   };
 
-  const reader = createAnalyticsReader(
-    (sql, params) => guard(() => execute({ sql, params, want: 'rows' }).rows),
-    {
-      // A synchronous transaction on the one connection: nothing else can run in between.
-      inTransaction: <T>(work: Work<T>) => guard(() => db.transaction(() => runSync(work, execute)).immediate()),
-      autocommit: <T>(work: Work<T>) => guard(() => runSync(work, execute)),
-    },
-  );
+  const runners = {
+    // A synchronous transaction on the one connection: nothing else can run in between.
+    inTransaction: <T>(work: Work<T>) => guard(() => db.transaction(() => runSync(work, execute)).immediate()),
+    autocommit: <T>(work: Work<T>) => guard(() => runSync(work, execute)),
+  };
+  const reader = createAnalyticsReader((sql, params) => guard(() => execute({ sql, params, want: 'rows' }).rows), runners);
 
   return {
     ...reader,
     ...createSqliteWidgetRegistry(execute, guard),
+    ...createSqliteConversationStore(runners.inTransaction, runners.autocommit),
     engine: 'sqlite',
     insertEvents: (rows): Promise<InsertResult> => {
       if (closed) return Promise.reject(new CollectorError(COLLECTOR_ERROR_CODES.STORE_CLOSED, 'The SQLite store is closed'));
