@@ -59,6 +59,8 @@ export function openEventStream(reply: FastifyReply, hub: StreamHub, now: () => 
   };
   res.on('close', finish);
   const removeFromHub = hub.add({ openedAt: now(), ping: () => write(': ping\n\n'), end: finish });
+  // The client may have gone while the request was checked: its 'close' is then already past.
+  if (res.destroyed || res.socket === null || res.socket.destroyed) finish();
 
   return {
     send(event, data, id) {

@@ -74,7 +74,8 @@ export function createPostgresConversationStore(deps: PostgresConversationDeps):
             ? [{ o: instance, t: 'm', w: outcome.widgetId, c: message.conversationId, s: outcome.message.seq, r: outcome.reopened }]
             : [],
       ),
-    readMessages: (query) => inTransaction(() => readMessagesWork(query)),
+    // Two reads in autocommit: a status a moment older than the page is harmless, a transaction's two extra round trips are not.
+    readMessages: (query) => autocommit(() => readMessagesWork(query)),
     listConversations: (query) => autocommit(() => listConversationsWork(query)),
     markRead: (id, widgetId, seq) => autocommit(() => markReadWork(id, widgetId, seq)),
     setConversationStatus: (change) =>
