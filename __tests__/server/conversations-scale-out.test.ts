@@ -5,6 +5,7 @@ import { CONVERSATION_SECRET_HEADER } from '../../lib/protocol/conversations';
 import type { ConversationMessage, StartedConversation } from '../../lib/protocol/conversations';
 import { postgresFixture } from './support/engines';
 import { post, send } from './support/http';
+import { rawSql } from './support/raw-sql';
 import { openSse } from './support/sse';
 import type { SseClient } from './support/sse';
 
@@ -14,10 +15,11 @@ describe('conversations across two collectors sharing one PostgreSQL database', 
   const fixture = postgresFixture();
   let a: RunningCollector;
   let b: RunningCollector;
+  let databaseUrl: string;
   const streams: SseClient[] = [];
 
   beforeAll(async () => {
-    const databaseUrl = await fixture.freshDatabaseUrl();
+    databaseUrl = await fixture.freshDatabaseUrl();
     const options = { port: 0, databaseUrl, logLevel: 'silent' as const, apiKeys: [{ key: KEY, owner: 'acme', widgets: '*' as const }] };
     [a, b] = await Promise.all([startCollector(options), startCollector(options)]);
   });
@@ -70,6 +72,18 @@ describe('conversations across two collectors sharing one PostgreSQL database', 
     const page = await waiting;
     expect(Date.now() - began).toBeLessThan(5000);
     expect((page.json as { messages: ConversationMessage[] }).messages.map((m) => m.id)).toEqual(['a1']);
+  });
+
+  it('catches a stream up on what it missed while its collector’s listening connection was down', async () => {
+    const started = (await post(a.url, '/api/conversations', { id: 'c4', widgetId: 'shop', anonymousId: 'v' })).json as StartedConversation;
+    const stream = await open(`${b.url}/api/conversations/c4/events`, { [CONVERSATION_SECRET_HEADER]: started.secret });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Every listening connection is cut (both collectors'); each reconnects on its own.
+    const [cut] = await rawSql(databaseUrl, "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()");
+    expect(Number(cut?.n)).toBeGreaterThanOrEqual(2);
+    expect((await post(a.url, '/api/widgets/shop/conversations/c4/messages', { id: 'a1', text: 'while you were away' }, { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(201);
+    await stream.until((c) => c.events.length >= 1, 15_000);
+    expect(stream.events.map((e) => (e.data as ConversationMessage).id)).toEqual(['a1']);
   });
 
   it('closes a collector with open streams promptly', async () => {
