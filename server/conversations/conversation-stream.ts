@@ -37,23 +37,26 @@ export function streamConversation(deps: ConversationStreamDeps, stream: EventSt
   };
   const sendStatus = (status: ConversationStatus): void => stream.send('status', { status });
 
-  const catchUp = async (): Promise<ConversationStatus | null> => {
+  /** Reads the store after the last seq sent; the first time, a closed conversation says so after its messages. */
+  const catchUp = async (first: boolean): Promise<void> => {
     held ??= [];
     try {
       for (;;) {
         const page = await deps.store.readMessages({ conversationId, after: lastSeq, limit: CONVERSATION_LIMITS.messagesPerPage });
-        if (stream.ended) return null;
+        if (stream.ended) return;
         if (page === null) {
           stream.end();
-          return null;
+          return;
         }
         for (const message of page.messages) sendMessage(message);
-        if (!page.more) return page.status;
+        if (!page.more) {
+          if (first && page.status === 'closed') sendStatus('closed');
+          return;
+        }
       }
     } catch (error) {
       deps.onError(error);
       stream.end();
-      return null;
     } finally {
       const waiting = held;
       held = null;
@@ -68,15 +71,13 @@ export function streamConversation(deps: ConversationStreamDeps, stream: EventSt
       return;
     }
     if (event.type === 'status') sendStatus(event.status);
-    else if (event.type === 'resync') void catchUp();
-    else if (event.message.seq > lastSeq + 1) void catchUp();
+    else if (event.type === 'resync') void catchUp(false);
+    else if (event.message.seq > lastSeq + 1) void catchUp(false);
     else sendMessage(event.message);
   };
 
   stream.onEnd(deps.bus.subscribeConversation(conversationId, deliver));
-  void catchUp().then((status) => {
-    if (status === 'closed' && !stream.ended) sendStatus('closed');
-  });
+  void catchUp(true);
 }
 
 /**
