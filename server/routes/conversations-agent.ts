@@ -45,7 +45,8 @@ export interface ConversationListAnswer {
 const PREFIX = '/api/widgets/:widgetId/conversations';
 
 const authorOf = (request: FastifyRequest): MessageAuthor => {
-  const header = request.headers[AUTHOR_HEADER.toLowerCase()];
+  const raw = request.headers[AUTHOR_HEADER.toLowerCase()];
+  const header = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
   if (header === undefined || header === 'agent') return 'agent';
   if (header === 'bot') return 'bot';
   throw new CollectorError(COLLECTOR_ERROR_CODES.INVALID_REQUEST, `bad header: ${AUTHOR_HEADER} must be bot (or agent, the default)`);
