@@ -328,6 +328,8 @@ describe.each(ENGINES)('the conversation API on $name', ({ create }) => {
     });
 
     it('lists conversations by latest activity with unread counts, in pages, and marks them read', async () => {
+      let tick = 0;
+      await restart({ now: () => Date.UTC(2026, 0, 1) + ++tick * 1000 });
       const a = await start('c1');
       const b = await start('c2');
       await start('c3');
