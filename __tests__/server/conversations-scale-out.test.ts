@@ -91,9 +91,11 @@ describe('conversations across two collectors sharing one PostgreSQL database', 
     const c = await startCollector({ port: 0, databaseUrl, logLevel: 'silent', shutdownTimeoutMs: 30_000 });
     const started = (await post(c.url, '/api/conversations', { id: 'c1', widgetId: 'shop', anonymousId: 'v' })).json as StartedConversation;
     const stream = await open(`${c.url}/api/conversations/c1/events`, { [CONVERSATION_SECRET_HEADER]: started.secret });
+    expect(c.openStreams()).toBe(1);
     const began = Date.now();
     await c.close();
     await stream.ended;
     expect(Date.now() - began).toBeLessThan(5000);
+    expect(c.openStreams()).toBe(0);
   });
 });
