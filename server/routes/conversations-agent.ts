@@ -95,7 +95,7 @@ export function registerAgentConversationRoutes(app: FastifyInstance, deps: Agen
       return { conversations: page.conversations, next: page.next === null ? null : encodeConversationCursor(page.next) };
     });
 
-    scope.get(`${PREFIX}/events`, async (request, reply) => {
+    scope.get(`${PREFIX}/events`, { exposeHeadRoute: false }, async (request, reply) => {
       const { widgetId } = parseRequestPart(widgetParamsSchema, request.params, 'path');
       streamWidget(bus, openEventStream(reply, hub, deps.now), widgetId);
     });

@@ -159,7 +159,8 @@ export function registerConversationRoutes(app: FastifyInstance, deps: Conversat
       }
     });
 
-    scope.get('/api/conversations/:id/events', { ...routeOptions, onRequest: guard }, async (request, reply) => {
+    // No HEAD twin: a stream has no headers-only form.
+    scope.get('/api/conversations/:id/events', { ...routeOptions, onRequest: guard, exposeHeadRoute: false }, async (request, reply) => {
       const access = accessOf(request);
       const header = request.headers['last-event-id'];
       const fromHeader = header === undefined || header === '' ? undefined : parseRequestPart(lastEventIdSchema, header, 'query');
