@@ -4,7 +4,7 @@ import type { ConversationClientOptions } from '../../../lib/chat-widget/convers
 import type { ChannelLike, SharingEnvironment } from '../../../lib/chat-widget/conversations/leader';
 import type { OnlineSource } from '../../../lib/chat-widget/conversations/online';
 import type { ConversationMessage } from '../../../lib/protocol/conversations';
-import { createFakeCollector } from './fake-collector';
+import type { createFakeCollector } from './fake-collector';
 
 /** The host's storage as the widget sees it: written at once, readable back. */
 export function memoryStorage(): ChatStorage & { data: Map<string, string> } {

@@ -337,7 +337,8 @@ export class ConversationClient {
   /** Messages from the collector (any path): shown, and the cursor moved (and kept) over them. */
   #received(messages: ConversationMessage[]): void {
     const session = this.#session;
-    const own = session ? messages.filter((message) => message.conversationId === session.conversationId) : [];
+    // Each message once: a resume, the POST's answer and the stream may all bring the same one.
+    const own = session ? messages.filter((message) => message.conversationId === session.conversationId && !this.#cursor.has(message.seq)) : [];
     if (own.length === 0) return;
     let moved = false;
     for (const message of own) moved = this.#cursor.add(message.seq) || moved;

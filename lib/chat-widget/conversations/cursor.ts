@@ -15,6 +15,11 @@ export class SeqCursor {
     return this.#value;
   }
 
+  /** Whether a message of this seq has been seen already. */
+  has(seq: number): boolean {
+    return seq <= this.#value || this.#ahead.has(seq);
+  }
+
   /** Notes a message's seq; returns true when the cursor moved. */
   add(seq: number): boolean {
     if (seq <= this.#value) return false;
