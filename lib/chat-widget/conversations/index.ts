@@ -19,3 +19,6 @@ export type { ChannelLike, Leadership, LeadershipOptions, LockManagerLike, Shari
 export type { OnlineSource } from './online';
 export type { OutgoingMessage, OutgoingState } from './outbox-store';
 export type { ConversationSession } from './session-store';
+export { UnreadCounter } from './unread';
+export { watchFrameVisibility } from './frame-visibility';
+export type { UnreadCounterOptions } from './unread';
