@@ -165,3 +165,30 @@ describe('one stream per widget and browser (fake Web Locks and BroadcastChannel
     expect(b.received.map((m) => m.text)).toEqual(['From tab A', 'Reply 1', 'Reply 2']);
   });
 });
+
+describe('destroy()', () => {
+  test('leaves no timer, stream, lock or listener behind, and keeps the outbox for the next page', async () => {
+    const collector = createFakeCollector();
+    collector.state.silent = true;
+    const storage = memoryStorage();
+    const browser = fakeBrowser();
+    const leader = frameClient(collector, storage, { sharing: browser.sharing() });
+    await leader.client.start();
+    leader.client.send('Hello');
+    await vi.advanceTimersByTimeAsync(10);
+    collector.fail('network');
+    leader.client.send('Pending');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(collector.openStreams()).toBe(1);
+    leader.client.destroy();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(collector.openStreams()).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(storage.data.get('conversation_outbox')).toContain('Pending');
+    // The lock is free: a frame that comes now leads at once.
+    const next = track(frameClient(collector, storage, { sharing: browser.sharing() }));
+    await next.client.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(next.client.receiving).toBe('stream');
+  });
+});
