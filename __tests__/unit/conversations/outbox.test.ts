@@ -164,3 +164,29 @@ describe('the outbox', () => {
     expect(collector.conversations.get(client.conversationId!)?.messages.map((m) => m.text)).toEqual(['Two']);
   });
 });
+
+describe('a host slow at load', () => {
+  test('the stored outbox is read again until the host answers, merged with what was typed, and sent', async () => {
+    const collector = createFakeCollector();
+    const storage = memoryStorage();
+    storage.data.set(CONVERSATION_OUTBOX_KEY, JSON.stringify([{ id: '0190a000-0000-7000-8000-000000000001', text: 'From the last page', at: 1, state: 'sending' }]));
+    let hostAnswers = false;
+    const slow = {
+      ...storage,
+      read: async (key: string) => (hostAnswers ? { value: storage.data.get(key) ?? null, source: 'host' as const } : { value: null, source: 'fallback' as const }),
+      setFallbackItem: () => undefined,
+    };
+    const { client } = track(frameClient(collector, slow));
+    await client.start();
+    client.send('Typed meanwhile');
+    await vi.advanceTimersByTimeAsync(10);
+    // Nothing written over what the host holds.
+    expect(storage.data.get(CONVERSATION_OUTBOX_KEY)).toContain('From the last page');
+    hostAnswers = true;
+    await vi.advanceTimersByTimeAsync(1100);
+    await vi.advanceTimersByTimeAsync(10);
+    const all = [...collector.conversations.values()].flatMap((conversation) => conversation.messages.map((m) => m.text));
+    expect(all.sort()).toEqual(['From the last page', 'Typed meanwhile']);
+    expect(client.outbox().messages).toEqual([]);
+  });
+});

@@ -89,6 +89,8 @@ export class ConversationClient {
   #stopReceiving: (() => void) | null = null;
   #mode: ReceiveMode = 'stream';
   #pumping = false;
+  /** The host's stored outbox has been read: writing it no longer erases what it held. */
+  #hostRead = false;
   #started = false;
   #destroyed = false;
 
@@ -129,15 +131,9 @@ export class ConversationClient {
   async start(): Promise<void> {
     if (this.#started || this.#destroyed) return;
     this.#started = true;
-    const { storage } = this.#options;
-    const [session, outbox] = await Promise.all([storage.getItem(CONVERSATION_SESSION_KEY), storage.getItem(CONVERSATION_OUTBOX_KEY)]);
+    const hostAnswered = await this.#readStored();
     if (this.#destroyed) return;
-    this.#session = parseSession(session);
-    if (this.#session) this.#cursor = new SeqCursor(this.#session.cursor);
-    // Messages typed before the stored outbox came back stay after it.
-    const known = new Set(this.#outbox.map((message) => message.id));
-    this.#outbox = [...parseOutbox(outbox).filter((message) => !known.has(message.id)), ...this.#outbox];
-    this.#emitOutbox();
+    if (!hostAnswered) this.#readAgainLater(0);
     this.#leadership = createLeadership({
       widgetId: this.#options.widgetId,
       environment: this.#options.sharing ?? browserSharing(),
@@ -151,6 +147,45 @@ export class ConversationClient {
     if (!this.#leadership.supported) this.#mode = 'poll';
     this.#receive();
     void this.#pump();
+  }
+
+  /**
+   * Reads the stored session and outbox and merges them in: the outbox by message id (what
+   * was typed meanwhile stays after what was stored), the session if none is in use. Says
+   * whether the host answered (not the adapter's fallback, when the host is slow at load).
+   */
+  async #readStored(): Promise<boolean> {
+    const { storage } = this.#options;
+    const read = (key: string) => (storage.read ? storage.read(key) : storage.getItem(key).then((value) => ({ value, source: 'host' as const })));
+    const [session, outbox] = await Promise.all([read(CONVERSATION_SESSION_KEY), read(CONVERSATION_OUTBOX_KEY)]).catch(() => [null, null] as const);
+    if (this.#destroyed || !session || !outbox) return false;
+    const stored = parseSession(session.value);
+    if (stored && !this.#session) {
+      this.#session = stored;
+      this.#cursor = new SeqCursor(stored.cursor);
+    }
+    const answered = session.source !== 'fallback' && outbox.source !== 'fallback';
+    const known = new Set(this.#outbox.map((message) => message.id));
+    const fromStore = parseOutbox(outbox.value).filter((message) => !known.has(message.id));
+    this.#outbox = [...fromStore, ...this.#outbox];
+    const firstAnswer = answered && !this.#hostRead;
+    if (answered) this.#hostRead = true;
+    // What was typed before the host answered was kept in the fallback only: now it goes to the host.
+    if (firstAnswer && known.size > 0) this.#saveOutbox();
+    else if (fromStore.length > 0) this.#emitOutbox();
+    return answered;
+  }
+
+  /** The host did not answer at load: read again (1 s doubling to 30 s) until it does, then resend and resume. */
+  #readAgainLater(attempt: number): void {
+    void abortableDelay(backoffMs(this.#config, attempt), this.#stop.signal).then(async (waited) => {
+      if (!waited || this.#destroyed) return;
+      const answered = await this.#readStored();
+      if (this.#destroyed) return;
+      this.#receive();
+      void this.#pump();
+      if (!answered) this.#readAgainLater(attempt + 1);
+    });
   }
 
   /** Queues a message (written to the host at once) and sends it. */
@@ -193,11 +228,17 @@ export class ConversationClient {
     this.#options.onOutbox?.(this.outbox());
   }
 
-  /** Written through at once: a message must be in the host before it is sent. */
+  /**
+   * Written through at once: a message must be in the host before it is sent. Until the
+   * host's stored outbox has been read (a host slow at load), only into the fallback: a write
+   * would replace messages the host holds from an earlier page.
+   */
   #saveOutbox(): void {
     const { storage } = this.#options;
     const value = serializeOutbox(this.#outbox);
-    if (value !== null) {
+    if (value !== null && !this.#hostRead && storage.setFallbackItem) {
+      storage.setFallbackItem(CONVERSATION_OUTBOX_KEY, value);
+    } else if (value !== null) {
       if (this.#outbox.length === 0) Promise.resolve(storage.removeItem(CONVERSATION_OUTBOX_KEY)).catch(() => undefined);
       else Promise.resolve(storage.setItem(CONVERSATION_OUTBOX_KEY, value)).catch((error: unknown) => this.#log('Could not save the outbox.', error));
       storage.flush?.();
