@@ -190,3 +190,20 @@ describe('a host slow at load', () => {
     expect(client.outbox().messages).toEqual([]);
   });
 });
+
+describe('before the visitor id is known', () => {
+  test('messages wait without using up their tries, and go once it is known', async () => {
+    const collector = createFakeCollector();
+    let visitor: string | null = null;
+    const { client } = track(frameClient(collector, memoryStorage(), { anonymousId: () => visitor, maxSendAttempts: 2 }));
+    await client.start();
+    client.send('Early');
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(client.outbox().messages.map((m) => m.state)).toEqual(['sending']);
+    expect(collector.requests).toEqual([]);
+    visitor = 'visitor-9';
+    await vi.advanceTimersByTimeAsync(1100);
+    expect(client.outbox().messages).toEqual([]);
+    expect((collector.requests[0]?.body as { anonymousId: string }).anonymousId).toBe('visitor-9');
+  });
+});

@@ -54,7 +54,8 @@ export type SendOutcome = 'queued' | 'full' | 'invalid';
 /** Start attempts whose id was taken (409) before giving up for now. */
 const MAX_ID_CONFLICTS = 3;
 
-type SessionOutcome = ConversationSession | 'retry' | 'refused';
+/** A session, or why there is none: try again (counts as a failed try), refused for good, or the visitor's id is not known yet (does not count). */
+type SessionOutcome = ConversationSession | 'retry' | 'refused' | 'no-visitor-id';
 
 /**
  * The widget's conversation with the collector (docs/WIDGET.md, "The conversation").
@@ -267,6 +268,11 @@ export class ConversationClient {
           this.#setState(next.id, 'failed');
           continue;
         }
+        if (session === 'no-visitor-id') {
+          // The host has not given the visitor's id yet: wait for it without using up tries.
+          await abortableDelay(this.#config.retryDelayMs, signal);
+          continue;
+        }
         const result: ApiResult<ConversationMessage> | null = session === 'retry' ? null : await this.#api.post(session.conversationId, session.secret, { id: next.id, text: next.text }, signal);
         if (signal.aborted) return;
         if (result?.kind === 'ok') {
@@ -302,7 +308,7 @@ export class ConversationClient {
   async #ensureSession(signal: AbortSignal): Promise<SessionOutcome> {
     if (this.#session) return this.#session;
     const anonymousId = this.#options.anonymousId();
-    if (anonymousId === null) return 'retry';
+    if (anonymousId === null) return 'no-visitor-id';
     for (let conflicts = 0; conflicts < MAX_ID_CONFLICTS; conflicts++) {
       const id = uuidv7(this.#now());
       const result = await this.#api.start({ id, widgetId: this.#options.widgetId, anonymousId }, signal);
