@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { BridgeClient } from '../../../lib/chat-widget/bridge-client';
 import type { ChatMessage } from '../../../lib/chat-widget/chat-types';
 import { UnreadCounter, watchFrameVisibility } from '../../../lib/chat-widget/conversations';
+import type { FrameVisibility } from '../../../lib/chat-widget/conversations';
 
 /**
  * Replies that came while the visitor could not see them, reported to the host's launcher
@@ -20,11 +21,22 @@ export function useUnread(bridge: BridgeClient | null, isOpen: boolean, ready: b
     },
   });
 
-  useEffect(() => watchFrameVisibility(setFrameVisible), []);
+  const watch = useRef<FrameVisibility | null>(null);
+  useEffect(() => {
+    const watching = watchFrameVisibility(setFrameVisible);
+    watch.current = watching;
+    return () => {
+      watching.stop();
+      watch.current = null;
+    };
+  }, []);
   useEffect(() => counter.current?.setSeen(isOpen && frameVisible), [isOpen, frameVisible]);
   useEffect(() => {
+    if (!ready) return;
+    // Read again now: a frame hidden by the host may have had no event to say so.
+    counter.current?.setSeen(isOpen && (watch.current?.visibleNow() ?? frameVisible));
     // What the thread holds when it has loaded is the baseline, not news.
-    if (ready) counter.current?.note(messages);
-  }, [ready, messages]);
+    counter.current?.note(messages);
+  }, [ready, messages, isOpen, frameVisible]);
   return count;
 }

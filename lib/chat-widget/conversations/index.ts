@@ -22,3 +22,4 @@ export type { ConversationSession } from './session-store';
 export { UnreadCounter } from './unread';
 export { watchFrameVisibility } from './frame-visibility';
 export type { UnreadCounterOptions } from './unread';
+export type { FrameVisibility } from './frame-visibility';
