@@ -6,7 +6,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vite
 import type { ConversationClient } from '../../../lib/chat-widget/conversations/client';
 import type { ConversationMessage } from '../../../lib/protocol/conversations';
 import { fakeBrowser, frameClient, memoryStorage } from './support';
-import type { createFakeCollector } from './fake-collector';
 
 /*
  * The client against a real HTTP server and the platform's own `fetch` (real sockets, real
@@ -84,7 +83,7 @@ afterEach(() => {
 });
 
 function realClient(options: { deadStreamMs?: number } = {}) {
-  const made = frameClient({ fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init) } as ReturnType<typeof createFakeCollector>, memoryStorage(), {
+  const made = frameClient({ fetch: (input, init) => fetch(input, init) }, memoryStorage(), {
     collectorUrl,
     sharing: fakeBrowser().sharing(),
     retryDelayMs: 20,

@@ -97,7 +97,7 @@ export function fakeBrowser() {
 
 /** A client of one frame, with what it was told. */
 export function frameClient(
-  collector: ReturnType<typeof createFakeCollector>,
+  collector: Pick<ReturnType<typeof createFakeCollector>, 'fetch'>,
   storage: ChatStorage,
   extra: Partial<ConversationClientOptions> = {},
 ) {
