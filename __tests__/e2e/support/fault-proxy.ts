@@ -228,6 +228,19 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       return;
     }
 
+    // An event stream is passed on as it comes (buffering it would hold every event back);
+    // only while no fault plays: the faults above apply to it like to any request.
+    if (current.kind === 'pass' && method === 'GET' && path.endsWith('/events')) {
+      const outgoing = forward({ hostname: upstream.hostname, port: upstream.port, method, path: request.url, headers: { ...request.headers, host: upstream.host } }, (answer) => {
+        entry.status = answer.statusCode ?? 0;
+        response.writeHead(entry.status, answer.headers);
+        answer.pipe(response);
+      });
+      outgoing.on('error', () => request.socket.destroy());
+      response.on('close', () => outgoing.destroy());
+      outgoing.end(body);
+      return;
+    }
     if (current.kind === 'late') hold(request.socket);
     const answer = await upstreamAnswer(request, body);
     if (answer === null) {

@@ -143,6 +143,12 @@ export class ConversationClient {
         this.#log('This frame reads the replies.');
         this.#receive();
       },
+      onResign: () => {
+        this.#leading = false;
+        this.#log('Another frame reads the replies now.');
+        this.#stopReceiving?.();
+        this.#stopReceiving = null;
+      },
       onShared: (message) => this.#onShared(message),
     });
     if (!this.#leadership.supported) this.#mode = 'poll';
