@@ -31,8 +31,9 @@ const stored = (revision: number, greeting = DEFAULT_WIDGET_CONTENT.greeting): W
 function fakeClient(document: () => WidgetDocument) {
   const save = vi.fn<WidgetsClient['save']>();
   const get = vi.fn<WidgetsClient['get']>(() => Promise.resolve(document()));
-  const client: WidgetsClient = { list: vi.fn(() => Promise.resolve([])), get, save };
-  return { client, get, save };
+  const rotate = vi.fn<WidgetsClient['rotateWebhookSecret']>();
+  const client: WidgetsClient = { list: vi.fn(() => Promise.resolve([])), get, save, rotateWebhookSecret: rotate };
+  return { client, get, save, rotate };
 }
 
 let root: Root;
