@@ -129,6 +129,9 @@ export function openInboxStream(options: InboxStreamOptions): InboxStream {
     failures = 0;
     options.onState('open');
     const reader = response.body.getReader();
+    // An abort (watchdog, destroy) ends the pending read too, whatever fetch does with the body.
+    const cancel = (): void => void reader.cancel().catch(() => undefined);
+    own.signal.addEventListener('abort', cancel, { once: true });
     const decoder = new TextDecoder();
     const parser = createSseParser({ onEvent: (event) => dispatch(event.type, event.data) });
     let watchdog: ReturnType<typeof setTimeout> | undefined;
@@ -149,7 +152,8 @@ export function openInboxStream(options: InboxStreamOptions): InboxStream {
       throw own.signal.reason instanceof DashboardError ? own.signal.reason : error;
     } finally {
       clearTimeout(watchdog);
-      reader.cancel().catch(() => undefined);
+      own.signal.removeEventListener('abort', cancel);
+      cancel();
     }
   }
 
