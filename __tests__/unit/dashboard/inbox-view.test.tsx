@@ -33,6 +33,8 @@ let store: InboxStore;
 let reply: ReturnType<typeof vi.fn<ConversationsClient['reply']>>;
 
 beforeEach(async () => {
+  // As newer Chromium does: a promise, which an effect must not hand back to React as its cleanup.
+  Element.prototype.scrollIntoView = vi.fn(() => Promise.resolve()) as unknown as Element['scrollIntoView'];
   container = document.createElement('div');
   document.body.append(container);
   root = createRoot(container);

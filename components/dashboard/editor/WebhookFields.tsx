@@ -77,7 +77,7 @@ export function WebhookFields({ form, change, creating, secret, rotation, onRota
       />
       {secret !== null && <SecretNotice secret={secret} onDismiss={onDismissSecret} />}
       <div className="fwd-field">
-        <button type="button" className="fwd-button fwd-button--small" data-testid="webhook-rotate" disabled={creating || rotation.status === 'rotating'} onClick={onRotate}>
+        <button type="button" className="fwd-button fwd-button--small fwd-webhook__rotate" data-testid="webhook-rotate" disabled={creating || rotation.status === 'rotating'} onClick={onRotate}>
           {rotation.status === 'rotating' ? 'Rotating…' : 'Rotate secret'}
         </button>
         <p className="fwd-field__hint">

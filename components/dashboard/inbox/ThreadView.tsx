@@ -24,8 +24,11 @@ export function ThreadView({ thread, conversation, replies, onSend, onRetry, onD
   const [draft, setDraft] = useState('');
   const end = useRef<HTMLLIElement>(null);
   const count = thread.messages.length + replies.length;
-  // New messages and replies scroll into view (jsdom has no scrolling).
-  useEffect(() => end.current?.scrollIntoView?.({ block: 'nearest' }), [count]);
+  // New messages and replies scroll into view (jsdom has no scrolling). The braces matter:
+  // newer browsers return a promise from scrollIntoView, which React would take for a cleanup.
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [count]);
 
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
