@@ -78,7 +78,7 @@ export function createCollectorApp(config: CollectorConfig, store: EventStore, i
   const authenticate = requireApiKey(keyRing, 'widget', async (widgetId) => (await widgets.getWidget(widgetId))?.owner ?? null);
   registerAnalyticsReadRoutes(app, { store, now: config.now, authenticate });
   registerPrivacyRoutes(app, { store, authenticate });
-  registerWidgetRoutes(app, { store, widgets, keyRing, now: config.now });
+  registerWidgetRoutes(app, { store, widgets, keyRing, now: config.now, webhookAllowPrivate: config.webhookAllowPrivate });
   if (config.apiKeys.length === 0) {
     app.log.warn('no API keys configured (FRAMEWIRE_API_KEYS or FRAMEWIRE_API_KEYS_FILE): the analytics read API and the widget registry API answer 401');
   }

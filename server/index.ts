@@ -8,6 +8,7 @@ export { COLLECTOR_ERROR_CODES, CollectorError, isCollectorError } from './error
 export { anonymizeIp, PROPERTIES_LIMITS } from './ingest';
 export { ANALYTICS_FIELDS, CLICK_FIELDS, COLLECTOR_LIMITS, CONTEXT_FIELDS, UTM_FIELDS } from '../lib/protocol/collector';
 export { startCollector } from './start-collector';
+export { createWebhookDispatcher, generateWebhookSecret, signWebhook, verifyWebhookSignature } from './webhooks';
 export { DEFAULT_EVENT_QUERY_LIMIT, openPostgresStore, openSqliteStore, openStore, parseDatabaseUrl } from './store';
 export type { RetentionLogger, RetentionScheduler, RetentionSchedulerOptions, SchedulerTimers } from './jobs/retention-scheduler';
 export type * from '../lib/protocol/analytics-api';
@@ -20,4 +21,5 @@ export type { RefusalCounts } from './ingest';
 export type { CollectorErrorCode } from './errors';
 export type { BatchAnswer, EventFailure } from './ingest';
 export type { CollectorDeps, RunningCollector } from './start-collector';
+export type { WebhookDispatcher, WebhookDispatcherOptions, WebhookOutbox, WebhookVerdict } from './webhooks';
 export type { EventKind, EventQuery, EventRow, EventStore, InsertResult, JsonObject, StoreEngine } from './store';

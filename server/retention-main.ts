@@ -10,7 +10,7 @@ import type { EventStore } from './store';
  * collector runs the same job daily at 02:00 UTC unless `RETENTION_ENABLED=false`).
  *
  * 1. Configuration from the environment (`RETENTION_EVENTS_DAYS`, `RETENTION_SESSIONS_DAYS`, …).
- * 2. Store opened (migrations run), old events, sessions and visitor rows deleted in chunks,
+ * 2. Store opened (migrations run), old events, sessions, visitor rows and conversations deleted in chunks,
  *    one progress line per chunk.
  * 3. A summary line; exit 0. Any failure: one clear line on stderr, exit 1.
  */
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     });
     console.log(
       `retention: done in ${result.tookMs} ms: ${result.deletedEvents} events, ${result.deletedSessions} sessions, ` +
-        `${result.deletedVisitorRows} visitor rows deleted`,
+        `${result.deletedVisitorRows} visitor rows, ${result.deletedConversations} conversations (${result.deletedMessages} messages) deleted`,
     );
   } finally {
     await store?.close();

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { createRetentionScheduler, toRetentionPolicy } from './jobs/retention-scheduler';
 import type { RetentionScheduler, SchedulerTimers } from './jobs/retention-scheduler';
 import { normalizeConfig } from './config';
@@ -7,6 +9,8 @@ import { openStore } from './store';
 import type { RefusalCounts } from './ingest';
 import type { WidgetCache } from './registry';
 import type { EventStore, StoreEngine } from './store';
+import { createWebhookDispatcher } from './webhooks';
+import type { WebhookDispatcher } from './webhooks';
 
 /** A running collector. */
 export interface RunningCollector {
@@ -27,6 +31,11 @@ export interface RunningCollector {
   refusals(): RefusalCounts;
   /** The daily retention job (`runNow()` for a manual run); `null` when `retention.schedule` is off. */
   retention: RetentionScheduler | null;
+  /**
+   * The webhook dispatcher (`wake()` when a delivery was written in this process); `null` when
+   * the `webhooks` option is off.
+   */
+  webhooks: WebhookDispatcher | null;
   /**
    * Graceful stop: refuses new requests (503), lets in-flight ones finish (up to
    * `shutdownTimeoutMs`, then cuts their connections), then closes the store. Idempotent.
@@ -49,6 +58,8 @@ export interface CollectorDeps {
  * 2. Store opened from `databaseUrl`, migrations run.
  * 3. HTTP server listening on `host:port` (`port: 0` picks a free one).
  * 4. The daily retention job scheduled (02:00 UTC), unless `retention.schedule` is off.
+ * 5. The webhook dispatcher started, unless `webhooks` is off; a stop ends it before the
+ *    store closes.
  */
 export async function startCollector(options: CollectorOptions = {}, deps: CollectorDeps = {}): Promise<RunningCollector> {
   const config = normalizeConfig(options);
@@ -87,6 +98,15 @@ export async function startCollector(options: CollectorOptions = {}, deps: Colle
         ...(deps.timers === undefined ? {} : { timers: deps.timers }),
       })
     : null;
+  const webhooks = config.webhooks
+    ? createWebhookDispatcher({
+        outbox: store,
+        instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+        now: config.now,
+        logger: app.log,
+        allowPrivate: config.webhookAllowPrivate,
+      })
+    : null;
 
   const close = (): Promise<void> => {
     closing ??= (async () => {
@@ -98,13 +118,14 @@ export async function startCollector(options: CollectorOptions = {}, deps: Colle
         clearTimeout(force);
         limiter.destroy();
         await stopRetention(retention, config.shutdownTimeoutMs);
+        await webhooks?.stop();
         if (ownsStore) await store.close();
       }
     })();
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, engine: store.engine, config, store, widgets, refusals, retention, close };
+  return { url: `http://${host}:${port}`, port, engine: store.engine, config, store, widgets, refusals, retention, webhooks, close };
 }
 
 /**

@@ -106,8 +106,8 @@ function fakeStore() {
       to,
       offers: [{ offerId: 'trial', buttonVariantId: 'default', shown: 4, clicked: 1, clickThroughRate: 0.25 }],
     })),
-    deleteVisitor: vi.fn(async ({ widgetId, id }) => ({ widgetId, id, deletedEvents: 4, deletedSessions: 1 })),
-    applyRetention: vi.fn(async () => ({ deletedEvents: 0, deletedSessions: 0, deletedVisitorRows: 0, tookMs: 0 })),
+    deleteVisitor: vi.fn(async ({ widgetId, id }) => ({ widgetId, id, deletedEvents: 4, deletedSessions: 1, deletedConversations: 1, deletedMessages: 3 })),
+    applyRetention: vi.fn(async () => ({ deletedEvents: 0, deletedSessions: 0, deletedVisitorRows: 0, deletedConversations: 0, deletedMessages: 0, tookMs: 0 })),
   };
   const base = {
     engine: 'sqlite' as const,
@@ -399,7 +399,7 @@ describe('the analytics read API (fake store)', () => {
     it('deletes the id’s data and answers the counts', async () => {
       const answer = await del(encodeURIComponent('user@example.com'));
       expect(answer.statusCode).toBe(200);
-      expect(answer.json()).toEqual({ widgetId: 'w-acme', id: 'user@example.com', deletedEvents: 4, deletedSessions: 1 });
+      expect(answer.json()).toEqual({ widgetId: 'w-acme', id: 'user@example.com', deletedEvents: 4, deletedSessions: 1, deletedConversations: 1, deletedMessages: 3 });
       expect(store.deleteVisitor).toHaveBeenCalledWith({ widgetId: 'w-acme', id: 'user@example.com' });
       expect(answer.headers['cache-control']).toBe('no-store');
     });
@@ -635,7 +635,7 @@ describe.each(ENGINES)('the analytics read API end to end on $name', ({ create }
   it('deletes a visitor by client session id and then reads none of its sessions', async () => {
     const deleted = await send(`${collector.url}/api/analytics/widget/${widgetId}/users/client-s1`, { method: 'DELETE', headers: bearer(ACME_KEY) });
     expect(deleted.status).toBe(200);
-    expect(deleted.json).toEqual({ widgetId, id: 'client-s1', deletedEvents: 4, deletedSessions: 1 });
+    expect(deleted.json).toEqual({ widgetId, id: 'client-s1', deletedEvents: 4, deletedSessions: 1, deletedConversations: 0, deletedMessages: 0 });
     const left = (await read('sessions')).json as SessionPage;
     expect(left.sessions.map((session) => session.visitorId)).toEqual(['client-s2']);
   });

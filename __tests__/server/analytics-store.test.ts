@@ -401,7 +401,7 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
       eventRow({ eventId: 'c', ts: BASE + 2 * MIN, sessionId: 'browser-2', anonymousId: 'anon-7' }),
       eventRow({ eventId: 'd', ts: BASE + 3 * MIN, sessionId: 'browser-3' }),
     ]);
-    expect(await store.deleteVisitor({ widgetId: 'demo', id: 'user-42' })).toEqual({ widgetId: 'demo', id: 'user-42', deletedEvents: 2, deletedSessions: 1 });
+    expect(await store.deleteVisitor({ widgetId: 'demo', id: 'user-42' })).toEqual({ widgetId: 'demo', id: 'user-42', deletedEvents: 2, deletedSessions: 1, deletedConversations: 0, deletedMessages: 0 });
     expect(await store.deleteVisitor({ widgetId: 'demo', id: 'anon-7' })).toMatchObject({ deletedEvents: 1, deletedSessions: 1 });
     const left = await store.listEvents({ widgetId: 'demo' });
     expect(left.map((row) => row.eventId)).toEqual(['d']);

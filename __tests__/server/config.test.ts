@@ -64,6 +64,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
   });
 
+  it('keeps webhooks off private addresses unless FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE says otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ webhooks: true, webhookAllowPrivate: false });
+    expect(loadConfig({ FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE: '1' }).webhookAllowPrivate).toBe(true);
+    expect(() => loadConfig({ FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE: 'maybe' })).toThrow(/FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE must be true or false/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ COLLECTOR_PORT: '', DATABASE_URL: ' ' }).port).toBe(8787);
   });

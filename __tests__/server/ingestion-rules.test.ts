@@ -138,6 +138,9 @@ describe('whole-request errors', () => {
       getWidget: fail,
       listWidgets: fail,
       putWidget: fail,
+      rotateWebhookSecret: fail,
+      claimDueDeliveries: fail,
+      finishDelivery: fail,
       engine: 'sqlite',
       insertEvents: async () => {
         throw new CollectorError('STORAGE_UNAVAILABLE', 'disk on fire');

@@ -5,7 +5,7 @@ import type { AnalyticsReader, RetentionPolicy, RetentionResult, SchedulerTimers
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 const POLICY: RetentionPolicy = { eventsMs: 90 * DAY, sessionsMs: 365 * DAY, eventChunk: 10_000, sessionChunk: 5000 };
-const RESULT: RetentionResult = { deletedEvents: 3, deletedSessions: 1, deletedVisitorRows: 2, tookMs: 5 };
+const RESULT: RetentionResult = { deletedEvents: 3, deletedSessions: 1, deletedVisitorRows: 2, deletedConversations: 1, deletedMessages: 4, tookMs: 5 };
 
 function deferred<T>() {
   let resolve!: (value: T) => void;

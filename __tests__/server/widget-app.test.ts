@@ -16,6 +16,8 @@ const widget = (id: string, allowedOrigins: string[]): WidgetDocument => ({
   content: DEFAULT_WIDGET_CONTENT,
   revision: 1,
   updatedAt: 0,
+  webhookUrl: null,
+  webhookSecretSet: false,
 });
 
 const REGISTRY = new Map<string, WidgetDocument>([

@@ -12,6 +12,8 @@ const widget = (id: string, revision = 1): WidgetDocument => ({
   content: DEFAULT_WIDGET_CONTENT,
   revision,
   updatedAt: 0,
+  webhookUrl: null,
+  webhookSecretSet: false,
 });
 
 /** A registry whose answers the test releases by hand. */

@@ -44,7 +44,7 @@ describe.each(ENGINES)('the $name widget registry', ({ create }) => {
   it('creates a widget at revision 1 and reads every field back unchanged', async () => {
     const content = { ...DEFAULT_WIDGET_CONTENT, greeting: 'héllo 👋 مرحبا "quoted" \\ back' };
     const result = await store.putWidget(put({ document: doc({ content }) }));
-    const expected = { id: 'shop', owner: 'acme', name: 'Shop widget', allowedOrigins: ['https://shop.example'], content, revision: 1, updatedAt: T0 };
+    const expected = { id: 'shop', owner: 'acme', name: 'Shop widget', allowedOrigins: ['https://shop.example'], content, revision: 1, updatedAt: T0, webhookUrl: null, webhookSecretSet: false };
     expect(result).toEqual({ outcome: 'created', widget: expected });
     expect(await store.getWidget('shop')).toEqual(expected);
   });
@@ -108,6 +108,49 @@ describe.each(ENGINES)('the $name widget registry', ({ create }) => {
     await store.close();
     store = await openStore({ databaseUrl: url });
     expect(await store.getWidget('shop')).toMatchObject({ id: 'shop', revision: 1 });
+  });
+
+  describe('the webhook', () => {
+    const HOOK = 'https://bot.shop.example/framewire';
+
+    it('keeps the secret made by the save that set the first URL, and reports it only then', async () => {
+      const first = await store.putWidget(put({ document: doc({ webhookUrl: HOOK }), newWebhookSecret: 'secret-one' }));
+      expect(first).toMatchObject({ outcome: 'created', webhookSecret: 'secret-one', widget: { webhookUrl: HOOK, webhookSecretSet: true } });
+      const second = await store.putWidget(put({ document: doc({ webhookUrl: `${HOOK}/v2` }), expectedRevision: 1, newWebhookSecret: 'secret-two' }));
+      expect(second).toMatchObject({ outcome: 'updated', widget: { webhookUrl: `${HOOK}/v2`, webhookSecretSet: true } });
+      expect(second).not.toHaveProperty('webhookSecret');
+      expect(JSON.stringify(await store.getWidget('shop'))).not.toContain('secret-');
+    });
+
+    it('keeps the URL when a save leaves it out, removes it with null, and keeps the secret for a later URL', async () => {
+      await store.putWidget(put({ document: doc({ webhookUrl: HOOK }) }));
+      expect(await store.putWidget(put({ document: doc({ name: 'Renamed' }) }))).toMatchObject({ widget: { name: 'Renamed', webhookUrl: HOOK } });
+      expect(await store.putWidget(put({ document: doc(), expectedRevision: 2 }))).toMatchObject({ widget: { webhookUrl: HOOK } });
+      const removed = await store.putWidget(put({ document: doc({ webhookUrl: null }), expectedRevision: 3 }));
+      expect(removed).toMatchObject({ widget: { webhookUrl: null, webhookSecretSet: true } });
+      const again = await store.putWidget(put({ document: doc({ webhookUrl: HOOK }) }));
+      expect(again).toMatchObject({ widget: { webhookUrl: HOOK, webhookSecretSet: true } });
+      expect(again).not.toHaveProperty('webhookSecret');
+    });
+
+    it('makes no secret for a widget saved without a URL', async () => {
+      const created = await store.putWidget(put({ document: doc({ webhookUrl: null }) }));
+      expect(created).toMatchObject({ widget: { webhookUrl: null, webhookSecretSet: false } });
+      expect(created).not.toHaveProperty('webhookSecret');
+      expect(await store.putWidget(put({ expectedRevision: 0, widgetId: 'blog', document: doc({ webhookUrl: HOOK }) }))).toMatchObject({
+        outcome: 'created',
+        webhookSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      });
+    });
+
+    it("rotates the secret of the owner's widget only, without a new revision", async () => {
+      await store.putWidget(put());
+      expect(await store.rotateWebhookSecret('shop', 'globex', 'stolen')).toBe(false);
+      expect(await store.rotateWebhookSecret('nothing', 'acme', 'new')).toBe(false);
+      expect(await store.getWidget('shop')).toMatchObject({ webhookSecretSet: false });
+      expect(await store.rotateWebhookSecret('shop', 'acme', 'new')).toBe(true);
+      expect(await store.getWidget('shop')).toMatchObject({ webhookSecretSet: true, revision: 1 });
+    });
   });
 
   it('rejects with STORE_CLOSED once closed', async () => {

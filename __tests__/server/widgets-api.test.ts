@@ -49,7 +49,7 @@ describe.each(ENGINES)('the widget registry API on $name', ({ create }) => {
       expect(created.status).toBe(201);
       expect(created.headers.etag).toBe('"1"');
       expect(created.headers['cache-control']).toBe('no-store');
-      const expected: WidgetDocument = { id: 'shop', owner: 'acme', ...widgetDocument(), revision: 1, updatedAt: NOW };
+      const expected: WidgetDocument = { id: 'shop', owner: 'acme', ...widgetDocument(), webhookUrl: null, webhookSecretSet: false, revision: 1, updatedAt: NOW };
       expect(created.json).toEqual(expected);
       const read = await call('/api/widgets/shop', ACME_SHOP_KEY);
       expect(read.status).toBe(200);
@@ -260,6 +260,60 @@ describe.each(ENGINES)('the widget registry API on $name', ({ create }) => {
     });
   });
 
+  describe('the webhook', () => {
+    const HOOK = 'https://93.184.215.14/framewire';
+    const secretRoute = (id: string, key: string | null) => call(`/api/widgets/${id}/webhook/secret`, key, { method: 'POST' });
+
+    it('answers the new secret once, with the save that sets the first URL, and never in a read', async () => {
+      const created = await putWidget('shop', widgetDocument({ webhookUrl: HOOK }));
+      expect(created.status).toBe(201);
+      const { webhookSecret, ...document } = created.json as WidgetDocument & { webhookSecret: string };
+      expect(webhookSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(document).toMatchObject({ webhookUrl: HOOK, webhookSecretSet: true });
+      const read = await call('/api/widgets/shop', ACME_ALL_KEY);
+      expect(read.json).toMatchObject({ webhookUrl: HOOK, webhookSecretSet: true });
+      expect(read.text).not.toContain(webhookSecret);
+      const again = await putWidget('shop', { ...(read.json as object), name: 'Again' }, ACME_ALL_KEY, { 'if-match': '"1"' });
+      expect(again.status).toBe(200);
+      expect(again.json).not.toHaveProperty('webhookSecret');
+      expect((await call('/api/widgets/shop/config', null)).text).not.toContain('framewire');
+    });
+
+    it('keeps the URL when a PUT leaves the field out, and removes it with null', async () => {
+      await putWidget('shop', widgetDocument({ webhookUrl: HOOK }));
+      expect((await putWidget('shop', widgetDocument({ name: 'Editor without the field' }))).json).toMatchObject({ webhookUrl: HOOK });
+      expect((await putWidget('shop', widgetDocument({ webhookUrl: null }))).json).toMatchObject({ webhookUrl: null });
+    });
+
+    it('refuses URLs that reach loopback, private or link-local addresses with 400, naming the field', async () => {
+      for (const url of ['http://127.0.0.1:9/hook', 'http://localhost/hook', 'http://10.1.2.3/', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/', 'http://[fd00::1]/']) {
+        const refused = await putWidget('shop', widgetDocument({ webhookUrl: url }));
+        expect(refused.status, url).toBe(400);
+        expect(refused.json, url).toEqual({
+          error: 'invalid widget document',
+          problems: [{ path: 'webhookUrl', message: expect.stringContaining('private address') }],
+        });
+      }
+      expect((await call('/api/widgets/shop', ACME_ALL_KEY)).status).toBe(404);
+    });
+
+    it('rotates the secret for the owner and answers it once; other owners and unknown widgets get 404', async () => {
+      const created = await putWidget('shop', widgetDocument({ webhookUrl: HOOK }));
+      const first = (created.json as { webhookSecret: string }).webhookSecret;
+      const rotated = await secretRoute('shop', ACME_SHOP_KEY);
+      expect(rotated.status).toBe(200);
+      expect(rotated.headers['cache-control']).toBe('no-store');
+      const { secret } = rotated.json as { secret: string };
+      expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(secret).not.toBe(first);
+      expect((await call('/api/widgets/shop', ACME_ALL_KEY)).json).toMatchObject({ revision: 1, webhookSecretSet: true });
+      expect(await secretRoute('shop', GLOBEX_KEY)).toMatchObject({ status: 404, json: { error: 'not found' } });
+      expect(await secretRoute('nothing', ACME_ALL_KEY)).toMatchObject({ status: 404, json: { error: 'not found' } });
+      expect((await secretRoute('shop', null)).status).toBe(401);
+      expect((await call('/api/widgets/shop/webhook/secret', ACME_ALL_KEY, { method: 'POST', body: {} })).status).toBe(200);
+    });
+  });
+
   describe('the public config', () => {
     it('answers the content with a strong ETag and public caching, to any origin', async () => {
       await putWidget('shop', widgetDocument());
@@ -328,5 +382,31 @@ describe.each(ENGINES)('the widget registry API on $name', ({ create }) => {
       expect(answer.status).toBe(200);
       expect(answer.headers['access-control-allow-origin']).toBe('*');
     });
+  });
+});
+
+describe.each(ENGINES)('webhook URLs with FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE on $name', ({ create }) => {
+  let fixture: EngineFixture;
+  let app: ListeningApp;
+
+  beforeAll(() => {
+    fixture = create();
+  });
+  afterAll(async () => {
+    await fixture.teardown();
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it('accepts a loopback URL', async () => {
+    app = await listenApp(fixture, { apiKeys: KEYS, now: () => NOW, webhookAllowPrivate: true });
+    const saved = await send(`${app.url}/api/widgets/shop`, {
+      method: 'PUT',
+      body: widgetDocument({ webhookUrl: 'http://127.0.0.1:9/hook' }),
+      headers: { authorization: `Bearer ${ACME_ALL_KEY}` },
+    });
+    expect(saved.status).toBe(201);
+    expect(saved.json).toMatchObject({ webhookUrl: 'http://127.0.0.1:9/hook', webhookSecretSet: true });
   });
 });

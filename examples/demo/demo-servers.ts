@@ -65,7 +65,7 @@ function collectorNoteOf(collectorUrl: string | undefined, widgetOrigin: string,
     `open the <a href="/widget-offline-test.html?${new URLSearchParams({ widget: widgetOrigin, collector: collectorUrl })}">offline test page</a>. ` +
     `See what they add up to on the collector's <a href="${new URL('/dashboard/', collectorUrl).href}">analytics dashboard</a> ` +
     `(sign in with the API key <code>npm start</code> printed, or one of <code>FRAMEWIRE_API_KEYS</code>, ` +
-    `and pick the widget <code>${escapeHtml(widgetId)}</code>); its <strong>Widget</strong> tab edits what the widget shows ` +
+    `and pick the widget <code>${escapeHtml(widgetId)}</code>); its <strong>Editor</strong> tab edits what the widget shows ` +
     `and on which sites it may run.`
   );
 }

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   collector   ${collector.url} (${collector.engine})
   dashboard   ${collector.url}/dashboard  (API key: ${demoKey ?? 'one of FRAMEWIRE_API_KEYS'})
   widget demo ${registration}
-              edit it in the dashboard (Widget tab) or with PUT ${collector.url}/api/widgets/${DEMO_WIDGET_ID} (docs/WIDGETS.md)
+              edit it in the dashboard (Editor tab) or with PUT ${collector.url}/api/widgets/${DEMO_WIDGET_ID} (docs/WIDGETS.md)
   other site  ${demo.otherHostUrl}  (the same page on an origin the widget does not allow: it is not shown there)
 Press Ctrl+C to stop.`);
 

@@ -46,6 +46,31 @@ export interface AnalyticsSummary extends DailyCounters {
   avgSessionDurationMs: number;
   /** `messagesSent / sessions`, 0 when there are no sessions. */
   avgMessagesPerSession: number;
+  /*
+   * Conversation figures, read from the conversations themselves (the figures to trust for
+   * chat: `messagesSent` / `messagesReceived` above count the widget's `message_sent` /
+   * `message_received` analytics events, which a blocked or closed page never sends). Kept
+   * only as long as conversations are (the raw-event retention): 0 or null for older ranges.
+   */
+  /** Conversations started in the range. */
+  conversations: number;
+  /**
+   * Share (0–1) of the range's sessions during which their visitor's conversations had a
+   * message (any author) stored between the session's first event and 30 minutes after its
+   * last; 0 when there are no sessions.
+   */
+  sessionsWithConversationRate: number;
+  /** Visitor messages stored in the range / the range's sessions; 0 when there are no sessions. */
+  messagesSentPerSession: number;
+  /** Agent and bot messages stored in the range / the range's sessions; 0 when there are no sessions. */
+  messagesReceivedPerSession: number;
+  /**
+   * Median (nearest rank) of `first reply − first visitor message` over the conversations
+   * started in the range that have a reply, ms; null when none has.
+   */
+  firstResponseMedianMs: number | null;
+  /** 90th percentile (nearest rank) of the same durations, ms; null when none has a reply. */
+  firstResponseP90Ms: number | null;
 }
 
 /** One day of `GET …/trends`. */
@@ -161,6 +186,10 @@ export interface VisitorDeletion {
   id: string;
   deletedEvents: number;
   deletedSessions: number;
+  /** Conversations of the person (by anonymous id, or user id), with their messages and webhook deliveries. */
+  deletedConversations: number;
+  /** Messages of those conversations, every author. */
+  deletedMessages: number;
 }
 
 /** One offer and button variant of `GET …/offers`. */

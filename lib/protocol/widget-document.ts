@@ -125,6 +125,17 @@ export const WidgetContentSchema = z
     }),
   );
 
+/**
+ * The widget's webhook: where the collector posts each visitor message for a bot. An absolute
+ * http(s) URL of at most 2048 characters; the collector also refuses private addresses unless
+ * told otherwise (its own rule, checked on save and before each delivery).
+ */
+export const WebhookUrlSchema = z.string().check(
+  z.maxLength(WIDGET_DOCUMENT_LIMITS.url, `webhookUrl must be at most ${WIDGET_DOCUMENT_LIMITS.url} characters`),
+  z.refine(isHttpUrl, 'webhookUrl must be an absolute http(s) URL'),
+  z.refine(isStorableString, 'webhookUrl must not contain NUL or unpaired surrogates'),
+);
+
 /** What a `PUT /api/widgets/:widgetId` may set. */
 export const WidgetDocumentInputSchema = z.strictObject({
   name: text(WIDGET_DOCUMENT_LIMITS.name, 'name'),
@@ -136,6 +147,11 @@ export const WidgetDocumentInputSchema = z.strictObject({
       uniqueCheck((origins: string[]) => origins.map((origin, i) => ({ path: [i], key: origin })), 'origin'),
     ),
   content: WidgetContentSchema,
+  /**
+   * The bot endpoint: left out, the stored one is kept (so editors that do not know the field
+   * never clear it); `null` removes it.
+   */
+  webhookUrl: z.optional(z.nullable(WebhookUrlSchema)),
 });
 
 /** A stored widget, as `GET /api/widgets/:widgetId` answers it. */
@@ -143,6 +159,9 @@ export const WidgetDocumentSchema = z.strictObject({
   id: z.string(),
   owner: z.string(),
   ...WidgetDocumentInputSchema.shape,
+  webhookUrl: z.nullable(WebhookUrlSchema),
+  /** Whether deliveries have a signing secret; the secret itself is never in a document. */
+  webhookSecretSet: z.boolean(),
   /** Starts at 1, one more with every save: the `If-Match` of the next save. */
   revision: z.int().check(z.minimum(1)),
   /** When it was last saved (ms since the epoch). */
@@ -165,6 +184,17 @@ export type WidgetContent = z.infer<typeof WidgetContentSchema>;
 export type WidgetDocumentInput = z.infer<typeof WidgetDocumentInputSchema>;
 export type WidgetDocument = z.infer<typeof WidgetDocumentSchema>;
 export type WidgetConfig = z.infer<typeof WidgetConfigSchema>;
+
+/**
+ * The answer of a `PUT`: the saved document, plus `webhookSecret` once, when this save set the
+ * widget's first webhook URL and the collector made its signing secret.
+ */
+export type SavedWidgetDocument = WidgetDocument & { webhookSecret?: string };
+
+/** `POST /api/widgets/:widgetId/webhook/secret`: the new signing secret, shown this once. */
+export interface WebhookSecretAnswer {
+  secret: string;
+}
 
 /** The answer of `GET /api/widgets`. */
 export interface WidgetList {

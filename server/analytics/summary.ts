@@ -1,11 +1,13 @@
 import type { AnalyticsSummary, DailyCounters } from '../../lib/protocol/analytics-api';
+import type { ConversationFigures } from './conversation-figures';
 import type { DayRange } from './types';
 
 /**
- * The summary of a range from its summed daily counters and its distinct visitors: the
- * returning visitors and the per-session figures (each 0 when there are no sessions).
+ * The summary of a range from its summed daily counters, its distinct visitors and its
+ * conversation figures: the returning visitors and the per-session figures (each 0 when there
+ * are no sessions).
  */
-export function summarize(range: DayRange, counters: DailyCounters, visitors: number): AnalyticsSummary {
+export function summarize(range: DayRange, counters: DailyCounters, visitors: number, conversations: ConversationFigures): AnalyticsSummary {
   const per = (n: number): number => (counters.sessions > 0 ? n / counters.sessions : 0);
   return {
     widgetId: range.widgetId,
@@ -17,5 +19,6 @@ export function summarize(range: DayRange, counters: DailyCounters, visitors: nu
     conversionRate: per(counters.conversions),
     avgSessionDurationMs: per(counters.sessionDurationMs),
     avgMessagesPerSession: per(counters.messagesSent),
+    ...conversations,
   };
 }

@@ -53,7 +53,16 @@ export interface RetentionPolicy {
    * @default 5000
    */
   sessionChunk: number;
+  /**
+   * Conversations (with their messages and webhook deliveries) deleted per transaction; they
+   * are kept as long as raw events (`eventsMs` after their last message).
+   * @default 1000
+   */
+  conversationChunk?: number;
 }
+
+/** Conversations deleted per transaction by the retention job when the policy does not say. */
+export const DEFAULT_CONVERSATION_CHUNK = 1000;
 
 /** What one retention run did. */
 export interface RetentionResult {
@@ -61,12 +70,16 @@ export interface RetentionResult {
   deletedSessions: number;
   /** First-seen rows of visitors not seen within the sessions retention period. */
   deletedVisitorRows: number;
+  /** Conversations whose last message is older than the raw-event retention. */
+  deletedConversations: number;
+  /** The messages of those conversations. */
+  deletedMessages: number;
   tookMs: number;
 }
 
 /** A progress line of a retention run. */
 export interface RetentionProgress {
-  table: 'events' | 'sessions' | 'visitors';
+  table: 'events' | 'sessions' | 'visitors' | 'conversations';
   deletedSoFar: number;
 }
 

@@ -24,6 +24,8 @@ export const DEFAULT_COLLECTOR_CONFIG: Readonly<CollectorConfig> = Object.freeze
   logLevel: 'info',
   apiKeys: Object.freeze([]),
   requireRegistration: false,
+  webhooks: true,
+  webhookAllowPrivate: false,
   retention: Object.freeze({ eventsDays: 90, sessionsDays: 365, eventChunk: 10_000, sessionChunk: 5000, schedule: true }),
   // Read at call time so tests can fake the clock.
   now: () => Date.now(),

@@ -28,6 +28,7 @@ export const COLLECTOR_ENV_VARS = {
   FRAMEWIRE_API_KEYS: 'apiKeys',
   FRAMEWIRE_API_KEYS_FILE: 'apiKeys',
   FRAMEWIRE_REQUIRE_REGISTRATION: 'requireRegistration',
+  FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE: 'webhookAllowPrivate',
   RETENTION_ENABLED: 'retention.schedule',
   RETENTION_EVENTS_DAYS: 'retention.eventsDays',
   RETENTION_SESSIONS_DAYS: 'retention.sessionsDays',
@@ -86,6 +87,7 @@ const envSchema = z.object({
     .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal, error, warn, info, debug, trace, silent'))
     .optional(),
   FRAMEWIRE_REQUIRE_REGISTRATION: flag,
+  FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE: flag,
   RETENTION_ENABLED: flag,
   RETENTION_EVENTS_DAYS: integer(1, 36_500),
   RETENTION_SESSIONS_DAYS: integer(1, 36_500),
@@ -170,6 +172,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     logLevel: e.COLLECTOR_LOG_LEVEL,
     apiKeys,
     requireRegistration: e.FRAMEWIRE_REQUIRE_REGISTRATION,
+    webhookAllowPrivate: e.FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE,
     retention: { schedule: e.RETENTION_ENABLED, eventsDays: e.RETENTION_EVENTS_DAYS, sessionsDays: e.RETENTION_SESSIONS_DAYS },
   };
   try {

@@ -45,6 +45,8 @@ const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   apiKeys: apiKeyGrantsSchema,
   requireRegistration: z.boolean(),
+  webhooks: z.boolean(),
+  webhookAllowPrivate: z.boolean(),
   retention: z.object({
     eventsDays: z.number().int().min(1).max(MAX_RETENTION_DAYS),
     sessionsDays: z.number().int().min(1).max(MAX_RETENTION_DAYS),

@@ -153,6 +153,18 @@ export interface CollectorConfig {
    * @default false
    */
   requireRegistration: boolean;
+  /**
+   * Run the webhook dispatcher in this collector (it posts visitor messages to widgets' bot
+   * endpoints). Off only for tests and tools that must not send anything.
+   * @default true
+   */
+  webhooks: boolean;
+  /**
+   * Let webhooks reach loopback, private (RFC 1918, fc00::/7) and link-local addresses
+   * (`FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE`). Off, such URLs are refused on save and at delivery.
+   * @default false
+   */
+  webhookAllowPrivate: boolean;
   /** The retention job. */
   retention: RetentionConfig;
   /**

@@ -13,11 +13,17 @@ export interface PutWidget {
   expectedRevision: number | null;
   /** When (ms since the epoch): the saved `updatedAt`. */
   now: number;
+  /**
+   * The signing secret to keep if this save sets a webhook URL on a widget without one.
+   * @default a fresh one (`generateWebhookSecret`)
+   */
+  newWebhookSecret?: string;
 }
 
 /** What a save did. */
 export type PutWidgetResult =
-  | { outcome: 'created' | 'updated'; widget: WidgetDocument }
+  /** `webhookSecret`: this save set the widget's first webhook URL and made its secret (shown once). */
+  | { outcome: 'created' | 'updated'; widget: WidgetDocument; webhookSecret?: string }
   /** `expectedRevision` is not the stored one: nothing saved (412). */
   | { outcome: 'stale'; revision: number }
   /** The widget exists under another owner: nothing saved (404, as if unknown). */
@@ -37,4 +43,9 @@ export interface WidgetRegistry {
    * atomic, so of two saves with the same `expectedRevision` exactly one wins.
    */
   putWidget(put: PutWidget): Promise<PutWidgetResult>;
+  /**
+   * Replaces the webhook signing secret of a widget of `owner` with `secret`; `false` (nothing
+   * changed) when there is no such widget. The revision does not move.
+   */
+  rotateWebhookSecret(widgetId: string, owner: string, secret: string): Promise<boolean>;
 }

@@ -12,8 +12,9 @@ export interface PrivacyDeps {
 }
 
 /**
- * `DELETE /api/analytics/widget/:widgetId/users/:id`: erases every event and session of one
- * anonymous id, user id or client session id of the widget (a data subject's erasure request).
+ * `DELETE /api/analytics/widget/:widgetId/users/:id`: erases every event, session and
+ * conversation (with its messages) of one anonymous id, user id or client session id of the
+ * widget (a data subject's erasure request).
  * Answers 200 `VisitorDeletion` with the counts, zeros when nothing matched, so the call can be
  * repeated safely. Daily counters and rollups already summed (offers shown and clicked
  * included) are kept: they hold no id.
@@ -27,7 +28,8 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: PrivacyDeps): 
       const { widgetId, id } = parseRequestPart(visitorParamsSchema, request.params, 'path');
       const deletion = await deps.store.deleteVisitor({ widgetId, id });
       // Counts only: the id itself is what is being forgotten.
-      request.log.info({ widgetId, deletedEvents: deletion.deletedEvents, deletedSessions: deletion.deletedSessions }, 'visitor data deleted');
+      const { deletedEvents, deletedSessions, deletedConversations, deletedMessages } = deletion;
+      request.log.info({ widgetId, deletedEvents, deletedSessions, deletedConversations, deletedMessages }, 'visitor data deleted');
       return deletion;
     });
   });

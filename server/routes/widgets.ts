@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { documentProblems, WidgetDocumentInputSchema } from '../../lib/protocol/widget-document';
-import type { DocumentProblem, WidgetDocument, WidgetList } from '../../lib/protocol/widget-document';
+import type { DocumentProblem, SavedWidgetDocument, WebhookSecretAnswer, WidgetList } from '../../lib/protocol/widget-document';
 import { NOT_FOUND, principalOf, requireApiKey } from '../auth';
 import type { KeyRing } from '../auth';
 import type { WidgetCache, WidgetRegistry } from '../registry';
+import { generateWebhookSecret, resolveWebhookTarget } from '../webhooks';
+import type { HostLookup } from '../webhooks';
 import { noStore } from './analytics-read';
 import { widgetParamsSchema } from './analytics-read-queries';
 import { parseRequestPart } from './parse-request-part';
@@ -25,14 +27,18 @@ export interface WidgetRoutesDeps {
   keyRing: KeyRing;
   /** The clock (ms): a save's `updatedAt`. */
   now: () => number;
+  /** Accept webhook URLs that reach private addresses (`FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE`). */
+  webhookAllowPrivate: boolean;
+  /** How webhook hosts are resolved for the private-address check (tests). @default the system resolver */
+  lookup?: HostLookup;
 }
 
-/** Fields of a GET answer a client may send back with a PUT; ignored (`id` must match the path). */
-const READ_ONLY_FIELDS = ['id', 'owner', 'revision', 'updatedAt'] as const;
+/** Fields of a GET (or PUT) answer a client may send back with a PUT; ignored (`id` must match the path). */
+const READ_ONLY_FIELDS = ['id', 'owner', 'revision', 'updatedAt', 'webhookSecretSet', 'webhookSecret'] as const;
 
 const invalidDocument = (reply: FastifyReply, problems: DocumentProblem[]) => reply.code(400).send({ error: 'invalid widget document', problems });
 
-const sendDocument = (reply: FastifyReply, status: 200 | 201, widget: WidgetDocument) => reply.code(status).header('ETag', etagOf(widget.revision)).send(widget);
+const sendDocument = (reply: FastifyReply, status: 200 | 201, widget: SavedWidgetDocument) => reply.code(status).header('ETag', etagOf(widget.revision)).send(widget);
 
 /**
  * The widget registry API, `Authorization: Bearer <key>` on every route, `Cache-Control:
@@ -51,6 +57,11 @@ const sendDocument = (reply: FastifyReply, status: 200 | 201, widget: WidgetDocu
  *      document and its ETag; a widget of another owner is 404 and left alone.
  *   4. The cache of this process forgets the widget; other collectors see the save within
  *      their cache's TTL.
+ *   5. `webhookUrl`: left out keeps the stored one, `null` removes it. A URL whose host
+ *      resolves to a private address is a 400 unless `webhookAllowPrivate`. The save that sets
+ *      a widget's first URL answers its new signing secret once, as `webhookSecret`.
+ * - `POST /api/widgets/:widgetId/webhook/secret`: a new signing secret (the old one stops
+ *   signing at once), answered once as `{ secret }`; same keys and owners as `PUT`.
  */
 export function registerWidgetRoutes(app: FastifyInstance, deps: WidgetRoutesDeps): void {
   const { store } = deps;
@@ -94,6 +105,16 @@ export function registerWidgetRoutes(app: FastifyInstance, deps: WidgetRoutesDep
       const input = Object.fromEntries(Object.entries(sent).filter(([key]) => !(READ_ONLY_FIELDS as readonly string[]).includes(key)));
       const parsed = WidgetDocumentInputSchema.safeParse(input);
       if (!parsed.success) return invalidDocument(reply, documentProblems(parsed.error.issues));
+      const webhookUrl = parsed.data.webhookUrl;
+      if (typeof webhookUrl === 'string' && !deps.webhookAllowPrivate) {
+        const target = await resolveWebhookTarget(webhookUrl, { allowPrivate: false, ...(deps.lookup === undefined ? {} : { lookup: deps.lookup }) });
+        // A name that does not resolve (yet) is accepted: deliveries check again, and retry.
+        if (!target.ok && target.reason === 'private address') {
+          return invalidDocument(reply, [
+            { path: 'webhookUrl', message: `webhookUrl must not reach a private address (${target.detail}); the collector allows that only with FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE=1` },
+          ]);
+        }
+      }
 
       let expectedRevision: number | null = typeof ifMatch === 'number' ? ifMatch : null;
       // `If-None-Match: *`: create only, atomically (a widget saved in between is not overwritten).
@@ -111,12 +132,27 @@ export function registerWidgetRoutes(app: FastifyInstance, deps: WidgetRoutesDep
         case 'updated':
           deps.widgets.invalidate(widgetId);
           request.log.info({ widgetId, owner, revision: result.widget.revision }, `widget ${result.outcome}`);
-          return sendDocument(reply, result.outcome === 'created' ? 201 : 200, result.widget);
+          if (result.webhookSecret !== undefined) request.log.info({ widgetId, owner }, 'webhook secret created');
+          return sendDocument(
+            reply,
+            result.outcome === 'created' ? 201 : 200,
+            result.webhookSecret === undefined ? result.widget : { ...result.widget, webhookSecret: result.webhookSecret },
+          );
         case 'stale':
           return reply.code(412).send({ error: 'stale revision', revision: result.revision });
         case 'other_owner':
           return reply.code(404).send(NOT_FOUND);
       }
+    });
+
+    scope.post('/api/widgets/:widgetId/webhook/secret', { onRequest: widgetGuard }, async (request, reply) => {
+      const widgetId = widgetIdOf(request);
+      const { owner } = principalOf(request);
+      const secret = generateWebhookSecret();
+      if (!(await store.rotateWebhookSecret(widgetId, owner, secret))) return reply.code(404).send(NOT_FOUND);
+      request.log.info({ widgetId, owner }, 'webhook secret rotated');
+      const answer: WebhookSecretAnswer = { secret };
+      return reply.code(200).send(answer);
     });
   });
 }

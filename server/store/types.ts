@@ -1,5 +1,6 @@
 import type { AnalyticsReader } from '../analytics/types';
 import type { WidgetRegistry } from '../registry/types';
+import type { WebhookOutbox } from '../webhooks/types';
 
 /** What produced an event: an offer click or a generic analytics event. */
 export type EventKind = 'click' | 'analytics';
@@ -57,10 +58,10 @@ export interface EventQuery {
 export type StoreEngine = 'sqlite' | 'postgres';
 
 /**
- * Where events (and the widget registry) are kept. Implementations: SQLite and PostgreSQL; one
+ * Where events (and the widget registry, and the webhook outbox) are kept. Implementations: SQLite and PostgreSQL; one
  * contract test suite runs against both.
  */
-export interface EventStore extends AnalyticsReader, WidgetRegistry {
+export interface EventStore extends AnalyticsReader, WidgetRegistry, WebhookOutbox {
   readonly engine: StoreEngine;
   /**
    * Stores rows in one transaction, all or nothing, skipping those whose (widgetId, eventId)

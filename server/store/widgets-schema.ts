@@ -27,17 +27,24 @@ export function widgetsSchemaSql(types: WidgetsSchemaTypes): string {
     `;
 }
 
-/** Columns of `widgets` as read back, in the order of {@link recordToWidget}. */
-export const WIDGET_COLUMNS = 'id, owner, name, allowed_origins, content, revision, updated_at';
+/**
+ * Columns of `widgets` as read back, in the order of {@link recordToWidget}. `webhook_url` and
+ * `webhook_secret` come with migration 5; the secret is read so that a save can tell whether it
+ * made it, and never leaves {@link recordToWidget}.
+ */
+export const WIDGET_COLUMNS = 'id, owner, name, allowed_origins, content, revision, updated_at, webhook_url, webhook_secret';
 
 /** A `widgets` row as the drivers hand it back: JSON as text (SQLite) or parsed (JSONB), BIGINT maybe as a string. */
-export type WidgetRecord = Record<'id' | 'owner' | 'name' | 'allowed_origins' | 'content' | 'revision' | 'updated_at', unknown>;
+export type WidgetRecord = Record<
+  'id' | 'owner' | 'name' | 'allowed_origins' | 'content' | 'revision' | 'updated_at' | 'webhook_url' | 'webhook_secret',
+  unknown
+>;
 
 const json = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
 
 /**
- * A row back into a document. Rows are written only from documents the schema accepted, so
- * they are read without checking again.
+ * A row back into a document, without the webhook secret. Rows are written only from documents
+ * the schema accepted, so they are read without checking again.
  */
 export function recordToWidget(record: WidgetRecord): WidgetDocument {
   return {
@@ -48,5 +55,7 @@ export function recordToWidget(record: WidgetRecord): WidgetDocument {
     content: json(record.content) as WidgetContent,
     revision: Number(record.revision),
     updatedAt: Number(record.updated_at),
+    webhookUrl: record.webhook_url === null || record.webhook_url === undefined ? null : String(record.webhook_url),
+    webhookSecretSet: record.webhook_secret !== null && record.webhook_secret !== undefined,
   };
 }

@@ -26,6 +26,8 @@ const stored = (revision: number, greeting = DEFAULT_WIDGET_CONTENT.greeting): W
   content: { ...DEFAULT_WIDGET_CONTENT, greeting },
   revision,
   updatedAt: 1,
+  webhookUrl: null,
+  webhookSecretSet: false,
 });
 
 function fakeClient(document: () => WidgetDocument) {
@@ -98,7 +100,7 @@ describe('the widget editor', () => {
   test('Save is off until something changed, then sends the loaded revision and keeps the new one for the next save', async () => {
     const { client, save } = fakeClient(() => stored(3));
     save.mockImplementation((_id, input: WidgetDocumentInput, revision) =>
-      Promise.resolve({ outcome: 'updated', document: { ...stored((revision ?? 0) + 1), ...input } }),
+      Promise.resolve({ outcome: 'updated', document: { ...stored((revision ?? 0) + 1), ...input, webhookUrl: null } }),
     );
     await open(client);
     expect(saveButton().disabled).toBe(true);

@@ -14,6 +14,8 @@ const DOCUMENT: WidgetDocument = {
   content: DEFAULT_WIDGET_CONTENT,
   revision: 3,
   updatedAt: 1_764_547_200_000,
+  webhookUrl: null,
+  webhookSecretSet: false,
 };
 const INPUT = { name: DOCUMENT.name, allowedOrigins: DOCUMENT.allowedOrigins, content: DOCUMENT.content };
 

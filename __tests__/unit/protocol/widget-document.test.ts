@@ -39,13 +39,35 @@ describe('the widget document schema', () => {
     expect(WidgetContentSchema.safeParse(DEFAULT_WIDGET_CONTENT).success).toBe(true);
     expect(problemsOf(input())).toEqual([]);
     expect(problemsOf(input({ allowedOrigins: [] }))).toEqual([]);
-    expect(WidgetDocumentSchema.safeParse({ id: 'shop', owner: 'acme', ...input(), revision: 1, updatedAt: 0 }).success).toBe(true);
+    expect(
+      WidgetDocumentSchema.safeParse({ id: 'shop', owner: 'acme', ...input(), webhookUrl: null, webhookSecretSet: false, revision: 1, updatedAt: 0 }).success,
+    ).toBe(true);
     expect(WidgetConfigSchema.safeParse({ widgetId: 'shop', revision: 1, content: DEFAULT_WIDGET_CONTENT }).success).toBe(true);
   });
 
   it.each(['red', '#fff', '#4f46e', '#4f46e5ff', '4f46e5', '#gggggg', ' #4f46e5'])('refuses the accent colour %j', (accentColor) => {
     const problems = problemsOf(input({ content: contentWith((c) => (c.theme.accentColor = accentColor)) }));
     expect(problems).toEqual([{ path: 'content.theme.accentColor', message: expect.stringContaining('colour') }]);
+  });
+
+  it('takes a webhook URL left out, null, or an absolute http(s) URL up to 2048 characters', () => {
+    expect(problemsOf(input())).toEqual([]);
+    expect(problemsOf(input({ webhookUrl: null }))).toEqual([]);
+    expect(problemsOf(input({ webhookUrl: 'https://bot.shop.example/framewire' }))).toEqual([]);
+    const longest = `https://bot.shop.example/${'a'.repeat(WIDGET_DOCUMENT_LIMITS.url - 25)}`;
+    expect(longest).toHaveLength(WIDGET_DOCUMENT_LIMITS.url);
+    expect(problemsOf(input({ webhookUrl: longest }))).toEqual([]);
+    expect(problemsOf(input({ webhookUrl: `${longest}a` }))).toEqual([{ path: 'webhookUrl', message: `webhookUrl must be at most ${WIDGET_DOCUMENT_LIMITS.url} characters` }]);
+    for (const bad of ['ftp://bot.shop.example/', '/relative', 'not a url', '']) {
+      expect(problemsOf(input({ webhookUrl: bad }))).toEqual([{ path: 'webhookUrl', message: 'webhookUrl must be an absolute http(s) URL' }]);
+    }
+  });
+
+  it('requires webhookUrl and webhookSecretSet in a stored document, and never a secret', () => {
+    const stored = { id: 'shop', owner: 'acme', ...input(), revision: 1, updatedAt: 0 };
+    expect(WidgetDocumentSchema.safeParse(stored).success).toBe(false);
+    expect(WidgetDocumentSchema.safeParse({ ...stored, webhookUrl: 'https://bot.shop.example/', webhookSecretSet: true }).success).toBe(true);
+    expect(WidgetDocumentSchema.safeParse({ ...stored, webhookUrl: null, webhookSecretSet: true, webhookSecret: 'x' }).success).toBe(false);
   });
 
   it('refuses an unknown position', () => {

@@ -18,7 +18,9 @@ import type {
 import type { AnalyticsReader, DayRange, SessionQuery } from '../../analytics/types';
 import { recordToSession, SESSION_COLUMNS } from './session-codec';
 import type { RawSessionRecord } from './session-codec';
-import { deleteVisitorWork, retentionWork } from './maintenance';
+import { deleteOldConversations, deleteVisitorWork, retentionWork } from './maintenance';
+import { readConversationCounts } from './conversation-reads';
+import { conversationFigures } from '../../analytics/conversation-figures';
 import { readOffers } from './offers';
 import type { Work } from '../sql-runner';
 
@@ -109,12 +111,14 @@ export function createAnalyticsReader(query: QueryRows, runner: WorkRunner): Ana
   return {
     async summary(range): Promise<AnalyticsSummary> {
       const { first, last } = dayBounds(range);
-      const [sums, distinct] = await Promise.all([
+      const [sums, distinct, conversations] = await Promise.all([
         query(`SELECT ${SUMS} FROM daily_stats WHERE widget_id = ? AND day >= ? AND day <= ?`, [range.widgetId, first, last]),
         // Distinct visitors: the visitor-days of the range whose previous day seen is before it.
         query('SELECT SUM(visitors) AS n FROM daily_returns WHERE widget_id = ? AND day >= ? AND day <= ? AND previous_day < ?', [range.widgetId, first, last, first]),
+        readConversationCounts(query, range),
       ]);
-      return summarize(range, countersOf(sums[0]), Number(distinct[0]?.n ?? 0));
+      const counters = countersOf(sums[0]);
+      return summarize(range, counters, Number(distinct[0]?.n ?? 0), conversationFigures(conversations, counters.sessions));
     },
 
     async trends(range): Promise<AnalyticsTrends> {
@@ -192,6 +196,16 @@ export function createAnalyticsReader(query: QueryRows, runner: WorkRunner): Ana
 
     deleteVisitor: ({ widgetId, id }) => runner.inTransaction(deleteVisitorWork(widgetId, id)),
 
-    applyRetention: (policy, now, onProgress) => runner.autocommit(retentionWork(policy, now, onProgress)),
+    async applyRetention(policy, now, onProgress) {
+      const started = Date.now();
+      const analytics = await runner.autocommit(retentionWork(policy, now, onProgress));
+      const conversations = await deleteOldConversations(runner, policy, now, onProgress);
+      return {
+        ...analytics,
+        deletedConversations: conversations.conversations,
+        deletedMessages: conversations.messages,
+        tookMs: Date.now() - started,
+      };
+    },
   };
 }

@@ -1,29 +1,40 @@
 import { dayOf } from '../../analytics/days';
 import type { VisitorDeletion } from '../../../lib/protocol/analytics-api';
+import { DEFAULT_CONVERSATION_CHUNK } from '../../analytics/types';
 import type { RetentionPolicy, RetentionProgress, RetentionResult } from '../../analytics/types';
 import { exec, rows } from '../sql-runner';
 import type { Work } from '../sql-runner';
+import { conversationRetentionChunk, deletePersonConversations } from './conversation-maintenance';
+import type { ConversationDeletion } from './conversation-maintenance';
+import type { WorkRunner } from './analytics-reader';
 
 /**
  * Removes everything stored about one person of one widget, in one transaction.
  *
- * 1. The visitor ids it concerns: `id` itself (a client session id), and those of the events
- *    and sessions that carry `id` as anonymous id or user id.
- * 2. Their raw events, sessions and first-seen rows; then any event left that carries `id`.
+ * 1. The visitor ids it concerns: `id` itself (a client session id, which the widget also
+ *    sends as anonymous id), and those of the events, sessions and conversations that carry
+ *    `id` as anonymous id or user id.
+ * 2. Their conversations (by anonymous id, or `id` as user id), with the conversations'
+ *    messages and webhook deliveries.
+ * 3. Their raw events, sessions and first-seen rows; then any event left that carries `id`.
  * The daily counters and the other daily rollups (event names, breakdowns, returns, offers)
  * hold no identifiers and are kept.
  */
 export function* deleteVisitorWork(widgetId: string, id: string): Work<VisitorDeletion> {
   const linked = yield rows(
     `SELECT DISTINCT session_id AS visitor FROM events WHERE widget_id = ? AND (anonymous_id = ? OR user_id = ?)
-     UNION SELECT DISTINCT visitor_id AS visitor FROM sessions WHERE widget_id = ? AND user_id = ?`,
+     UNION SELECT DISTINCT visitor_id AS visitor FROM sessions WHERE widget_id = ? AND user_id = ?
+     UNION SELECT DISTINCT anonymous_id AS visitor FROM conversations WHERE widget_id = ? AND user_id = ?`,
     widgetId,
     id,
+    id,
+    widgetId,
     id,
     widgetId,
     id,
   );
   const visitors = new Set([id, ...linked.rows.map((r) => String(r.visitor))]);
+  const conversations = yield* deletePersonConversations(widgetId, [...visitors], id);
   let deletedEvents = 0;
   let deletedSessions = 0;
   for (const visitor of visitors) {
@@ -33,7 +44,7 @@ export function* deleteVisitorWork(widgetId: string, id: string): Work<VisitorDe
   }
   deletedEvents += (yield exec('DELETE FROM events WHERE widget_id = ? AND (anonymous_id = ? OR user_id = ?)', widgetId, id, id)).count;
   deletedSessions += (yield exec('DELETE FROM sessions WHERE widget_id = ? AND user_id = ?', widgetId, id)).count;
-  return { widgetId, id, deletedEvents, deletedSessions };
+  return { widgetId, id, deletedEvents, deletedSessions, deletedConversations: conversations.conversations, deletedMessages: conversations.messages };
 }
 
 /** Deletes rows matched by `where` (a condition on `table`), `chunk` at a time, until none is left. */
@@ -77,5 +88,28 @@ export function* retentionWork(policy: RetentionPolicy, now: number, onProgress?
   const visitors = yield* deleteInChunks('visitors', 'widget_id, visitor_id', 'last_day < ?', dayOf(sessionsBefore), policy.sessionChunk, (n) =>
     onProgress?.({ table: 'visitors', deletedSoFar: n }),
   );
-  return { deletedEvents, deletedSessions, deletedVisitorRows: visitors, tookMs: Date.now() - started };
+  return { deletedEvents, deletedSessions, deletedVisitorRows: visitors, deletedConversations: 0, deletedMessages: 0, tookMs: Date.now() - started };
+}
+
+/**
+ * Conversations idle (no message) for longer than the raw-event retention (`eventsMs`), with
+ * their messages and webhook deliveries: `conversationChunk` conversations per transaction,
+ * so a chunk's conversations and their children go together or not at all.
+ */
+export async function deleteOldConversations(
+  runner: WorkRunner,
+  policy: RetentionPolicy,
+  now: number,
+  onProgress?: (progress: RetentionProgress) => void,
+): Promise<ConversationDeletion> {
+  const chunk = policy.conversationChunk ?? DEFAULT_CONVERSATION_CHUNK;
+  const total: ConversationDeletion = { conversations: 0, messages: 0, webhookDeliveries: 0 };
+  for (;;) {
+    const deleted = await runner.inTransaction(conversationRetentionChunk(now - policy.eventsMs, chunk));
+    total.conversations += deleted.conversations;
+    total.messages += deleted.messages;
+    total.webhookDeliveries += deleted.webhookDeliveries;
+    if (deleted.conversations > 0) onProgress?.({ table: 'conversations', deletedSoFar: total.conversations });
+    if (deleted.conversations < chunk) return total;
+  }
 }

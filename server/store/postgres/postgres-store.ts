@@ -13,6 +13,7 @@ import type { Statement, StatementResult, Work } from '../sql-runner';
 import { visitorOf } from '../../analytics/sessionize';
 import { SILENCE_GRACE_MS } from './deadlines';
 import { runMigrations } from './migrate';
+import { createPostgresWebhookOutbox } from './webhook-outbox';
 import { createPostgresWidgetRegistry } from './widget-registry';
 
 /** Options of {@link openPostgresStore}. */
@@ -168,6 +169,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return {
     ...reader,
     ...createPostgresWidgetRegistry((statement) => execute(pool, statement), guard),
+    ...createPostgresWebhookOutbox((statement) => execute(pool, statement), guard),
     engine: 'postgres',
     /**
      * Two round trips per batch.

@@ -1,7 +1,7 @@
 import type { WidgetRegistry } from '../../registry/types';
 import { runAsync } from '../sql-runner';
 import type { Statement, StatementResult, Work } from '../sql-runner';
-import { getWidgetWork, listWidgetsWork, putWidgetWork } from '../widget-work';
+import { getWidgetWork, listWidgetsWork, putWidgetWork, rotateWebhookSecretWork } from '../widget-work';
 
 /**
  * The widget registry on PostgreSQL, in autocommit on the pool: a save is one statement, whose
@@ -17,5 +17,6 @@ export function createPostgresWidgetRegistry(
     getWidget: (widgetId) => run(() => getWidgetWork(widgetId)),
     listWidgets: (owner) => run(() => listWidgetsWork(owner)),
     putWidget: (put) => run(() => putWidgetWork(put, '?::jsonb')),
+    rotateWebhookSecret: (widgetId, owner, secret) => run(() => rotateWebhookSecretWork(widgetId, owner, secret)),
   };
 }

@@ -13,6 +13,7 @@ import { runSync } from '../sql-runner';
 import type { Statement, StatementResult, Work } from '../sql-runner';
 import { createGroupCommit } from './group-commit';
 import { runMigrations } from './migrate';
+import { createSqliteWebhookOutbox } from './webhook-outbox';
 import { createSqliteWidgetRegistry } from './widget-registry';
 
 /** Options of {@link openSqliteStore}. */
@@ -107,6 +108,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   return {
     ...reader,
     ...createSqliteWidgetRegistry(execute, guard),
+    ...createSqliteWebhookOutbox(execute, guard),
     engine: 'sqlite',
     insertEvents: (rows): Promise<InsertResult> => {
       if (closed) return Promise.reject(new CollectorError(COLLECTOR_ERROR_CODES.STORE_CLOSED, 'The SQLite store is closed'));

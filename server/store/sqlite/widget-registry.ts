@@ -1,7 +1,7 @@
 import type { WidgetRegistry } from '../../registry/types';
 import { runSync } from '../sql-runner';
 import type { Statement, StatementResult, Work } from '../sql-runner';
-import { getWidgetWork, listWidgetsWork, putWidgetWork } from '../widget-work';
+import { getWidgetWork, listWidgetsWork, putWidgetWork, rotateWebhookSecretWork } from '../widget-work';
 
 /**
  * The widget registry on SQLite: each call one synchronous statement (two when a save is
@@ -17,5 +17,6 @@ export function createSqliteWidgetRegistry(
     getWidget: (widgetId) => run(getWidgetWork(widgetId)),
     listWidgets: (owner) => run(listWidgetsWork(owner)),
     putWidget: (put) => run(putWidgetWork(put, '?')),
+    rotateWebhookSecret: (widgetId, owner, secret) => run(rotateWebhookSecretWork(widgetId, owner, secret)),
   };
 }

@@ -1,0 +1,14 @@
+export { generateWebhookSecret, WEBHOOK_SECRET_BYTES } from './webhook-secret';
+export { isPrivateAddress } from './private-address';
+export { resolveWebhookTarget, systemLookup } from './resolve-target';
+export type { HostLookup, ResolvedAddress, ResolveTargetOptions, WebhookTarget } from './resolve-target';
+export { DEFAULT_WEBHOOK_RETRY_POLICY, retryDelayMs } from './backoff';
+export { createWebhookDispatcher, DEFAULT_WEBHOOK_DISPATCHER_SETTINGS } from './dispatcher';
+export { postWebhook } from './post-webhook';
+export { signWebhook, verifyWebhookSignature, webhookSignatureDigest } from './signature';
+export { GIVEN_UP_AT } from './types';
+export type { WebhookRetryPolicy } from './backoff';
+export type { DispatcherLogger, DispatcherTimers, WebhookDispatcher, WebhookDispatcherOptions, WebhookDispatcherSettings } from './dispatcher';
+export type { WebhookAnswer, WebhookPost } from './post-webhook';
+export type { VerifyWebhookInput, WebhookVerdict } from './signature';
+export type { ClaimedDelivery, DeliveryClaim, DeliveryOutcome, WebhookOutbox } from './types';
