@@ -16,7 +16,8 @@ beforeEach(() => {
 });
 afterEach(() => act(() => root.unmount()));
 
-const SUMMARY: AnalyticsSummary = {
+/** A summary of a collector from before conversations: without their figures. */
+const SUMMARY = {
   widgetId: 'shop',
   from: '2026-11-01',
   to: '2026-11-07',
@@ -35,7 +36,7 @@ const SUMMARY: AnalyticsSummary = {
   conversionRate: 0.05,
   avgSessionDurationMs: 10_000,
   avgMessagesPerSession: 0.3,
-};
+} as AnalyticsSummary;
 
 const cards = () =>
   Object.fromEntries(

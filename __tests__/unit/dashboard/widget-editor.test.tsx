@@ -208,7 +208,9 @@ describe('the widget editor', () => {
     // A collector newer than the page: a top-level field and a content field the editor does not know.
     const document = { ...stored(3), webhookUrl: 'https://bot.example/old', futureField: { keep: true }, content: { ...stored(3).content, futureContent: 7 } };
     const { client, save } = fakeClient(() => document as unknown as WidgetDocument);
-    save.mockImplementation((_id, input, revision) => Promise.resolve({ outcome: 'updated', document: { ...stored((revision ?? 0) + 1), ...input } }));
+    save.mockImplementation((_id, input, revision) =>
+      Promise.resolve({ outcome: 'updated', document: { ...stored((revision ?? 0) + 1), ...input, webhookUrl: input.webhookUrl ?? null } }),
+    );
     await open(client);
     expect(field('webhookUrl').value).toBe('https://bot.example/old');
 

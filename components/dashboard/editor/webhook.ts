@@ -1,10 +1,10 @@
-import { WIDGET_DOCUMENT_LIMITS } from '../../../lib/protocol/widget-document';
+import { WebhookUrlSchema } from '../../../lib/protocol/widget-document';
 import type { DocumentProblem, WidgetDocumentInput } from '../../../lib/protocol/widget-document';
 
 /*
- * The editor's webhook field and what a save sends. The widget document gains `webhookUrl`
+ * The editor's webhook field and what a save sends. The widget document has `webhookUrl`
  * (a string, or null for none); in a `PUT` it is left out to keep it as it is, so the editor
- * sends it only when the user changed it, and a collector that does not know it never sees it.
+ * sends it only when the user changed it (and a collector from before webhooks never sees it).
  */
 
 /** Where the webhook URL is in the document. */
@@ -23,20 +23,11 @@ export function webhookUrlOf(document: object): string {
   return typeof value === 'string' ? value : '';
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    return /^https?:$/.test(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
-
-/** The problems of a webhook URL: empty (none) or an absolute http(s) URL within the URL limit. */
+/** The problems of a webhook URL: empty (none), or what the contract's `WebhookUrlSchema` says of it. */
 export function webhookProblems(url: string): DocumentProblem[] {
   if (url === '') return [];
-  if (url.length > WIDGET_DOCUMENT_LIMITS.url) return [{ path: WEBHOOK_URL_PATH, message: `webhookUrl must be at most ${WIDGET_DOCUMENT_LIMITS.url} characters` }];
-  if (url.trim() !== url || !isHttpUrl(url)) return [{ path: WEBHOOK_URL_PATH, message: 'webhookUrl must be an absolute http(s) URL, like https://bot.example/framewire' }];
-  return [];
+  const result = WebhookUrlSchema.safeParse(url);
+  return result.success ? [] : result.error.issues.map((issue) => ({ path: WEBHOOK_URL_PATH, message: issue.message }));
 }
 
 /**
