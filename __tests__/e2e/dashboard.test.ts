@@ -513,6 +513,24 @@ describe('in Chromium, the dashboard on the collector', () => {
     }
   });
 
+  test('Rotate secret in the editor shows the new webhook secret once, with a warning, and the collector keeps it', async () => {
+    const { context, page } = await openDashboard();
+    try {
+      await openEditor(page, EDITED_WIDGET);
+      const section = page.getByTestId('webhook-section');
+      await section.getByTestId('webhook-rotate').click();
+      const secret = await section.getByTestId('webhook-secret-value').innerText({ timeout: 10_000 });
+      expect(secret.length).toBeGreaterThan(20);
+      expect(await section.getByTestId('webhook-secret').innerText()).toContain('it will not be shown again');
+      expect((await getWidget(EDITED_WIDGET)) as unknown as { webhookSecretSet: boolean }).toMatchObject({ webhookSecretSet: true });
+      await section.getByTestId('webhook-secret-done').click();
+      expect(await page.getByText(secret).count()).toBe(0);
+      expect(await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }))).not.toContain(secret);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a visitor’s message shows in the inbox with its unread mark, live; a reply sent from the inbox is stored in the conversation', async () => {
     const conversationId = uuidv7();
     const started = await visitorCall<StartedConversation>('/api/conversations', { method: 'POST', body: { id: conversationId, widgetId: INBOX_WIDGET, anonymousId: 'anon-e2e-7f3a9c' } });
