@@ -2,6 +2,8 @@ import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { createKeyRing, requireApiKey } from './auth';
 import type { CollectorConfig } from './config';
+import { createConversationBus, createStreamHub, relayRemoteChanges } from './conversations';
+import type { ConversationBus, StreamHub } from './conversations';
 import { registerErrorHandler } from './errors';
 import { createTokenBucketLimiter, registerCors, registerJsonBodyParser } from './http';
 import type { TokenBucketLimiter } from './http';
@@ -10,7 +12,9 @@ import type { RefusalCounts } from './ingest';
 import { createWidgetCache } from './registry';
 import type { WidgetCache } from './registry';
 import {
+  registerAgentConversationRoutes,
   registerAnalyticsEventRoutes,
+  registerConversationRoutes,
   registerAnalyticsReadRoutes,
   registerDashboardRoutes,
   registerHealthRoutes,
@@ -32,6 +36,10 @@ export interface CollectorApp {
   widgets: WidgetCache;
   /** Ingestion requests refused by the registry since the app was built (403 `origin_not_allowed`, `widget_not_registered`). */
   refusals(): RefusalCounts;
+  /** Conversation changes in this process (what streams and long polls listen to). */
+  conversations: ConversationBus;
+  /** Open conversation streams and long polls; ended before the app closes. */
+  streams: StreamHub;
 }
 
 /** Builds the fastify app of the collector around a store (not listening yet). */
@@ -58,6 +66,23 @@ export function createCollectorApp(config: CollectorConfig, store: EventStore, i
   const refusalLog = createRefusalLog({ warn: (fields, message) => app.log.warn(fields, message), now: config.now });
   const gate = createWidgetGate({ widgets, requireRegistration: config.requireRegistration, refusals: refusalLog });
   app.addHook('onClose', async () => widgets.destroy());
+  const conversations = createConversationBus((error) => app.log.error({ err: error }, 'conversation listener failed'));
+  const streams = createStreamHub({ heartbeatMs: config.conversations.heartbeatMs, maxAgeMs: config.conversations.streamMaxAgeMs, now: config.now });
+  const conversationLimiter = createTokenBucketLimiter({
+    capacity: config.conversations.rateLimitBurst,
+    refillPerSecond: config.conversations.rateLimitPerSecond,
+    maxBuckets: config.rateLimit.maxBuckets,
+    now: config.now,
+  });
+  // Other collectors' conversation changes (PostgreSQL NOTIFY; nothing on SQLite).
+  const remote = relayRemoteChanges(store, conversations, (error) => app.log.warn({ err: error }, 'conversation changes of other collectors: listening failed, retrying'));
+  // Streams never end by themselves: end them (and wake long polls) before the server waits
+  // for its connections to close.
+  app.addHook('preClose', async () => streams.closeAll());
+  app.addHook('onClose', async () => {
+    conversationLimiter.destroy();
+    await remote.close();
+  });
   // While stopping, close each connection once its answer is out rather than waiting for an
   // idle keep-alive connection to time out.
   app.addHook('onSend', async (_request, reply) => {
@@ -67,22 +92,25 @@ export function createCollectorApp(config: CollectorConfig, store: EventStore, i
   registerJsonBodyParser(app, config.maxBodyBytes);
   // CORS per route (`config.cors`): ingestion follows `allowedOrigins`, the public config is
   // open to any origin, the key-guarded APIs answer no CORS headers.
-  registerCors(app, config.allowedOrigins);
+  registerCors(app, config.allowedOrigins, config.widgetOrigins);
   const deps = { store, limiter, config, gate };
   registerTrackClickRoutes(app, deps);
   registerAnalyticsEventRoutes(app, deps);
   registerWidgetConfigRoutes(app, { widgets });
-  // Reads, deletions and the registry need an API key; ingestion and the public config never do.
+  registerConversationRoutes(app, { store, bus: conversations, hub: streams, gate, limiter: conversationLimiter, now: config.now });
+  // Reads, deletions, the registry and the agent's conversations need an API key; ingestion,
+  // the public config and the visitor's conversations never do.
   const keyRing = createKeyRing(config.apiKeys);
   // A registered widget's analytics belong to its owner: another owner's key gets 404 even with `*`.
   const authenticate = requireApiKey(keyRing, 'widget', async (widgetId) => (await widgets.getWidget(widgetId))?.owner ?? null);
   registerAnalyticsReadRoutes(app, { store, now: config.now, authenticate });
   registerPrivacyRoutes(app, { store, authenticate });
   registerWidgetRoutes(app, { store, widgets, keyRing, now: config.now, webhookAllowPrivate: config.webhookAllowPrivate });
+  registerAgentConversationRoutes(app, { store, bus: conversations, hub: streams, authenticate, now: config.now });
   if (config.apiKeys.length === 0) {
     app.log.warn('no API keys configured (FRAMEWIRE_API_KEYS or FRAMEWIRE_API_KEYS_FILE): the analytics read API and the widget registry API answer 401');
   }
   registerDashboardRoutes(app);
   registerHealthRoutes(app, { store, isStopping, storageRetryAfterSeconds: config.storageRetryAfterSeconds });
-  return { app, limiter, widgets, refusals: refusalLog.counts };
+  return { app, limiter, widgets, refusals: refusalLog.counts, conversations, streams };
 }

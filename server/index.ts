@@ -3,6 +3,8 @@ export { createRetentionScheduler, nextRetentionRunAt, RETENTION_HOUR_UTC, toRet
 export { createKeyRing, MIN_API_KEY_LENGTH, parseApiKeyJson, parseApiKeyList } from './auth';
 export { COLLECTOR_ENV_VARS, DEFAULT_COLLECTOR_CONFIG, loadConfig, normalizeConfig } from './config';
 export { createCollectorApp } from './create-app';
+export { createConversationBus, createStreamHub, hashSecret, issueSecret, secretMatches } from './conversations';
+export { AUTHOR_HEADER, CONVERSATION_EXISTS_ERROR, CONVERSATION_MAX_BODY_BYTES, MESSAGE_CONFLICT_ERROR } from './routes';
 export { createWidgetCache, DEFAULT_WIDGET_CACHE_OPTIONS } from './registry';
 export { COLLECTOR_ERROR_CODES, CollectorError, isCollectorError } from './errors';
 export { anonymizeIp, PROPERTIES_LIMITS } from './ingest';
@@ -14,7 +16,9 @@ export type { RetentionLogger, RetentionScheduler, RetentionSchedulerOptions, Sc
 export type * from '../lib/protocol/analytics-api';
 export type { AnalyticsReader, DayRange, RetentionPolicy, RetentionProgress, RetentionResult, SessionQuery } from './analytics/types';
 export type { ApiKeyGrant, ApiKeyPrincipal, KeyRing } from './auth';
-export type { CollectorConfig, CollectorOptions, RateLimitConfig, RetentionConfig } from './config';
+export type { CollectorConfig, CollectorOptions, ConversationsConfig, RateLimitConfig, RetentionConfig } from './config';
+export type { ConversationBus, ConversationEvent, ConversationStore, HubStream, StreamHub } from './conversations';
+export type * from '../lib/protocol/conversations';
 export type { CollectorApp } from './create-app';
 export type { PutWidget, PutWidgetResult, WidgetCache, WidgetCacheOptions, WidgetRegistry } from './registry';
 export type { RefusalCounts } from './ingest';

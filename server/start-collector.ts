@@ -29,6 +29,8 @@ export interface RunningCollector {
   widgets: WidgetCache;
   /** Ingestion requests refused by the widget's allowed sites or the registration switch, so far. */
   refusals(): RefusalCounts;
+  /** Conversation streams open on this collector now (the visitors' and the inboxes'). */
+  openStreams(): number;
   /** The daily retention job (`runNow()` for a manual run); `null` when `retention.schedule` is off. */
   retention: RetentionScheduler | null;
   /**
@@ -37,8 +39,9 @@ export interface RunningCollector {
    */
   webhooks: WebhookDispatcher | null;
   /**
-   * Graceful stop: refuses new requests (503), lets in-flight ones finish (up to
-   * `shutdownTimeoutMs`, then cuts their connections), then closes the store. Idempotent.
+   * Graceful stop: refuses new requests (503), ends open conversation streams and answers
+   * waiting long polls, lets in-flight requests finish (up to `shutdownTimeoutMs`, then cuts
+   * their connections), then closes the store. Idempotent.
    */
   close(): Promise<void>;
 }
@@ -76,7 +79,7 @@ export async function startCollector(options: CollectorOptions = {}, deps: Colle
       sqliteSynchronous: config.sqliteSynchronous,
       onIdleError: (error) => logIdleError(error),
     }));
-  const { app, limiter, widgets, refusals } = createCollectorApp(config, store, () => stopping);
+  const { app, limiter, widgets, refusals, streams } = createCollectorApp(config, store, () => stopping);
   logIdleError = (error) => app.log.warn({ err: error }, 'idle PostgreSQL connection failed');
 
   try {
@@ -125,7 +128,7 @@ export async function startCollector(options: CollectorOptions = {}, deps: Colle
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, engine: store.engine, config, store, widgets, refusals, retention, webhooks, close };
+  return { url: `http://${host}:${port}`, port, engine: store.engine, config, store, widgets, refusals, openStreams: () => streams.size, retention, webhooks, close };
 }
 
 /**

@@ -117,6 +117,8 @@ function fakeStore() {
     close: vi.fn(async () => undefined),
     // No widget is registered here: the grants alone decide (owners are tested in widgets-api.test.ts).
     getWidget: vi.fn(async () => null),
+    // The app listens for other collectors' conversation changes from the start.
+    listenConversations: () => ({ close: async () => undefined }),
   };
   return { ...base, ...reader } as unknown as EventStore & { [K in keyof AnalyticsReader]: ReturnType<typeof vi.fn> & AnalyticsReader[K] };
 }

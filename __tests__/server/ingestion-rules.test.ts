@@ -141,6 +141,15 @@ describe('whole-request errors', () => {
       rotateWebhookSecret: fail,
       claimDueDeliveries: fail,
       finishDelivery: fail,
+      startConversation: fail,
+      conversationAccess: fail,
+      getConversation: fail,
+      postMessage: fail,
+      readMessages: fail,
+      listConversations: fail,
+      markRead: fail,
+      setConversationStatus: fail,
+      listenConversations: () => ({ close: async () => undefined }),
       engine: 'sqlite',
       insertEvents: async () => {
         throw new CollectorError('STORAGE_UNAVAILABLE', 'disk on fire');

@@ -1,4 +1,5 @@
 import { COLLECTOR_LIMITS } from '../../lib/protocol/collector';
+import { STREAM_HEARTBEAT_SECONDS } from '../../lib/protocol/conversations';
 import type { CollectorConfig } from './types';
 
 /** Defaults of every collector option; see {@link CollectorConfig} for what each means. */
@@ -27,6 +28,8 @@ export const DEFAULT_COLLECTOR_CONFIG: Readonly<CollectorConfig> = Object.freeze
   webhooks: true,
   webhookAllowPrivate: false,
   retention: Object.freeze({ eventsDays: 90, sessionsDays: 365, eventChunk: 10_000, sessionChunk: 5000, schedule: true }),
+  widgetOrigins: 'any',
+  conversations: Object.freeze({ rateLimitBurst: 100, rateLimitPerSecond: 5, heartbeatMs: STREAM_HEARTBEAT_SECONDS * 1000, streamMaxAgeMs: 60 * 60 * 1000 }),
   // Read at call time so tests can fake the clock.
   now: () => Date.now(),
 });

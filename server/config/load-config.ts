@@ -29,6 +29,7 @@ export const COLLECTOR_ENV_VARS = {
   FRAMEWIRE_API_KEYS_FILE: 'apiKeys',
   FRAMEWIRE_REQUIRE_REGISTRATION: 'requireRegistration',
   FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE: 'webhookAllowPrivate',
+  FRAMEWIRE_WIDGET_ORIGINS: 'widgetOrigins',
   RETENTION_ENABLED: 'retention.schedule',
   RETENTION_EVENTS_DAYS: 'retention.eventsDays',
   RETENTION_SESSIONS_DAYS: 'retention.sessionsDays',
@@ -88,6 +89,7 @@ const envSchema = z.object({
     .optional(),
   FRAMEWIRE_REQUIRE_REGISTRATION: flag,
   FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE: flag,
+  FRAMEWIRE_WIDGET_ORIGINS: origins,
   RETENTION_ENABLED: flag,
   RETENTION_EVENTS_DAYS: integer(1, 36_500),
   RETENTION_SESSIONS_DAYS: integer(1, 36_500),
@@ -173,6 +175,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     apiKeys,
     requireRegistration: e.FRAMEWIRE_REQUIRE_REGISTRATION,
     webhookAllowPrivate: e.FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE,
+    widgetOrigins: e.FRAMEWIRE_WIDGET_ORIGINS === undefined || e.FRAMEWIRE_WIDGET_ORIGINS.length === 0 ? undefined : e.FRAMEWIRE_WIDGET_ORIGINS,
     retention: { schedule: e.RETENTION_ENABLED, eventsDays: e.RETENTION_EVENTS_DAYS, sessionsDays: e.RETENTION_SESSIONS_DAYS },
   };
   try {

@@ -3,14 +3,15 @@ import { normalizeOptions } from '../../lib/util/normalize-options';
 import { apiKeyGrantsSchema } from '../auth';
 import { CollectorError, COLLECTOR_ERROR_CODES } from '../errors';
 import { DEFAULT_COLLECTOR_CONFIG } from './defaults';
-import type { CollectorConfig, RateLimitConfig, RetentionConfig } from './types';
+import type { CollectorConfig, ConversationsConfig, RateLimitConfig, RetentionConfig } from './types';
 
 type Partially<T> = { [K in keyof T]?: T[K] | undefined };
 
 /** Options as callers give them: everything optional, the rate limit and retention too. */
-export type CollectorOptions = Partially<Omit<CollectorConfig, 'rateLimit' | 'retention'>> & {
+export type CollectorOptions = Partially<Omit<CollectorConfig, 'rateLimit' | 'retention' | 'conversations'>> & {
   rateLimit?: Partially<RateLimitConfig> | undefined;
   retention?: Partially<RetentionConfig> | undefined;
+  conversations?: Partially<ConversationsConfig> | undefined;
 };
 
 /** Longest retention period accepted, in days (100 years). */
@@ -54,6 +55,16 @@ const configSchema = z.object({
     sessionChunk: z.number().int().min(1).max(1_000_000),
     schedule: z.boolean(),
   }),
+  widgetOrigins: z.union([
+    z.literal('any'),
+    z.array(z.string().regex(ORIGIN, 'must be an origin such as https://widget.example (scheme://host[:port], no path)')).min(1),
+  ]),
+  conversations: z.object({
+    rateLimitBurst: z.number().int().min(0),
+    rateLimitPerSecond: z.number().positive(),
+    heartbeatMs: z.number().int().min(10).max(3_600_000),
+    streamMaxAgeMs: z.number().int().min(1000),
+  }),
   now: z.custom<() => number>((value) => typeof value === 'function', 'a function returning ms since the epoch'),
 });
 
@@ -76,6 +87,7 @@ export function normalizeConfig(options: CollectorOptions = {}): CollectorConfig
     ...normalizeOptions(DEFAULT_COLLECTOR_CONFIG, options),
     rateLimit: normalizeOptions(DEFAULT_COLLECTOR_CONFIG.rateLimit, options.rateLimit),
     retention: normalizeOptions(DEFAULT_COLLECTOR_CONFIG.retention, options.retention),
+    conversations: normalizeOptions(DEFAULT_COLLECTOR_CONFIG.conversations, options.conversations),
   };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
@@ -85,6 +97,7 @@ export function normalizeConfig(options: CollectorOptions = {}): CollectorConfig
     ...parsed.data,
     rateLimit: Object.freeze(parsed.data.rateLimit),
     retention: Object.freeze(parsed.data.retention),
+    conversations: Object.freeze(parsed.data.conversations),
     apiKeys: Object.freeze(parsed.data.apiKeys.map((grant) => Object.freeze({ ...grant, widgets: grant.widgets === '*' ? '*' : Object.freeze(grant.widgets) }))),
   }) as CollectorConfig;
 }

@@ -50,6 +50,33 @@ export interface RetentionConfig {
   schedule: boolean;
 }
 
+/** The conversation API's visitor limits and its streams. */
+export interface ConversationsConfig {
+  /**
+   * Token bucket per widget and client address for the visitor routes (each request costs one
+   * token): how many requests one visitor's address may make in a burst. `0` turns it off.
+   * @default 100
+   */
+  rateLimitBurst: number;
+  /**
+   * Tokens added back per second to each visitor bucket.
+   * @default 5
+   */
+  rateLimitPerSecond: number;
+  /**
+   * Between two `: ping` lines of every open stream (one shared timer for all of them).
+   * @default 15000 (`STREAM_HEARTBEAT_SECONDS`)
+   */
+  heartbeatMs: number;
+  /**
+   * A stream is ended after this long, and the client reconnects with `Last-Event-ID` (no
+   * message is lost): no connection is held for ever, and a client always comes back through
+   * the load balancer's current collectors.
+   * @default 3600000 (1 h)
+   */
+  streamMaxAgeMs: number;
+}
+
 /** Everything the collector can be told. Times are in milliseconds, sizes in bytes. */
 export interface CollectorConfig {
   /**
@@ -167,6 +194,14 @@ export interface CollectorConfig {
   webhookAllowPrivate: boolean;
   /** The retention job. */
   retention: RetentionConfig;
+  /**
+   * Origins of the widget app (where the widget's iframe is served from) that may call the
+   * conversation visitor API from a browser (CORS), or `"any"`.
+   * @default "any"
+   */
+  widgetOrigins: 'any' | readonly string[];
+  /** The conversation API's visitor limits and streams. */
+  conversations: ConversationsConfig;
   /**
    * The clock, in ms since the epoch; injectable for tests.
    * @default () => Date.now()

@@ -1,12 +1,17 @@
 export { ANALYTICS_WIDGET_PREFIX, registerAnalyticsReadRoutes } from './analytics-read';
 export { registerAnalyticsEventRoutes } from './analytics-events';
 export { registerDashboardRoutes } from './dashboard';
+export { AUTHOR_HEADER, registerAgentConversationRoutes } from './conversations-agent';
+export { CONVERSATION_EXISTS_ERROR, MESSAGE_CONFLICT_ERROR, registerConversationRoutes } from './conversations';
+export { CONVERSATION_MAX_BODY_BYTES } from './conversation-params';
 export { registerHealthRoutes } from './health';
 export { registerPrivacyRoutes } from './privacy';
 export { registerTrackClickRoutes } from './track-click';
 export { registerWidgetConfigRoutes, WIDGET_CONFIG_CACHE_CONTROL, WIDGET_CONFIG_PATH } from './widget-config';
 export { registerWidgetRoutes, WIDGET_DOCUMENT_MAX_BODY_BYTES } from './widgets';
 export type { AnalyticsReadDeps } from './analytics-read';
+export type { AgentConversationRoutesDeps, ConversationListAnswer } from './conversations-agent';
+export type { ConversationRoutesDeps } from './conversations';
 export type { HealthDeps } from './health';
 export type { PrivacyDeps } from './privacy';
 export type { WidgetConfigDeps } from './widget-config';

@@ -1,4 +1,5 @@
 import type { AnalyticsReader } from '../analytics/types';
+import type { ConversationStore } from '../conversations/types';
 import type { WidgetRegistry } from '../registry/types';
 import type { WebhookOutbox } from '../webhooks/types';
 
@@ -58,10 +59,10 @@ export interface EventQuery {
 export type StoreEngine = 'sqlite' | 'postgres';
 
 /**
- * Where events (and the widget registry, and the webhook outbox) are kept. Implementations: SQLite and PostgreSQL; one
- * contract test suite runs against both.
+ * Where events (and the widget registry, the webhook outbox and conversations) are kept.
+ * Implementations: SQLite and PostgreSQL; one contract test suite runs against both.
  */
-export interface EventStore extends AnalyticsReader, WidgetRegistry, WebhookOutbox {
+export interface EventStore extends AnalyticsReader, WidgetRegistry, WebhookOutbox, ConversationStore {
   readonly engine: StoreEngine;
   /**
    * Stores rows in one transaction, all or nothing, skipping those whose (widgetId, eventId)

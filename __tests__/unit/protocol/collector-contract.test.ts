@@ -37,9 +37,10 @@ let collector: CollectorApp;
 const stored = new Set<string>();
 const queues: EventQueue[] = [];
 
-/** Only what ingestion calls; the fastify app is the real one. */
+/** Only what ingestion (and building the app) calls; the fastify app is the real one. */
 const store = {
   engine: 'sqlite',
+  listenConversations: () => ({ close: async () => undefined }),
   async insertEvents(rows: readonly EventRow[]): Promise<InsertResult> {
     const result: InsertResult = { inserted: [], duplicates: [] };
     for (const row of rows) (stored.has(row.eventId) ? result.duplicates : result.inserted).push(row.eventId);

@@ -15,6 +15,7 @@ import { SILENCE_GRACE_MS } from './deadlines';
 import { runMigrations } from './migrate';
 import { createPostgresWebhookOutbox } from './webhook-outbox';
 import { createPostgresWidgetRegistry } from './widget-registry';
+import { createPostgresConversationStore } from './conversations';
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -170,6 +171,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...reader,
     ...createPostgresWidgetRegistry((statement) => execute(pool, statement), guard),
     ...createPostgresWebhookOutbox((statement) => execute(pool, statement), guard),
+    ...createPostgresConversationStore({
+      transact: (work) => transaction((client) => work((statement) => execute(client, statement))),
+      execute: (statement) => execute(pool, statement),
+      guard,
+      connectionString: options.connectionString,
+      connectionTimeoutMs: options.connectionTimeoutMs ?? 5000,
+    }),
     engine: 'postgres',
     /**
      * Two round trips per batch.

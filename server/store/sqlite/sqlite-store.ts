@@ -15,6 +15,7 @@ import { createGroupCommit } from './group-commit';
 import { runMigrations } from './migrate';
 import { createSqliteWebhookOutbox } from './webhook-outbox';
 import { createSqliteWidgetRegistry } from './widget-registry';
+import { createSqliteConversationStore } from './conversations';
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -96,19 +97,18 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     }
   };
 
-  const reader = createAnalyticsReader(
-    (sql, params) => guard(() => execute({ sql, params, want: 'rows' }).rows),
-    {
-      // A synchronous transaction on the one connection: nothing else can run in between.
-      inTransaction: <T>(work: Work<T>) => guard(() => db.transaction(() => runSync(work, execute)).immediate()),
-      autocommit: <T>(work: Work<T>) => guard(() => runSync(work, execute)),
-    },
-  );
+  const runners = {
+    // A synchronous transaction on the one connection: nothing else can run in between.
+    inTransaction: <T>(work: Work<T>) => guard(() => db.transaction(() => runSync(work, execute)).immediate()),
+    autocommit: <T>(work: Work<T>) => guard(() => runSync(work, execute)),
+  };
+  const reader = createAnalyticsReader((sql, params) => guard(() => execute({ sql, params, want: 'rows' }).rows), runners);
 
   return {
     ...reader,
     ...createSqliteWidgetRegistry(execute, guard),
     ...createSqliteWebhookOutbox(execute, guard),
+    ...createSqliteConversationStore(runners.inTransaction, runners.autocommit),
     engine: 'sqlite',
     insertEvents: (rows): Promise<InsertResult> => {
       if (closed) return Promise.reject(new CollectorError(COLLECTOR_ERROR_CODES.STORE_CLOSED, 'The SQLite store is closed'));
