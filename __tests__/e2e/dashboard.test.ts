@@ -558,8 +558,24 @@ describe('in Chromium, the dashboard on the collector', () => {
       await expect.poll(() => item.getAttribute('data-unread'), { timeout: 5_000 }).toBe('0');
 
       // A message sent while the thread is open arrives through the stream.
+      let sentAt = Date.now();
       expect((await say('And to Iceland?')).status).toBe(201);
       await thread.locator('[data-testid="thread-message"][data-author="visitor"]').filter({ hasText: 'And to Iceland?' }).waitFor({ timeout: 5_000 });
+      console.log(`Inbox: a visitor message reached the open thread ${Date.now() - sentAt} ms after its POST was sent`);
+
+      // A conversation started while the inbox is open comes in at the top, unread.
+      const otherId = uuidv7();
+      sentAt = Date.now();
+      const other = await visitorCall<StartedConversation>('/api/conversations', { method: 'POST', body: { id: otherId, widgetId: INBOX_WIDGET, anonymousId: 'anon-e2e-51bb02', userId: 'customer-42' } });
+      expect(other.status).toBe(201);
+      expect(
+        (await visitorCall(`/api/conversations/${otherId}/messages`, { method: 'POST', body: { id: uuidv7(), text: 'Where is my order?' }, secret: other.body.secret })).status,
+      ).toBe(201);
+      const first = page.getByTestId('conversation-item').first();
+      await expect.poll(() => first.getAttribute('data-conversation-id'), { timeout: 5_000 }).toBe(otherId);
+      console.log(`Inbox: a new conversation reached the top of the list ${Date.now() - sentAt} ms after it was started`);
+      expect(await first.innerText()).toContain('customer-42');
+      expect(await first.getAttribute('data-unread')).toBe('1');
 
       const reply = 'Yes, to both: 3-5 working days.';
       await page.getByTestId('reply-input').fill(reply);
