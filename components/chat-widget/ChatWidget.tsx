@@ -5,10 +5,12 @@ import { TrackerContext } from './hooks/useWidget';
 import { useOfferShown } from './hooks/useOfferShown';
 import type { VisibleOffer } from './hooks/useOfferShown';
 import { useSurvey } from './hooks/useSurvey';
+import { useUnread } from './hooks/useUnread';
 import { useWidgetConfig } from './hooks/useWidgetConfig';
 import type { UseChatStateProps } from './hooks/useChatState';
 import { accentStyle } from './accent';
 import { Composer } from './Composer';
+import { MessageBubble } from './MessageBubble';
 import { SurveyView } from './SurveyView';
 import type { SurveyViewProps } from './SurveyView';
 import { WIDGET_EVENTS } from '../../lib/chat-widget/tracker';
@@ -37,7 +39,7 @@ export interface ChatWidgetProps extends UseChatStateProps {
  * the chat off).
  */
 export function ChatWidget({ collectorUrl = null, content: fixedContent, configLoader, onOfferClick, ...options }: ChatWidgetProps) {
-  const chat = useChatState(options);
+  const chat = useChatState({ ...options, collectorUrl });
   const { tracker, sessionId } = chat;
   const loaded = useWidgetConfig({
     widgetId: options.widgetId ?? 'demo',
@@ -53,6 +55,7 @@ export function ChatWidget({ collectorUrl = null, content: fixedContent, configL
   const survey = useSurvey(content);
   const [draft, setDraft] = useState('');
   const ready = chat.status === 'ready';
+  useUnread(options.bridge, chat.isOpen, ready, chat.messages);
 
   // The visitor id decides the variant: an offer waits until it is known.
   const variantOf = useCallback((offer: Offer) => (sessionId ? variantFor(sessionId, offer) : null), [sessionId]);
@@ -131,10 +134,13 @@ export function ChatWidget({ collectorUrl = null, content: fixedContent, configL
               </p>
             )}
             {chat.messages.map((message) => (
-              <p key={message.id} className={`fw-bubble fw-bubble--${message.role}`} data-role={message.role}>
-                {message.text}
-              </p>
+              <MessageBubble key={message.id} message={message} onRetry={chat.retryMessage} />
             ))}
+            {chat.outboxFull && (
+              <p className="fw-notice" role="alert" data-testid="outbox-full">
+                Too many unsent messages. Yours will go once the connection is back; try again then.
+              </p>
+            )}
           </main>
         )}
         {chat.isOpen && content.chat.enabled && <Composer value={draft} onChange={setDraft} onSubmit={send} ready={ready} />}

@@ -21,11 +21,18 @@ export interface SurveyQuestion {
   offers: readonly Offer[];
 }
 
-/** One line of the conversation: sent by the visitor or answered by the widget. */
+/**
+ * One line of the conversation: the visitor's, or an answer (an agent's or a bot's from the
+ * collector; without a collector, the widget's canned `agent` answer).
+ */
 export interface ChatMessage {
   id: string;
-  role: 'visitor' | 'agent';
+  role: 'visitor' | 'agent' | 'bot';
   text: string;
-  /** ms epoch */
+  /** ms epoch: when it was written (the collector's time once stored there). */
   at: number;
+  /** Its place in the collector's conversation, once stored there. */
+  seq?: number;
+  /** A visitor's message still in the outbox (not stored in the conversation: the outbox keeps it). */
+  state?: 'sending' | 'failed';
 }

@@ -1,4 +1,5 @@
 import { storageLength, WIDGET_STORAGE_BUDGETS } from '../protocol/limits';
+import type { ConversationMessage } from '../protocol/conversations';
 import type { ChatMessage } from './chat-types';
 
 /** Storage keys, in the widget's namespace (`framewire:<widgetId>:`) of the host's localStorage. */
@@ -24,8 +25,19 @@ const ELLIPSIS = '…';
 const isMessage = (value: unknown): value is ChatMessage => {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
-  return typeof m.id === 'string' && (m.role === 'visitor' || m.role === 'agent') && typeof m.text === 'string' && typeof m.at === 'number';
+  return (
+    typeof m.id === 'string' &&
+    (m.role === 'visitor' || m.role === 'agent' || m.role === 'bot') &&
+    typeof m.text === 'string' &&
+    typeof m.at === 'number' &&
+    (m.seq === undefined || (Number.isInteger(m.seq) && (m.seq as number) > 0))
+  );
 };
+
+/** A message from the collector as the conversation keeps it. */
+export function fromServer(message: ConversationMessage): ChatMessage {
+  return { id: message.id, role: message.author, text: message.text, at: message.createdAt, seq: message.seq };
+}
 
 /** The stored conversation, or an empty one when missing or unreadable (never throws). */
 export function parseConversation(stored: string | null): ChatMessage[] {
@@ -93,25 +105,37 @@ export function serializeConversation(messages: readonly ChatMessage[], budget: 
 }
 
 /**
- * Two or more conversations as one: every message once (by id), in the order of their ids
- * (UUIDv7: creation time, to the millisecond); messages of the same millisecond keep the order
- * they have in the lists, the first list first. Of two copies of one message the longer text
- * wins: a stored copy may have been cut to fit the budget.
+ * Two or more conversations as one: every message once (by id). Two messages the collector
+ * stored are ordered by their `seq`; others by the creation time their ids carry (UUIDv7, to
+ * the millisecond), else their `at`; messages of the same time keep the order they have in
+ * the lists, the first list first. Of two copies of one message the collector's (with `seq`)
+ * wins for `seq`, `at` and `role`, and the longer text wins: a stored copy may have been cut
+ * to fit the budget. The outbox's `state` is never kept in a merged copy the collector has.
  */
 export function mergeConversations(...conversations: readonly (readonly ChatMessage[])[]): ChatMessage[] {
   const byId = new Map<string, ChatMessage>();
   for (const conversation of conversations) {
     for (const message of conversation) {
       const known = byId.get(message.id);
-      if (!known || message.text.length > known.text.length) byId.set(message.id, known ? { ...known, text: message.text } : message);
+      byId.set(message.id, known ? mergeCopies(known, message) : message);
     }
   }
-  // Sorting is stable: equal times keep the insertion order.
-  return [...byId.values()].sort((a, b) => idTime(a) - idTime(b));
+  // Sorting is stable: equal keys keep the insertion order.
+  return [...byId.values()].sort((a, b) => (a.seq !== undefined && b.seq !== undefined ? a.seq - b.seq : idTime(a) - idTime(b)));
 }
 
-/** The creation time a UUIDv7 id carries (its first 48 bits), else the message's `at`. */
+function mergeCopies(known: ChatMessage, other: ChatMessage): ChatMessage {
+  const text = other.text.length > known.text.length ? other.text : known.text;
+  const stored = known.seq !== undefined ? known : other.seq !== undefined ? other : null;
+  if (!stored) return text === known.text ? known : { ...known, text };
+  const merged: ChatMessage = { ...stored, text };
+  delete merged.state;
+  return merged;
+}
+
+/** The creation time a UUIDv7 id carries (its first 48 bits), else the message's `at`; the collector's time once it has one. */
 function idTime(message: ChatMessage): number {
+  if (message.seq !== undefined) return message.at;
   const hex = message.id.slice(0, 8) + message.id.slice(9, 13);
   return /^[0-9a-f]{12}$/i.test(hex) && message.id.charAt(14) === '7' ? parseInt(hex, 16) : message.at;
 }

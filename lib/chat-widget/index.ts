@@ -14,6 +14,7 @@ export {
 export { createChatServices } from './chat-services';
 export { CHAT_STORAGE_KEYS, MAX_STORED_MESSAGES, cannedReply, mergeConversations, parseConversation, serializeConversation } from './conversation';
 export { ConversationSync, DEFAULT_CONVERSATION_SYNC_CONFIG } from './conversation-sync';
+export { ConversationClient, DEFAULT_CONVERSATION_CLIENT_CONFIG, createSseParser, UnreadCounter } from './conversations';
 export { toConnectionState } from './connection-state';
 export { loadSessionId, settleSessionId } from './session-id';
 export { createDeadlines } from './deadlines';
@@ -43,6 +44,7 @@ export type { RetryConfig } from './retry';
 export type { ChatMessage, Offer, SurveyQuestion } from './chat-types';
 export type { ChatServices, ChatServicesOptions, ChatStorage } from './chat-services';
 export type { ConversationSyncOptions } from './conversation-sync';
+export type { ConversationClientConfig, ConversationClientOptions, OutboxSnapshot, OutgoingMessage, SendOutcome } from './conversations';
 export type { LoadedSessionId } from './session-id';
 export type { Deadlines } from './deadlines';
 export type { EventOutboxConfig, EventOutboxOptions } from './event-outbox';

@@ -1,4 +1,5 @@
 import type { HostMethodArgs } from '../protocol/host-api';
+import { MAX_UNREAD_SHOWN } from '../protocol/message-tables';
 import type { ResolvedEmbedConfig } from './config';
 import { styleShadowRoot } from './styles';
 
@@ -31,6 +32,12 @@ export interface WidgetFrame {
    * reaches the stylesheet.
    */
   setAppearance(appearance: Appearance): void;
+  /**
+   * The unread replies the widget reports (`setUnread`, checked by the call gate): a badge
+   * on the launcher with the count (`99+` past {@link MAX_UNREAD_SHOWN}), hidden at 0, and
+   * the launcher's accessible name says it.
+   */
+  setUnread(count: number): void;
   open(): void;
   close(): void;
   isOpen(): boolean;
@@ -51,6 +58,10 @@ const LAUNCHER_STYLE =
   FIXED +
   'bottom:20px;width:56px;height:56px;border-radius:50%;cursor:pointer;padding:0;display:grid;place-items:center;' +
   'color:#fff;';
+// The launcher is `position:fixed`, so the badge sits on its corner, white on red (the
+// launcher's `color`). No `display` here: the badge's `hidden` attribute hides it.
+const BADGE_STYLE =
+  'position:absolute;top:-4px;right:-4px;min-width:10px;padding:0 5px;border-radius:10px;background:#dc2626;font:600 12px/20px sans-serif;text-align:center;';
 
 /** The launcher's colour until the widget applies its theme (the registry's default theme's). */
 export const DEFAULT_ACCENT_COLOR = '#4f46e5';
@@ -109,6 +120,15 @@ export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, ho
   launcher.setAttribute('data-testid', 'widget-launcher');
   launcher.setAttribute('aria-controls', iframe.id);
   launcher.setAttribute('aria-expanded', 'false');
+  // Announced through the launcher's name, not read out on its own.
+  const badge = doc.createElement('span');
+  badge.setAttribute('data-testid', 'unread-badge');
+  badge.setAttribute('aria-hidden', 'true');
+  badge.hidden = true;
+  launcher.append(badge);
+  let label = config.title;
+  let unread = 0;
+  const showLabel = (): void => launcher.setAttribute('aria-label', unread > 0 ? `${label}, ${unread} unread replies` : label);
 
   const setOpen = (open: boolean): void => {
     iframe.hidden = !open;
@@ -123,11 +143,19 @@ export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, ho
     // The shadow is the accent at 45 % opacity (alpha 0x73), as the default indigo's was.
     const side = position === 'bottom-left' ? 'left:20px;right:auto' : 'right:20px;left:auto';
     iframe.title = launcherLabel;
-    launcher.setAttribute('aria-label', launcherLabel);
+    label = launcherLabel;
+    showLabel();
     styleShadowRoot(shadow, [
       [iframe, 'iframe', PANEL_STYLE + side],
       [launcher, 'button', `${LAUNCHER_STYLE}background:${accentColor};box-shadow:0 6px 20px ${accentColor}73;${side}`],
+      [badge, 'span', BADGE_STYLE],
     ]);
+  };
+  const setUnread = (count: number): void => {
+    unread = count;
+    badge.hidden = count < 1;
+    badge.textContent = count > MAX_UNREAD_SHOWN ? `${MAX_UNREAD_SHOWN}+` : String(count);
+    showLabel();
   };
   setAppearance({ accentColor: DEFAULT_ACCENT_COLOR, position: config.position, launcherLabel: config.title });
 
@@ -141,6 +169,7 @@ export function createWidgetFrame(doc: Document, config: ResolvedEmbedConfig, ho
       else doc.addEventListener('DOMContentLoaded', append, { once: true });
     },
     setAppearance,
+    setUnread,
     open: () => setOpen(true),
     close: () => setOpen(false),
     isOpen: () => !iframe.hidden,

@@ -68,7 +68,7 @@ export function createEmbed(input: unknown, win: Window = window): Embed {
     iframe: frame.iframe,
     widgetOrigin,
     widgetId: config.widgetId,
-    api: createHostApi(storage, track, frame.setAppearance),
+    api: createHostApi(storage, track, frame.setAppearance, frame.setUnread),
     log,
   });
   frame.attach();

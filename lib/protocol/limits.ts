@@ -35,6 +35,13 @@ export const WIDGET_STORAGE_BUDGETS = {
   open: 5,
   /** The last good config (`widget_config`): its content, revision and ETag. */
   config: 33 * 1024,
+  /** The conversation's id, its secret and the stream's cursor (`conversation_session`). */
+  conversationSession: 256,
+  /**
+   * Messages not yet taken by the collector (`conversation_outbox`): about eleven messages of
+   * the longest kind (2,000 characters); past it new messages are refused, never dropped.
+   */
+  outbox: 24 * 1024,
 } as const;
 
 /** The widget id rule lives in the collector contract; re-exported for existing importers. */
@@ -50,6 +57,12 @@ export const SESSION_ID_KEY = 'session_id';
 
 /** Key of the last good widget config in the widget's namespace (`framewire:<widgetId>:widget_config`). */
 export const WIDGET_CONFIG_KEY = 'widget_config';
+
+/** Key of the visitor's conversation with the collector: `{ conversationId, secret, cursor }` (`framewire:<widgetId>:conversation_session`). */
+export const CONVERSATION_SESSION_KEY = 'conversation_session';
+
+/** Key of the messages on their way to the collector (`framewire:<widgetId>:conversation_outbox`). */
+export const CONVERSATION_OUTBOX_KEY = 'conversation_outbox';
 
 /** Key of the host's user id, set by `framewire('identify')` (`framewire:<widgetId>:user_id`). */
 export const USER_ID_KEY = 'user_id';

@@ -165,3 +165,45 @@ describe('setAppearance through the gate', () => {
     expect(before.label).toBe('Chat');
   });
 });
+
+describe('setUnread through the gate', () => {
+  const frames: WidgetFrame[] = [];
+  afterEach(() => {
+    for (const frame of frames.splice(0)) frame.destroy();
+  });
+
+  function mounted() {
+    const resolved = resolveEmbedConfig({ widgetId: 'demo', widgetUrl: 'https://widget.example/widget.html' });
+    if (!resolved.ok) throw new Error(resolved.error);
+    const frame = createWidgetFrame(document, resolved.config, 'https://host.example');
+    frames.push(frame);
+    frame.attach();
+    const badge = document.querySelector('[data-framewire]')?.shadowRoot?.querySelector<HTMLElement>('[data-testid="unread-badge"]');
+    if (!badge) throw new Error('The widget frame did not mount.');
+    const served = serve(createHostApi(createNamespacedStorage({ widgetId: 'w' }), undefined, frame.setAppearance, frame.setUnread));
+    return { ...served, badge };
+  }
+
+  test('shows a valid count on the launcher and answers null', async () => {
+    const { port2, replies, badge } = mounted();
+    port2.postMessage(apply('a', 'setUnread', [7]));
+    await flush();
+    expect(replies).toEqual([{ id: 'a', type: 'RAW', value: { ok: true, value: null } }]);
+    expect({ hidden: badge.hidden, text: badge.textContent }).toEqual({ hidden: false, text: '7' });
+  });
+
+  test.each([
+    ['a negative count', [-1]],
+    ['a fractional count', [1.5]],
+    ['a count past MAX_UNREAD', [10_001]],
+    ['a string', ['3']],
+    ['no count', []],
+    ['a second argument', [1, 2]],
+  ])('refuses %s with INVALID_MESSAGE and shows nothing', async (_, args) => {
+    const { port2, replies, badge } = mounted();
+    port2.postMessage(apply('a', 'setUnread', args));
+    await flush();
+    expect(replies).toEqual([{ id: 'a', type: 'RAW', value: { ok: false, code: 'INVALID_MESSAGE', message: 'invalid arguments for setUnread' } }]);
+    expect(badge.hidden).toBe(true);
+  });
+});

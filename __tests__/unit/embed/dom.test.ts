@@ -208,3 +208,67 @@ describe('setAppearance', () => {
     expect(launcher.getAttribute('aria-expanded')).toBe('true');
   });
 });
+
+describe('the unread badge', () => {
+  const badgeOf = (shadow: ShadowRoot) => shadow.querySelector<HTMLElement>('[data-testid="unread-badge"]');
+
+  test('is hidden at first, and the launcher is named by the title alone', () => {
+    const { shadow, launcher } = mount({ title: 'Help' });
+    expect(badgeOf(shadow)?.hidden).toBe(true);
+    expect(launcher.getAttribute('aria-label')).toBe('Help');
+  });
+
+  test('shows the count on the launcher and names the unread replies in its accessible name', () => {
+    const { frame, shadow, launcher } = mount({ title: 'Help' });
+    frame.setUnread(3);
+    expect(badgeOf(shadow)?.hidden).toBe(false);
+    expect(badgeOf(shadow)?.textContent).toBe('3');
+    expect(badgeOf(shadow)?.getAttribute('aria-hidden')).toBe('true');
+    expect(launcher.getAttribute('aria-label')).toBe('Help, 3 unread replies');
+  });
+
+  test('reads 99+ past MAX_UNREAD_SHOWN, and the exact count stays in the accessible name', () => {
+    const { frame, shadow, launcher } = mount({ title: 'Help' });
+    frame.setUnread(99);
+    expect(badgeOf(shadow)?.textContent).toBe('99');
+    frame.setUnread(100);
+    expect(badgeOf(shadow)?.textContent).toBe('99+');
+    expect(launcher.getAttribute('aria-label')).toBe('Help, 100 unread replies');
+  });
+
+  test('hides again at 0, and the name is the title again', () => {
+    const { frame, shadow, launcher } = mount({ title: 'Help' });
+    frame.setUnread(2);
+    frame.setUnread(0);
+    expect(badgeOf(shadow)?.hidden).toBe(true);
+    expect(launcher.getAttribute('aria-label')).toBe('Help');
+  });
+
+  test('keeps the count when the widget applies its theme, under the new label', () => {
+    const { frame, launcher } = mount({ title: 'Help' });
+    frame.setUnread(4);
+    frame.setAppearance({ accentColor: '#0a7f3f', position: 'bottom-left', launcherLabel: 'Ask us' });
+    expect(launcher.getAttribute('aria-label')).toBe('Ask us, 4 unread replies');
+  });
+
+  test('is styled by the adopted sheet (a rule of its own), never inline', () => {
+    withAdoptedStyleSheets();
+    let mounted: ReturnType<typeof mount> | undefined;
+    const writes = styleAttributeWrites(() => {
+      mounted = mount();
+      mounted.frame.setUnread(5);
+    });
+    expect(writes).toEqual([]);
+    const rule = ruleFor(mounted?.shadow.adoptedStyleSheets[0], 'span');
+    expect(rule?.position).toBe('absolute');
+    expect(rule?.getPropertyValue('background')).toContain('rgb(220, 38, 38)');
+    expect(badgeOf(mounted!.shadow)?.getAttribute('style')).toBeNull();
+  });
+
+  test('without adoptedStyleSheets, the badge is styled through the CSSOM', () => {
+    const { frame, shadow } = mount();
+    frame.setUnread(1);
+    expect(badgeOf(shadow)?.style.position).toBe('absolute');
+    expect(badgeOf(shadow)?.style.top).toBe('-4px');
+  });
+});

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BridgeClient } from '../../../lib/chat-widget/bridge-client';
 import type { ConnectionState } from '../../../lib/chat-widget/connection-monitor';
 import { WIDGET_EVENTS } from '../../../lib/chat-widget/tracker';
@@ -11,6 +11,8 @@ import { loadSessionId, settleSessionId } from '../../../lib/chat-widget/session
 import type { ChatMessage } from '../../../lib/chat-widget/chat-types';
 import { useChatServices } from './useChatServices';
 import { useConnectionState } from './useConnectionState';
+import { threadOf, useConversation } from './useConversation';
+import type { ConversationOptions } from './useConversation';
 
 export interface UseChatStateProps {
   /** The bridge to the host page; `null` when the widget runs standalone. */
@@ -24,8 +26,15 @@ export interface UseChatStateProps {
   useEnhancedStorage?: boolean;
   /** Services built outside React (the app entry does, for its debug handle); else the hook builds its own. */
   services?: ChatServices;
-  /** The widget's answer to a visitor's message. @default a canned acknowledgement */
+  /** The widget's answer to a visitor's message, without a collector. @default a canned acknowledgement */
   reply?: (text: string) => string;
+  /**
+   * The collector the conversation goes to (`POST /api/conversations`, …); messages then go
+   * through the outbox and replies come from the team. `null`: the canned reply. @default null
+   */
+  collectorUrl?: string | null;
+  /** Settings of the conversation client (and, for tests, its `fetch`, `online`, `sharing`). */
+  conversation?: ConversationOptions;
   /** @default false */
   debug?: boolean;
 }
@@ -37,12 +46,20 @@ export interface ChatState {
    * `error` is kept for compatibility; the conversation no longer fails to load.
    */
   status: 'loading' | 'ready' | 'error';
+  /** The thread: stored messages, then the outbox's (`state` `sending` or `failed`). */
   messages: readonly ChatMessage[];
   /**
-   * Appends the visitor's message and the widget's answer, and persists the conversation
-   * (in the fallback only until the host's stored conversation has been read).
+   * With a collector: puts the message into the outbox (refused when it is full, see
+   * `outboxFull`). Without: appends the visitor's message and the canned answer, and persists
+   * the conversation (in the fallback only until the host's stored conversation has been read).
    */
   sendMessage(text: string): void;
+  /** Sends a `failed` message again. */
+  retryMessage(id: string): void;
+  /** The outbox is full: the last message was refused ("too many unsent messages"). */
+  outboxFull: boolean;
+  /** Whether messages go to a collector (else the canned reply answers). */
+  connectedToTeam: boolean;
   /** The widget's own open (true) or minimised (false) state, persisted. */
   isOpen: boolean;
   setOpen(open: boolean): void;
@@ -78,7 +95,7 @@ function settleProvisional(storage: ChatStorage, provisional: { current: string 
 
 /** The chat's state, kept in the host page through the chosen storage adapter. */
 export function useChatState(props: UseChatStateProps): ChatState {
-  const { bridge, widgetId = 'demo', useEnhancedStorage = false, reply = cannedReply, debug = false } = props;
+  const { bridge, widgetId = 'demo', useEnhancedStorage = false, reply = cannedReply, debug = false, collectorUrl = null } = props;
   const services = useChatServices(props.services, bridge, widgetId, useEnhancedStorage, debug);
   const storage = services?.storage ?? null;
   const tracker = services?.tracker ?? null;
@@ -158,10 +175,28 @@ export function useChatState(props: UseChatStateProps): ChatState {
     };
   }, [canLoad, storage, sync, services]);
 
+  const conversation = useConversation({
+    collectorUrl,
+    widgetId,
+    storage,
+    sync,
+    canLoad,
+    sessionId,
+    options: props.conversation,
+    debug,
+  });
+  const { client, send: sendToTeam } = conversation;
+  const thread = useMemo(() => threadOf(messages, conversation.pending), [messages, conversation.pending]);
+
   const sendMessage = useCallback(
     (text: string) => {
       const trimmed = text.trim();
       if (!trimmed || !sync) return;
+      if (client) {
+        // The length, not the text: what visitors write stays out of analytics.
+        if (sendToTeam(trimmed) === 'queued') tracker?.event(WIDGET_EVENTS.messageSent, { length: trimmed.length });
+        return;
+      }
       const now = Date.now();
       sync.append([
         { id: uuidv7(now), role: 'visitor', text: trimmed, at: now },
@@ -170,7 +205,7 @@ export function useChatState(props: UseChatStateProps): ChatState {
       // The length, not the text: what visitors write stays out of analytics.
       tracker?.event(WIDGET_EVENTS.messageSent, { length: trimmed.length });
     },
-    [sync, reply, tracker],
+    [sync, reply, tracker, client, sendToTeam],
   );
 
   const setOpen = useCallback(
@@ -182,5 +217,19 @@ export function useChatState(props: UseChatStateProps): ChatState {
     [storage, tracker],
   );
 
-  return { status, messages, sendMessage, isOpen, setOpen, sessionId, connectionState, standalone, storage, tracker };
+  return {
+    status,
+    messages: thread,
+    sendMessage,
+    retryMessage: conversation.retry,
+    outboxFull: conversation.outboxFull,
+    connectedToTeam: client !== null,
+    isOpen,
+    setOpen,
+    sessionId,
+    connectionState,
+    standalone,
+    storage,
+    tracker,
+  };
 }
