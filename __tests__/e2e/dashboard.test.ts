@@ -8,6 +8,9 @@ import { startCollector } from '../../server/index';
 import type { RunningCollector } from '../../server/index';
 import { DEFAULT_WIDGET_CONTENT } from '../../lib/protocol/widget-document';
 import type { WidgetDocument } from '../../lib/protocol/widget-document';
+import { CONVERSATION_SECRET_HEADER } from '../../lib/protocol/conversations';
+import type { ConversationMessage, MessagePage, StartedConversation } from '../../lib/protocol/conversations';
+import { uuidv7 } from '../../lib/util/ids';
 import { launchChromium } from './support/harness';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -20,6 +23,8 @@ const EMPTY_WIDGET = 'dash-empty';
 const EDITED_WIDGET = 'dash-edited';
 /** Created from the dashboard with "New widget". */
 const NEW_WIDGET = 'dash-new';
+/** Where a visitor starts a conversation the inbox answers. */
+const INBOX_WIDGET = 'dash-inbox';
 const MINUTE = 60_000;
 
 let collector: RunningCollector;
@@ -172,6 +177,16 @@ async function getWidget(widgetId: string): Promise<WidgetDocument> {
   return (await response.json()) as WidgetDocument;
 }
 
+/** A visitor's call of the conversation API, as the widget makes it (Node's fetch, no API key). */
+async function visitorCall<T>(path: string, init: { method?: string; body?: unknown; secret?: string } = {}): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${collector.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { 'content-type': 'application/json', ...(init.secret === undefined ? {} : { [CONVERSATION_SECRET_HEADER]: init.secret }) },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
 const register = (widgetId: string, name: string) => putWidget(widgetId, { name, allowedOrigins: [], content: DEFAULT_WIDGET_CONTENT }, null);
 
 async function openDashboard(): Promise<{ context: BrowserContext; page: Page }> {
@@ -245,13 +260,14 @@ beforeAll(async () => {
     databaseUrl: ':memory:',
     logLevel: 'silent',
     apiKeys: [
-      { key: API_KEY, owner: 'acme', widgets: [WIDGET, EMPTY_WIDGET, EDITED_WIDGET, NEW_WIDGET] },
+      { key: API_KEY, owner: 'acme', widgets: [WIDGET, EMPTY_WIDGET, EDITED_WIDGET, NEW_WIDGET, INBOX_WIDGET] },
       { key: LONELY_KEY, owner: 'lonely', widgets: ['dash-lonely'] },
     ],
   });
   await register(WIDGET, 'Demo shop');
   await register(EMPTY_WIDGET, 'Quiet shop');
   await register(EDITED_WIDGET, 'Edited shop');
+  await register(INBOX_WIDGET, 'Inbox shop');
   browser = await launchChromium();
   shotDir = mkdtempSync(join(tmpdir(), 'framewire-dashboard-'));
 });
@@ -311,7 +327,9 @@ describe('in Chromium, the dashboard on the collector', () => {
       await choose(page, WIDGET);
       await page.getByTestId('trends-chart').locator('canvas').waitFor({ state: 'visible', timeout: 10_000 });
 
-      expect(await page.getByTestId('summary-card').count()).toBe(8);
+      // The eight cards of every collector; one with conversations adds their cards after them.
+      const metrics = await page.getByTestId('summary-card').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-metric')));
+      expect(metrics.slice(0, 8)).toEqual(['sessions', 'visitors', 'conversions', 'duration', 'messages', 'opens', 'clicks', 'errors']);
       expect(await cardValue(page, 'sessions')).toBe(String(EXPECTED.sessions));
       expect(await cardValue(page, 'visitors')).toBe(String(EXPECTED.visitors));
       expect(await cardValue(page, 'conversions')).toBe(String(EXPECTED.conversions));
@@ -490,6 +508,93 @@ describe('in Chromium, the dashboard on the collector', () => {
 
       await page.getByRole('button', { name: 'Switch widget' }).click();
       await page.locator(`[data-testid="widget-choice"][data-widget-id="${NEW_WIDGET}"]`).filter({ hasText: 'Spring sale' }).waitFor({ timeout: 10_000 });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('Rotate secret in the editor shows the new webhook secret once, with a warning, and the collector keeps it', async () => {
+    const { context, page } = await openDashboard();
+    try {
+      await openEditor(page, EDITED_WIDGET);
+      const section = page.getByTestId('webhook-section');
+      await section.getByTestId('webhook-rotate').click();
+      const secret = await section.getByTestId('webhook-secret-value').innerText({ timeout: 10_000 });
+      expect(secret.length).toBeGreaterThan(20);
+      expect(await section.getByTestId('webhook-secret').innerText()).toContain('it will not be shown again');
+      expect((await getWidget(EDITED_WIDGET)) as unknown as { webhookSecretSet: boolean }).toMatchObject({ webhookSecretSet: true });
+      await section.getByTestId('webhook-secret-done').click();
+      expect(await page.getByText(secret).count()).toBe(0);
+      expect(await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }))).not.toContain(secret);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a visitor’s message shows in the inbox with its unread mark, live; a reply sent from the inbox is stored in the conversation', async () => {
+    const conversationId = uuidv7();
+    const started = await visitorCall<StartedConversation>('/api/conversations', { method: 'POST', body: { id: conversationId, widgetId: INBOX_WIDGET, anonymousId: 'anon-e2e-7f3a9c' } });
+    expect(started.status, 'POST /api/conversations').toBe(201);
+    const { secret } = started.body;
+    const say = (text: string) => visitorCall<ConversationMessage>(`/api/conversations/${conversationId}/messages`, { method: 'POST', body: { id: uuidv7(), text }, secret });
+    expect((await say('Do you ship to Norway?')).status).toBe(201);
+
+    const { context, page } = await openDashboard();
+    try {
+      await signIn(page, API_KEY);
+      await choose(page, INBOX_WIDGET);
+      await page.getByTestId('view-inbox').click();
+      const item = page.locator(`[data-testid="conversation-item"][data-conversation-id="${conversationId}"]`);
+      await item.waitFor({ timeout: 10_000 });
+      expect(await item.getByTestId('conversation-preview').innerText()).toBe('Do you ship to Norway?');
+      expect(await item.innerText()).toContain('Visitor 7f3a9c');
+      expect(await item.getByTestId('unread-count').innerText()).toContain('1');
+      await page.getByTestId('inbox-live').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10_000 });
+
+      // Opened: the thread shows it and the conversation is read.
+      await item.click();
+      const thread = page.getByTestId('thread');
+      await thread.locator('[data-testid="thread-message"][data-author="visitor"]').filter({ hasText: 'Do you ship to Norway?' }).waitFor({ timeout: 10_000 });
+      await expect.poll(() => item.getAttribute('data-unread'), { timeout: 5_000 }).toBe('0');
+
+      // A message sent while the thread is open arrives through the stream.
+      let sentAt = Date.now();
+      expect((await say('And to Iceland?')).status).toBe(201);
+      await thread.locator('[data-testid="thread-message"][data-author="visitor"]').filter({ hasText: 'And to Iceland?' }).waitFor({ timeout: 5_000 });
+      console.log(`Inbox: a visitor message reached the open thread ${Date.now() - sentAt} ms after its POST was sent`);
+
+      // A conversation started while the inbox is open comes in at the top, unread.
+      const otherId = uuidv7();
+      sentAt = Date.now();
+      const other = await visitorCall<StartedConversation>('/api/conversations', { method: 'POST', body: { id: otherId, widgetId: INBOX_WIDGET, anonymousId: 'anon-e2e-51bb02', userId: 'customer-42' } });
+      expect(other.status).toBe(201);
+      expect(
+        (await visitorCall(`/api/conversations/${otherId}/messages`, { method: 'POST', body: { id: uuidv7(), text: 'Where is my order?' }, secret: other.body.secret })).status,
+      ).toBe(201);
+      const first = page.getByTestId('conversation-item').first();
+      await expect.poll(() => first.getAttribute('data-conversation-id'), { timeout: 5_000 }).toBe(otherId);
+      console.log(`Inbox: a new conversation reached the top of the list ${Date.now() - sentAt} ms after it was started`);
+      expect(await first.innerText()).toContain('customer-42');
+      expect(await first.getAttribute('data-unread')).toBe('1');
+
+      const reply = 'Yes, to both: 3-5 working days.';
+      await page.getByTestId('reply-input').fill(reply);
+      await page.getByTestId('reply-send').click();
+      await thread.locator('[data-testid="thread-message"][data-author="agent"]').filter({ hasText: reply }).waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('pending-reply').count()).toBe(0);
+
+      // What the visitor reads: the reply is stored once, as the team's.
+      const stored = await visitorCall<MessagePage>(`/api/conversations/${conversationId}/messages?after=0`, { secret });
+      expect(stored.status).toBe(200);
+      expect(stored.body.messages.map((m) => [m.author, m.text])).toEqual([
+        ['visitor', 'Do you ship to Norway?'],
+        ['visitor', 'And to Iceland?'],
+        ['agent', reply],
+      ]);
+
+      // Closing it takes it out of the open list.
+      await thread.getByTestId('conversation-close').click();
+      await item.waitFor({ state: 'detached', timeout: 10_000 });
     } finally {
       await context.close();
     }

@@ -1,7 +1,64 @@
 import type { AnalyticsSummary } from '../../lib/protocol/analytics-api';
-import { formatCount, formatDecimal, formatDuration, formatRate } from './format';
+import { formatCount, formatDecimal, formatDuration, formatRate, formatResponseTime } from './format';
 
-interface Card {
+/**
+ * The conversation figures of the summary. A collector before conversations does not send
+ * them: each card shows only when its figure is there.
+ */
+export interface ConversationFigures {
+  conversations: number;
+  /** Sessions with a conversation / sessions. */
+  sessionsWithConversationRate: number;
+  messagesSentPerSession: number;
+  messagesReceivedPerSession: number;
+  /** From a visitor's first message to the first team or bot reply; null: none answered in the range. */
+  firstResponseMedianMs: number | null;
+  firstResponseP90Ms: number | null;
+}
+
+const figure = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+/** The conversation cards the summary has figures for. */
+export function conversationCardsOf(summary: object): Card[] {
+  const figures = summary as Partial<Record<keyof ConversationFigures, unknown>>;
+  const cards: Card[] = [];
+  const conversations = figure(figures.conversations);
+  const rate = figure(figures.sessionsWithConversationRate);
+  if (conversations !== null) {
+    cards.push({
+      metric: 'conversations',
+      label: 'Conversations',
+      value: formatCount(conversations),
+      detail: rate === null ? 'started by visitors' : `${formatRate(rate)} of sessions had one`,
+    });
+  }
+  const sent = figure(figures.messagesSentPerSession);
+  const received = figure(figures.messagesReceivedPerSession);
+  if (sent !== null) {
+    cards.push({
+      metric: 'messages-per-session',
+      label: 'Chat per session',
+      value: formatDecimal(sent),
+      detail: `messages sent${received === null ? '' : ` · ${formatDecimal(received)} received`}`,
+    });
+  }
+  const median = figure(figures.firstResponseMedianMs);
+  const p90 = figure(figures.firstResponseP90Ms);
+  if (median !== null) {
+    cards.push({
+      metric: 'first-response',
+      label: 'First response',
+      value: formatResponseTime(median),
+      detail: `median${p90 === null ? '' : ` · 90% within ${formatResponseTime(p90)}`}`,
+    });
+  } else if (figures.firstResponseMedianMs === null) {
+    cards.push({ metric: 'first-response', label: 'First response', value: '–', detail: 'no conversation answered yet' });
+  }
+  return cards;
+}
+
+/** One card of the summary. */
+export interface Card {
   metric: string;
   label: string;
   value: string;
@@ -51,7 +108,7 @@ export function SummaryCards({ summary }: { summary: AnalyticsSummary }) {
         Summary
       </h2>
       <ul className="fwd-cards">
-        {cardsOf(summary).map((card) => (
+        {[...cardsOf(summary), ...conversationCardsOf(summary)].map((card) => (
           <li
             key={card.metric}
             className={card.tone === 'warn' ? 'fwd-card fwd-card--warn' : 'fwd-card'}

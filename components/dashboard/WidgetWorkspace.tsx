@@ -4,11 +4,14 @@ import { createWidgetsClient, isKeyRefused } from './api/index';
 import type { WidgetChoice } from './api/index';
 import { Dashboard } from './Dashboard';
 import { WidgetEditor } from './editor/index';
+import { InboxView } from './inbox/index';
 import { offerLabelsOf } from './offer-labels';
 import { TopBar } from './TopBar';
 
-/** The two views of a widget. */
-export type WorkspaceView = 'analytics' | 'editor';
+/** The views of a widget. */
+export type WorkspaceView = 'analytics' | 'inbox' | 'editor';
+
+const VIEW_LABELS: Readonly<Record<WorkspaceView, string>> = { analytics: 'Analytics', inbox: 'Inbox', editor: 'Editor' };
 
 /** Props of {@link WidgetWorkspace}. */
 export interface WidgetWorkspaceProps {
@@ -29,7 +32,8 @@ export interface WidgetWorkspaceProps {
 const LEAVE_DRAFT = 'The widget has unsaved changes. Leave them?';
 
 /**
- * One widget: its analytics and its editor, as two tabs. The editor stays mounted once opened
+ * One widget: its analytics, its inbox and its editor, as three tabs. The inbox runs (its
+ * live stream open) only while shown. The editor stays mounted once opened
  * (hidden behind the analytics tab), so going to the numbers and back keeps the draft; leaving
  * the widget with unsaved changes asks first.
  */
@@ -78,7 +82,7 @@ export function WidgetWorkspace({ apiKey, widget, baseUrl, onSwitchWidget, onSig
     <div className="fwd-page">
       <TopBar widgetId={widget.widgetId} onSwitchWidget={() => leave(onSwitchWidget)} onSignOut={() => leave(() => onSignOut(null))}>
         <nav className="fwd-tabs" aria-label="Views">
-          {(['analytics', 'editor'] as const).map((name) => (
+          {(['analytics', 'inbox', 'editor'] as const).map((name) => (
             <button
               key={name}
               type="button"
@@ -87,7 +91,7 @@ export function WidgetWorkspace({ apiKey, widget, baseUrl, onSwitchWidget, onSig
               data-testid={`view-${name}`}
               onClick={() => show(name)}
             >
-              {name === 'analytics' ? 'Analytics' : 'Editor'}
+              {VIEW_LABELS[name]}
             </button>
           ))}
         </nav>
@@ -101,6 +105,7 @@ export function WidgetWorkspace({ apiKey, widget, baseUrl, onSwitchWidget, onSig
             {...(offerLabels === undefined ? {} : { offerLabels })}
           />
         )}
+        {view === 'inbox' && <InboxView apiKey={apiKey} widgetId={widget.widgetId} {...(baseUrl === undefined ? {} : { baseUrl })} onKeyRefused={onKeyRefused} />}
         {editorOpened && (
           <div hidden={view !== 'editor'}>
             <WidgetEditor client={widgets} widget={widget} onCreated={onCreated} onKeyRefused={onKeyRefused} onDirtyChange={setDirty} onDocument={onDocument} />

@@ -33,8 +33,9 @@ const stored = (revision: number, greeting = DEFAULT_WIDGET_CONTENT.greeting): W
 function fakeClient(document: () => WidgetDocument) {
   const save = vi.fn<WidgetsClient['save']>();
   const get = vi.fn<WidgetsClient['get']>(() => Promise.resolve(document()));
-  const client: WidgetsClient = { list: vi.fn(() => Promise.resolve([])), get, save };
-  return { client, get, save };
+  const rotate = vi.fn<WidgetsClient['rotateWebhookSecret']>();
+  const client: WidgetsClient = { list: vi.fn(() => Promise.resolve([])), get, save, rotateWebhookSecret: rotate };
+  return { client, get, save, rotate };
 }
 
 let root: Root;
@@ -201,5 +202,89 @@ describe('the widget editor', () => {
     await click(button('Remove question 1'));
     expect(container.querySelectorAll('[data-testid="question-fields"]')).toHaveLength(1);
     expect(field('content.survey.questions.0.text').value).toBe('What brings you here today?');
+  });
+
+  test('a save keeps every field of the loaded document the form does not edit, and sends the webhook URL only once changed', async () => {
+    // A collector newer than the page: a top-level field and a content field the editor does not know.
+    const document = { ...stored(3), webhookUrl: 'https://bot.example/old', futureField: { keep: true }, content: { ...stored(3).content, futureContent: 7 } };
+    const { client, save } = fakeClient(() => document as unknown as WidgetDocument);
+    save.mockImplementation((_id, input, revision) =>
+      Promise.resolve({ outcome: 'updated', document: { ...stored((revision ?? 0) + 1), ...input, webhookUrl: input.webhookUrl ?? null } }),
+    );
+    await open(client);
+    expect(field('webhookUrl').value).toBe('https://bot.example/old');
+
+    await type(field('content.greeting'), 'Hi!');
+    await click(saveButton());
+    const first = save.mock.calls[0]![1] as unknown as Record<string, unknown>;
+    expect(first.futureField).toEqual({ keep: true });
+    expect((first.content as Record<string, unknown>).futureContent).toBe(7);
+    expect((first.content as Record<string, unknown>).greeting).toBe('Hi!');
+    // Unchanged: left out (the collector keeps it); the collector's own fields are never sent.
+    expect('webhookUrl' in first).toBe(false);
+    for (const own of ['id', 'owner', 'revision', 'updatedAt']) expect(own in first, own).toBe(false);
+
+    await type(field('webhookUrl'), '');
+    await click(saveButton());
+    expect((save.mock.calls[1]![1] as unknown as Record<string, unknown>).webhookUrl).toBeNull();
+  });
+
+  test('the webhook URL must be an absolute http(s) URL; a document without the field saves without it', async () => {
+    const { client, save } = fakeClient(() => stored(3));
+    save.mockResolvedValue({ outcome: 'updated', document: stored(4) });
+    await open(client);
+    expect(field('webhookUrl').value).toBe('');
+    await type(field('webhookUrl'), 'bot.example/hook');
+    expect(saveButton().disabled).toBe(true);
+    expect(field('webhookUrl').closest('.fwd-field')?.textContent).toContain('webhookUrl must be an absolute http(s) URL');
+    await type(field('webhookUrl'), 'ftp://bot.example/hook');
+    expect(saveButton().disabled).toBe(true);
+    await type(field('webhookUrl'), 'https://bot.example/hook');
+    expect(saveButton().disabled).toBe(false);
+    await click(saveButton());
+    expect((save.mock.calls[0]![1] as unknown as Record<string, unknown>).webhookUrl).toBe('https://bot.example/hook');
+  });
+
+  test('the secret of the save that first set a URL, and of a rotation, shows once with a warning and goes for good when dismissed', async () => {
+    const { client, save, rotate } = fakeClient(() => stored(3));
+    save.mockResolvedValue({ outcome: 'updated', document: { ...stored(4), webhookUrl: 'https://bot.example/hook' } as WidgetDocument, webhookSecret: 'whsec_first' });
+    rotate.mockResolvedValue('whsec_rotated');
+    await open(client);
+    expect(byTestId('webhook-secret')).toBeNull();
+    await type(field('webhookUrl'), 'https://bot.example/hook');
+    await click(saveButton());
+    expect(byTestId('webhook-secret-value')?.textContent).toBe('whsec_first');
+    expect(byTestId('webhook-secret')?.textContent).toContain('it will not be shown again');
+
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    await click(byTestId('webhook-secret-copy')!);
+    expect(writeText).toHaveBeenCalledWith('whsec_first');
+    expect(byTestId('webhook-secret-copy')?.textContent).toBe('Copied');
+
+    await click(byTestId('webhook-secret-done')!);
+    expect(byTestId('webhook-secret')).toBeNull();
+    expect(container.textContent).not.toContain('whsec_first');
+
+    await click(byTestId('webhook-rotate')!);
+    expect(rotate).toHaveBeenCalledWith('shop', expect.any(AbortSignal));
+    expect(byTestId('webhook-secret-value')?.textContent).toBe('whsec_rotated');
+    await click(byTestId('webhook-secret-done')!);
+    expect(container.textContent).not.toContain('whsec_rotated');
+    // Nothing of it was kept in storage.
+    expect(JSON.stringify({ ...sessionStorage, ...localStorage })).not.toContain('whsec_');
+  });
+
+  test('a failed rotation says why, and a new widget cannot rotate before its first save', async () => {
+    const { client, rotate } = fakeClient(() => stored(3));
+    rotate.mockRejectedValue(new DashboardError(DashboardErrorCode.UNAVAILABLE, 'down', { status: 503 }));
+    await open(client);
+    await click(byTestId('webhook-rotate')!);
+    expect(byTestId('webhook-rotate-error')?.textContent).toContain('Not rotated');
+    expect(byTestId('webhook-secret')).toBeNull();
+    act(() => root.unmount());
+    root = createRoot(container);
+    await open(client, true);
+    expect((byTestId('webhook-rotate') as HTMLButtonElement).disabled).toBe(true);
   });
 });

@@ -131,4 +131,22 @@ describe('the dashboard widgets client', () => {
     expect(saveFailure(error, false)).toEqual({ status: 'failed', message: 'The collector took too long to answer. Try again in a moment.' });
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  test('a save answering webhookSecret hands it over apart: the document never carries it', async () => {
+    const { api } = client(() => json(200, { ...DOCUMENT, revision: 4, webhookUrl: 'https://bot.example/hook', webhookSecret: 'whsec_abc' }));
+    const saved = await api.save('shop 1', INPUT, 3);
+    expect(saved.webhookSecret).toBe('whsec_abc');
+    expect('webhookSecret' in saved.document).toBe(false);
+    expect((saved.document as unknown as { webhookUrl: string }).webhookUrl).toBe('https://bot.example/hook');
+  });
+
+  test('rotates the webhook secret with POST …/webhook/secret', async () => {
+    const { api, call } = client(() => json(200, { secret: 'whsec_new' }));
+    await expect(api.rotateWebhookSecret('shop 1')).resolves.toBe('whsec_new');
+    const [url, init] = call(0);
+    expect(String(url)).toBe('http://collector.test/api/widgets/shop%201/webhook/secret');
+    expect(init.method).toBe('POST');
+    const empty = client(() => json(200, {}));
+    expect(isDashboardError(await empty.api.rotateWebhookSecret('shop').catch((e: unknown) => e), 'INVALID_RESPONSE')).toBe(true);
+  });
 });

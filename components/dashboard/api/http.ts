@@ -29,7 +29,7 @@ export const DEFAULT_API_CLIENT_OPTIONS = Object.freeze({ timeoutMs: 15_000 });
 /** One request of {@link ApiRequester}. */
 export interface ApiRequest {
   /** @default "GET" */
-  method?: 'GET' | 'PUT';
+  method?: 'GET' | 'PUT' | 'POST';
   /** Path below the base URL, already encoded: `/api/widgets/shop%201`. */
   path: string;
   /** Query parameters; only strings and numbers are sent. */
@@ -51,6 +51,7 @@ export interface ApiAnswer<T> {
 export type ApiRequester = <T>(request: ApiRequest) => Promise<ApiAnswer<T>>;
 
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+const NO_CONTENT = 204;
 
 interface ErrorBody {
   error?: unknown;
@@ -104,7 +105,7 @@ async function toError(response: Response): Promise<DashboardError> {
  * 4. Anything else rejects with a {@link DashboardError}: 401 `UNAUTHORIZED`, 404
  *    `NOT_FOUND`, 412 `STALE_REVISION` (with the stored `revision`), other 4xx `BAD_REQUEST`
  *    (with the answer's `problems`, if any), 408/429/5xx `UNAVAILABLE`, no answer `NETWORK`,
- *    an answer that is not a JSON object `INVALID_RESPONSE`.
+ *    an answer that is not a JSON object `INVALID_RESPONSE` (a 204 answers an empty object).
  */
 export function createApiRequester(options: ApiClientOptions): ApiRequester {
   const timeoutMs = options.timeoutMs ?? DEFAULT_API_CLIENT_OPTIONS.timeoutMs;
@@ -139,6 +140,8 @@ export function createApiRequester(options: ApiClientOptions): ApiRequester {
       throw new DashboardError(DashboardErrorCode.NETWORK, 'no answer from the collector', { cause: error });
     }
     if (!response.ok) throw await toError(response);
+    // 204 (e.g. marking a conversation read) has no body to parse.
+    if (response.status === NO_CONTENT) return { status: response.status, headers: response.headers, body: {} as T };
     let body: unknown;
     try {
       body = await response.json();

@@ -11,6 +11,8 @@ export interface SavedWidget {
   /** `created` (201): the first save of a new widget; `updated` (200). */
   outcome: 'created' | 'updated';
   document: WidgetDocument;
+  /** The webhook secret, when this save first set a webhook URL: shown this once. */
+  webhookSecret?: string;
 }
 
 /** The widget registry as the key sees it, each call abortable. */
@@ -26,6 +28,8 @@ export interface WidgetsClient {
    * which also says `If-None-Match: *`), never replacing it.
    */
   save(widgetId: string, input: WidgetDocumentInput, revision: number | null, signal?: AbortSignal): Promise<SavedWidget>;
+  /** `POST /api/widgets/:widgetId/webhook/secret`: a new webhook secret (the old one stops working), shown this once. */
+  rotateWebhookSecret(widgetId: string, signal?: AbortSignal): Promise<string>;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -47,8 +51,15 @@ function asDocument(body: unknown, status: number): WidgetDocument {
   ) {
     throw new DashboardError(DashboardErrorCode.INVALID_RESPONSE, 'the answer is not a widget document', { status });
   }
-  return body as unknown as WidgetDocument;
+  // The secret of a save's answer is not part of the document: it must never be sent back.
+  const document: Record<string, unknown> = { ...body };
+  delete document.webhookSecret;
+  return document as unknown as WidgetDocument;
 }
+
+/** The `webhookSecret` of a save's answer, if it has one. */
+const secretOf = (body: unknown): { webhookSecret?: string } =>
+  isRecord(body) && typeof body.webhookSecret === 'string' && body.webhookSecret !== '' ? { webhookSecret: body.webhookSecret } : {};
 
 /**
  * A client of the widget registry's routes (`/api/widgets`), with the key as a bearer token;
@@ -90,7 +101,14 @@ export function createWidgetsClient(options: ApiClientOptions): WidgetsClient {
         body: input,
         signal,
       });
-      return { outcome: answer.status === 201 ? 'created' : 'updated', document: asDocument(answer.body, answer.status) };
+      return { outcome: answer.status === 201 ? 'created' : 'updated', document: asDocument(answer.body, answer.status), ...secretOf(answer.body) };
+    },
+    async rotateWebhookSecret(widgetId, signal) {
+      const answer = await request<{ secret?: unknown }>({ method: 'POST', path: `${pathOf(widgetId)}/webhook/secret`, signal });
+      if (typeof answer.body.secret !== 'string' || answer.body.secret === '') {
+        throw new DashboardError(DashboardErrorCode.INVALID_RESPONSE, 'the answer has no webhook secret', { status: answer.status });
+      }
+      return answer.body.secret;
     },
   };
 }

@@ -11,6 +11,9 @@ import { EditorFields } from './EditorFields';
 import { PreviewPane } from './PreviewPane';
 import { FieldsContext } from './problems-context';
 import { saveFailure } from './save-outcome';
+import { saveBodyOf } from './webhook';
+import { WebhookFields } from './WebhookFields';
+import type { RotationState } from './WebhookFields';
 import type { SaveState } from './save-outcome';
 
 /** Props of {@link WidgetEditor}. */
@@ -30,8 +33,8 @@ export interface WidgetEditorProps {
 type Loaded =
   | { status: 'loading' }
   | { status: 'failed'; message: string }
-  /** `revision` null: a new widget, created by the first save. */
-  | { status: 'ready'; revision: number | null; baseline: WidgetForm };
+  /** `revision` null: a new widget, created by the first save; `document`: as loaded or last saved (null before the first save). */
+  | { status: 'ready'; revision: number | null; baseline: WidgetForm; document: WidgetDocument | null };
 
 /**
  * The widget's document as a form, with a live preview beside it.
@@ -43,13 +46,19 @@ type Loaded =
  *    draft and offers to reload, which drops it: nothing is ever overwritten silently. A 400
  *    shows the collector's problems at their fields.
  * 4. Leaving the page with unsaved changes asks first (`beforeunload`).
+ * 5. A save sends every field of the loaded document the form does not edit, as it was
+ *    (`saveBodyOf`), and the webhook URL only when it changed. A webhook secret (from the
+ *    save that first set a URL, or from "Rotate secret") is shown once and kept nowhere.
  */
 export function WidgetEditor({ client, widget, onCreated, onKeyRefused, onDirtyChange, onDocument }: WidgetEditorProps) {
   // A new widget starts from the built-in content, with nothing to load.
   const [form, setForm] = useState<WidgetForm | null>(() => (widget.isNew ? newWidgetForm(widget.widgetId) : null));
-  const [loaded, setLoaded] = useState<Loaded>(() => (form === null ? { status: 'loading' } : { status: 'ready', revision: null, baseline: form }));
+  const [loaded, setLoaded] = useState<Loaded>(() => (form === null ? { status: 'loading' } : { status: 'ready', revision: null, baseline: form, document: null }));
   const [save, setSave] = useState<SaveState>({ status: 'idle' });
   const [reloads, setReloads] = useState(0);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [rotation, setRotation] = useState<RotationState>({ status: 'idle' });
+  const rotating = useRef<AbortController | null>(null);
   const fresh = useRef(widget.isNew);
   const saving = useRef<AbortController | null>(null);
   const idPrefix = useId();
@@ -67,7 +76,7 @@ export function WidgetEditor({ client, widget, onCreated, onKeyRefused, onDirtyC
         const loadedForm = formOf(document);
         onDocumentRef.current?.(document);
         setForm(loadedForm);
-        setLoaded({ status: 'ready', revision: document.revision, baseline: loadedForm });
+        setLoaded({ status: 'ready', revision: document.revision, baseline: loadedForm, document });
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
@@ -79,7 +88,13 @@ export function WidgetEditor({ client, widget, onCreated, onKeyRefused, onDirtyC
     return () => controller.abort();
   }, [client, widget.widgetId, reloads, onKeyRefused]);
 
-  useEffect(() => () => saving.current?.abort(), []);
+  useEffect(
+    () => () => {
+      saving.current?.abort();
+      rotating.current?.abort();
+    },
+    [],
+  );
 
   const check = useMemo(() => (form === null ? null : checkForm(form)), [form]);
   const dirty = form !== null && loaded.status === 'ready' && !sameDocument(form, loaded.baseline);
@@ -117,17 +132,37 @@ export function WidgetEditor({ client, widget, onCreated, onKeyRefused, onDirtyC
     saving.current = controller;
     setSave({ status: 'saving' });
     try {
-      const saved = await client.save(widget.widgetId, check.input, loaded.revision, controller.signal);
+      const body = saveBodyOf(check.input, loaded.document, { now: submitted.webhookUrl, saved: loaded.baseline.webhookUrl });
+      const saved = await client.save(widget.widgetId, body, loaded.revision, controller.signal);
       if (controller.signal.aborted) return;
       fresh.current = false;
       onDocumentRef.current?.(saved.document);
-      setLoaded({ status: 'ready', revision: saved.document.revision, baseline: submitted });
+      if (saved.webhookSecret !== undefined) setSecret(saved.webhookSecret);
+      setLoaded({ status: 'ready', revision: saved.document.revision, baseline: submitted, document: saved.document });
       setSave({ status: 'saved', outcome: saved.outcome, revision: saved.document.revision, at: Date.now() });
       if (saved.outcome === 'created' || loaded.revision === null) onCreated();
     } catch (error) {
       if (controller.signal.aborted) return;
       if (isKeyRefused(error)) onKeyRefused(error);
       setSave(saveFailure(error, loaded.revision === null));
+    }
+  };
+
+  /** Asks the collector for a new webhook secret, shown once. */
+  const rotate = async (): Promise<void> => {
+    rotating.current?.abort();
+    const controller = new AbortController();
+    rotating.current = controller;
+    setRotation({ status: 'rotating' });
+    try {
+      const rotated = await client.rotateWebhookSecret(widget.widgetId, controller.signal);
+      if (controller.signal.aborted) return;
+      setSecret(rotated);
+      setRotation({ status: 'idle' });
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      if (isKeyRefused(error)) onKeyRefused(error);
+      setRotation({ status: 'failed', message: describeDashboardError(error) });
     }
   };
 
@@ -200,6 +235,15 @@ export function WidgetEditor({ client, widget, onCreated, onKeyRefused, onDirtyC
         <div className="fwd-editor__layout">
           <div className="fwd-editor__fields">
             <EditorFields form={form} change={change} />
+            <WebhookFields
+              form={form}
+              change={change}
+              creating={creating}
+              secret={secret}
+              rotation={rotation}
+              onRotate={() => void rotate()}
+              onDismissSecret={() => setSecret(null)}
+            />
           </div>
           <div className="fwd-editor__aside">
             <PreviewPane content={contentOf(form)} />

@@ -18,6 +18,7 @@ export const FIELD_PATHS = Object.freeze({
   position: 'content.theme.position',
   launcherLabel: 'content.theme.launcherLabel',
   chatEnabled: 'content.chat.enabled',
+  webhookUrl: 'webhookUrl',
 });
 
 /** `content.survey.questions.<q>`. */

@@ -1,4 +1,5 @@
 import { DEFAULT_WIDGET_CONTENT, WidgetDocumentInputSchema, documentProblems } from '../../../lib/protocol/widget-document';
+import { webhookProblems, webhookUrlOf } from './webhook';
 import type { DocumentProblem, Offer, SurveyAnswer, SurveyQuestion, WidgetContent, WidgetDocument, WidgetDocumentInput, WidgetTheme } from '../../../lib/protocol/widget-document';
 
 /*
@@ -48,6 +49,8 @@ export interface WidgetForm {
   position: WidgetTheme['position'];
   launcherLabel: string;
   chatEnabled: boolean;
+  /** The bot's webhook; `""`: none. Not part of {@link inputOf}: a save sends it only when changed (`saveBodyOf`). */
+  webhookUrl: string;
 }
 
 let lastKey = 0;
@@ -79,7 +82,7 @@ const questionForm = (question: SurveyQuestion): QuestionForm => ({
   answers: question.answers.map(answerForm),
 });
 
-/** The form of a document (or of a document input). */
+/** The form of a document (or of a document input); a `webhookUrl` it has (the field may not exist yet) goes in too. */
 export function formOf(document: Pick<WidgetDocument, 'name' | 'allowedOrigins' | 'content'>): WidgetForm {
   const { content } = document;
   return {
@@ -91,6 +94,7 @@ export function formOf(document: Pick<WidgetDocument, 'name' | 'allowedOrigins' 
     position: content.theme.position,
     launcherLabel: content.theme.launcherLabel,
     chatEnabled: content.chat.enabled,
+    webhookUrl: webhookUrlOf(document),
   };
 }
 
@@ -142,14 +146,15 @@ export function inputOf(form: WidgetForm): WidgetDocumentInput {
 /** The form checked with the contract's schema: the body to save, or where each problem is. */
 export type FormCheck = { valid: true; input: WidgetDocumentInput; problems: [] } | { valid: false; input: WidgetDocumentInput; problems: DocumentProblem[] };
 
-/** Checks the form with `WidgetDocumentInputSchema`, the collector's own rule. */
+/** Checks the form with `WidgetDocumentInputSchema`, the collector's own rule, and the webhook URL with {@link webhookProblems}. */
 export function checkForm(form: WidgetForm): FormCheck {
   const input = inputOf(form);
   const result = WidgetDocumentInputSchema.safeParse(input);
-  return result.success ? { valid: true, input: result.data, problems: [] } : { valid: false, input, problems: documentProblems(result.error.issues) };
+  const problems = [...(result.success ? [] : documentProblems(result.error.issues)), ...webhookProblems(form.webhookUrl)];
+  return result.success && problems.length === 0 ? { valid: true, input: result.data, problems: [] } : { valid: false, input, problems };
 }
 
 /** True when two forms would save the same document (list keys aside). */
 export function sameDocument(a: WidgetForm, b: WidgetForm): boolean {
-  return JSON.stringify(inputOf(a)) === JSON.stringify(inputOf(b));
+  return a.webhookUrl === b.webhookUrl && JSON.stringify(inputOf(a)) === JSON.stringify(inputOf(b));
 }
