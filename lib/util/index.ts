@@ -3,6 +3,8 @@ export { createMemoryStorage } from './memory-storage';
 export { normalizeOptions, normalizeSettings } from './normalize-options';
 export { openStorage } from './safe-storage';
 export { randomId, uuidv7 } from './ids';
+export { createSseParser } from './sse-parser';
 export type { Logger } from './logger';
 export type { OptionsOf } from './normalize-options';
 export type { OpenedStorage } from './safe-storage';
+export type { SseEvent, SseParser } from './sse-parser';

@@ -3,7 +3,7 @@ import type { ConversationMessage, ConversationStatus } from '../../../lib/proto
 import { isConversationMessage } from '../api/conversations-client';
 import { DashboardError, DashboardErrorCode } from '../api/dashboard-error';
 import { DEFAULT_API_CLIENT_OPTIONS } from '../api/http';
-import { createSseParser } from './sse-parser';
+import { createSseParser } from '../../../lib/util/sse-parser';
 
 /** A conversation closed or reopened, as the inbox stream says it. */
 export interface StatusChange {
@@ -133,7 +133,7 @@ export function openInboxStream(options: InboxStreamOptions): InboxStream {
     const cancel = (): void => void reader.cancel().catch(() => undefined);
     own.signal.addEventListener('abort', cancel, { once: true });
     const decoder = new TextDecoder();
-    const parser = createSseParser({ onEvent: (event) => dispatch(event.type, event.data) });
+    const parser = createSseParser((event) => dispatch(event.type, event.data));
     let watchdog: ReturnType<typeof setTimeout> | undefined;
     const arm = (): void => {
       clearTimeout(watchdog);

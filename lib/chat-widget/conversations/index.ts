@@ -1,7 +1,7 @@
 export { ConversationClient } from './client';
 export { backoffMs, DEFAULT_CONVERSATION_CLIENT_CONFIG } from './config';
 export { createConversationApi } from './api';
-export { createSseParser } from './sse-parser';
+export { createSseParser } from '../../util/sse-parser';
 export { readEventStream } from './stream-reader';
 export { startReceiver } from './receiver';
 export { SeqCursor } from './cursor';
@@ -12,7 +12,7 @@ export { parseSession, saveSession } from './session-store';
 export type { ConversationClientOptions, OutboxSnapshot, SendOutcome } from './client';
 export type { ConversationClientConfig } from './config';
 export type { ApiResult, ConversationApi, ConversationApiOptions } from './api';
-export type { SseEvent, SseParser } from './sse-parser';
+export type { SseEvent, SseParser } from '../../util/sse-parser';
 export type { StreamOutcome, StreamReadOptions } from './stream-reader';
 export type { ReceiveMode, ReceiverOptions } from './receiver';
 export type { ChannelLike, Leadership, LeadershipOptions, LockManagerLike, SharingEnvironment } from './leader';

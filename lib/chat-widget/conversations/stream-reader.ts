@@ -1,6 +1,6 @@
 import type { ConversationMessage, ConversationStatus } from '../../protocol/conversations';
 import { parseJson, parseMessage, parseStatus } from './answers';
-import { createSseParser } from './sse-parser';
+import { createSseParser } from '../../util/sse-parser';
 
 /** How one stream ended. */
 export type StreamOutcome =

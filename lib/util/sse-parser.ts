@@ -15,7 +15,8 @@ export interface SseParser {
 
 /**
  * A Server-Sent Events parser (the WHATWG "event stream interpretation"), for streams read
- * with `fetch`: `EventSource` cannot send the conversation's secret header.
+ * with `fetch`: `EventSource` cannot send headers, and both readers need one (the widget the
+ * conversation's secret, the dashboard's inbox the API key).
  *
  * 1. Lines end with CRLF, LF or CR; a CR at the end of a chunk waits for the next one (it
  *    may be the start of CRLF).

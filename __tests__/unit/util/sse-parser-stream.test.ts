@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { createSseParser } from '../../../components/dashboard/inbox/sse-parser';
-import type { SseEvent } from '../../../components/dashboard/inbox/sse-parser';
+import { createSseParser } from '../../../lib/util/sse-parser';
+import type { SseEvent } from '../../../lib/util/sse-parser';
 
 const STREAM = [
   ': ping',
@@ -29,7 +29,7 @@ const STREAM = [
 function parse(chunks: string[]): { events: SseEvent[]; comments: string[] } {
   const events: SseEvent[] = [];
   const comments: string[] = [];
-  const parser = createSseParser({ onEvent: (event) => events.push(event), onComment: (text) => comments.push(text) });
+  const parser = createSseParser((event) => events.push(event), (text) => comments.push(text));
   for (const chunk of chunks) parser.push(chunk);
   return { events, comments };
 }
@@ -68,7 +68,7 @@ describe('the event-stream parser', () => {
       expect(parse([text]), JSON.stringify(end)).toEqual(EXPECTED);
     }
     const events: SseEvent[] = [];
-    const parser = createSseParser({ onEvent: (event) => events.push(event) });
+    const parser = createSseParser((event) => events.push(event));
     parser.push('data: a\n');
     expect(events).toEqual([]);
     parser.push('\n');

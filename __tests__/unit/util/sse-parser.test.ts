@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { createSseParser } from '../../../lib/chat-widget/conversations/sse-parser';
-import type { SseEvent } from '../../../lib/chat-widget/conversations/sse-parser';
+import { createSseParser } from '../../../lib/util/sse-parser';
+import type { SseEvent } from '../../../lib/util/sse-parser';
 
 const STREAM =
   ': ping\n' +
