@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { DEFAULT_WIDGET_CONTENT } from '../../lib/protocol/widget-document';
 import { loadConfig, startCollector } from '../../server/index';
 import type { RunningCollector } from '../../server/index';
+import { attachDemoBot, startDemoBot } from './bot';
 import { startDemoServers } from './demo-servers';
 
 /**
@@ -58,9 +59,12 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   // A fresh key per run: the demo never ships a fixed secret that could end up in production.
   const demoKey = config.apiKeys.length === 0 ? randomBytes(24).toString('base64url') : null;
-  const collector = await startCollector(
-    demoKey === null ? config : { ...config, apiKeys: [{ key: demoKey, owner: 'demo', widgets: ['demo'] }] },
-  );
+  // The demo bot listens on loopback: the demo lets webhooks reach it (FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE).
+  const collector = await startCollector({
+    ...config,
+    webhookAllowPrivate: true,
+    ...(demoKey === null ? {} : { apiKeys: [{ key: demoKey, owner: 'demo', widgets: ['demo'] }] }),
+  });
   const demo = await startDemoServers({
     hostPort: env.data.HOST_PORT,
     widgetPort: env.data.WIDGET_PORT,
@@ -70,6 +74,14 @@ async function main(): Promise<void> {
   });
   const hostOrigin = new URL(demo.hostUrl).origin;
   const registration = await registerDemoWidget(collector, hostOrigin);
+  // The demo bot answers visitors through the agent API, with this run's key; with keys of
+  // your own (FRAMEWIRE_API_KEYS) there is no key to give it, and the inbox answers alone.
+  const botSecret = randomBytes(32).toString('base64url');
+  const bot = demoKey === null ? null : await startDemoBot({ collectorUrl: collector.url, apiKey: demoKey, secret: botSecret, port: 0 });
+  if (bot !== null) {
+    await attachDemoBot(collector.store, DEMO_WIDGET_ID, { url: bot.url, secret: botSecret });
+    collector.widgets.invalidate(DEMO_WIDGET_ID);
+  }
 
   console.log(`framewire demo is running:
   host page   ${demo.hostUrl}
@@ -79,11 +91,12 @@ async function main(): Promise<void> {
   dashboard   ${collector.url}/dashboard  (API key: ${demoKey ?? 'one of FRAMEWIRE_API_KEYS'})
   widget demo ${registration}
               edit it in the dashboard (Editor tab) or with PUT ${collector.url}/api/widgets/${DEMO_WIDGET_ID} (docs/WIDGETS.md)
+  demo bot    ${bot === null ? 'off (FRAMEWIRE_API_KEYS is set: no key to give it)' : `${bot.url} (answers "hours", "shipping", "returns", "human"; the inbox answers too)`}
   other site  ${demo.otherHostUrl}  (the same page on an origin the widget does not allow: it is not shown there)
 Press Ctrl+C to stop.`);
 
   const stop = (): void => {
-    void Promise.all([demo.close(), collector.close()]).then(() => process.exit(0));
+    void Promise.all([demo.close(), bot?.close(), collector.close()]).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
