@@ -72,6 +72,9 @@ type SessionOutcome = ConversationSession | 'retry' | 'refused' | 'no-visitor-id
  * 4. Replies: the frame holding the widget's Web Lock reads the stream and shares what comes
  *    over a BroadcastChannel; without them, each frame long-polls.
  */
+/** Pages of the thread read at most when a frame starts (`CONVERSATION_LIMITS.messagesPerPage` each). */
+const MAX_THREAD_PAGES = 10;
+
 export class ConversationClient {
   readonly #options: ConversationClientOptions;
   readonly #config: ConversationClientConfig;
@@ -87,6 +90,10 @@ export class ConversationClient {
   #cursor = new SeqCursor();
   #leadership: Leadership | null = null;
   #leading = false;
+  /** The conversation whose whole thread this frame has read (see `#readThread`). */
+  #threadRead: string | null = null;
+  /** Seqs this client has handed to `onMessages`: each message once, whichever path brought it. */
+  readonly #handed = new Set<number>();
   #stopReceiving: (() => void) | null = null;
   #mode: ReceiveMode = 'stream';
   #pumping = false;
@@ -359,6 +366,7 @@ export class ConversationClient {
   #receive(): void {
     const session = this.#session;
     if (!session || this.#stopReceiving || this.#destroyed || !this.#leadership) return;
+    this.#readThread(session);
     if (this.#leadership.supported && !this.#leading) return;
     this.#stopReceiving = startReceiver({
       api: this.#api,
@@ -388,13 +396,45 @@ export class ConversationClient {
   }
 
   /** Messages from the collector (any path): shown, and the cursor moved (and kept) over them. */
+  /**
+   * Reads the whole thread from the collector once per conversation and page view, and hands
+   * it on (the thread merges by id): the cursor a frame starts from is the one the last
+   * leader stored, which says what that frame received, not what this one shows. A few
+   * pages at most; a failure leaves what is shown (the stream and the channel go on).
+   */
+  #readThread(session: ConversationSession): void {
+    if (this.#threadRead === session.conversationId) return;
+    this.#threadRead = session.conversationId;
+    const signal = this.#stop.signal;
+    void (async () => {
+      let after = 0;
+      for (let page = 0; page < MAX_THREAD_PAGES && !signal.aborted; page++) {
+        const result = await this.#api.page(session.conversationId, session.secret, after, 0, signal).catch(() => null);
+        if (result?.kind !== 'ok' || this.#session?.conversationId !== session.conversationId) return;
+        const own = result.value.messages.filter((message) => message.conversationId === session.conversationId && !this.#handed.has(message.seq));
+        for (const message of own) {
+          this.#cursor.add(message.seq);
+          this.#handed.add(message.seq);
+        }
+        if (own.length > 0) this.#options.onMessages(own);
+        if (!result.value.more) return;
+        after = result.value.next;
+      }
+    })();
+  }
+
   #received(messages: ConversationMessage[]): void {
     const session = this.#session;
     // Each message once: a resume, the POST's answer and the stream may all bring the same one.
-    const own = session ? messages.filter((message) => message.conversationId === session.conversationId && !this.#cursor.has(message.seq)) : [];
+    const own = session
+      ? messages.filter((message) => message.conversationId === session.conversationId && !this.#cursor.has(message.seq) && !this.#handed.has(message.seq))
+      : [];
     if (own.length === 0) return;
     let moved = false;
-    for (const message of own) moved = this.#cursor.add(message.seq) || moved;
+    for (const message of own) {
+      moved = this.#cursor.add(message.seq) || moved;
+      this.#handed.add(message.seq);
+    }
     this.#options.onMessages(own);
     if (moved && session && (this.#leading || !this.#leadership?.supported)) {
       const value = JSON.stringify({ ...session, cursor: this.#cursor.value });
