@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { WEBHOOK_HEADERS } from '../../lib/protocol/conversations';
+import { AUTHOR_HEADER, WEBHOOK_HEADERS } from '../../lib/protocol/conversations';
 import type { WebhookDelivery } from '../../lib/protocol/conversations';
 import type { WidgetRegistry } from '../../server/registry/types';
 import { verifyWebhookSignature } from '../../server/webhooks/signature';
@@ -107,7 +107,7 @@ export async function startDemoBot(options: DemoBotOptions): Promise<DemoBot> {
     try {
       const answer = await fetch(url, {
         method: 'POST',
-        headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json', 'x-framewire-author': 'bot' },
+        headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json', [AUTHOR_HEADER]: 'bot' },
         body: JSON.stringify({ id, text }),
         signal: AbortSignal.timeout(options.replyTimeoutMs ?? 5000),
       });

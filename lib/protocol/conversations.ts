@@ -32,6 +32,12 @@ export const CONVERSATION_ID_PATTERN = EVENT_ID_PATTERN;
  */
 export const CONVERSATION_SECRET_HEADER = 'X-Framewire-Conversation-Secret';
 
+/**
+ * The header a bot (a webhook endpoint replying through the agent API) sets to `bot`, so its
+ * messages have author `bot`; without it the author is `agent`.
+ */
+export const AUTHOR_HEADER = 'X-Framewire-Author';
+
 /** Seconds between two heartbeats (`: ping` comment lines) of an open stream. */
 export const STREAM_HEARTBEAT_SECONDS = 15;
 

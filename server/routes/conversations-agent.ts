@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { CONVERSATION_LIMITS, PostMessageSchema } from '../../lib/protocol/conversations';
+import { AUTHOR_HEADER, CONVERSATION_LIMITS, PostMessageSchema } from '../../lib/protocol/conversations';
 import type { ConversationStatus, ConversationSummary, MessageAuthor } from '../../lib/protocol/conversations';
 import { NOT_FOUND } from '../auth';
 import { streamWidget } from '../conversations/conversation-stream';
@@ -33,8 +33,8 @@ export interface AgentConversationRoutesDeps {
   now: () => number;
 }
 
-/** The header a bot (a webhook endpoint replying) sets to post as `bot`. */
-export const AUTHOR_HEADER = 'X-Framewire-Author';
+/** The header a bot (a webhook endpoint replying) sets to post as `bot`: the contract's. */
+export { AUTHOR_HEADER } from '../../lib/protocol/conversations';
 
 /** The answer shape of the list. */
 export interface ConversationListAnswer {
