@@ -92,7 +92,7 @@ export class ConversationClient {
   #leading = false;
   /** The conversation whose whole thread this frame has read (see `#readThread`). */
   #threadRead: string | null = null;
-  /** Seqs this client has handed to `onMessages`: each message once, whichever path brought it. */
+  /** Seqs of the current conversation this client has handed to `onMessages`: each message once, whichever path brought it. */
   readonly #handed = new Set<number>();
   #stopReceiving: (() => void) | null = null;
   #mode: ReceiveMode = 'stream';
@@ -344,6 +344,8 @@ export class ConversationClient {
     this.#session = session;
     if (changed) {
       this.#cursor = new SeqCursor(session.cursor);
+      // Seqs count per conversation: a new one starts at 1 again.
+      this.#handed.clear();
       this.#stopReceiving?.();
       this.#stopReceiving = null;
     } else {
