@@ -53,9 +53,8 @@ describe(`in ${engineLabel()}, framewire("identify") on the host page`, () => {
     await widget.fill('[data-testid="chat-input"]', 'hello');
     await widget.click('[data-testid="chat-send"]');
     const visitor = (await page.evaluate(() => localStorage.getItem('framewire:demo:session_id'))) as string;
-    await page.waitFor(() =>
-      Object.keys(localStorage).some((key) => key.startsWith('srv_event_queue') && (localStorage.getItem(key) ?? '').includes('message_sent')),
-    );
+    // Not watched in the queue on the way: on a busy machine the message can go out in
+    // identify's own batch before a look at the queue would see it.
 
     // Two batch timers at most (identify's, then the message's), with room for a busy machine.
     await until(
