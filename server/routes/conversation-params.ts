@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { CONVERSATION_ID_PATTERN, CONVERSATION_LIMITS, CONVERSATION_STATUSES } from '../../lib/protocol/conversations';
 import { CollectorError, COLLECTOR_ERROR_CODES } from '../errors';
-import type { ConversationCursor } from '../conversations/types';
+import type { FastifyReply } from 'fastify';
+import type { ConversationCursor, PostOutcome } from '../conversations/types';
+import { NOT_FOUND } from '../auth';
 import { widgetIdSchema } from '../ingest/schemas';
 
 /** Largest body of a conversation `POST`: a message at its limit even with every character `\u`-escaped. */
@@ -94,4 +96,21 @@ export function parseBody<T>(schema: { safeParse(value: unknown): { success: tru
   const issue = parsed.error.issues[0];
   const path = issue?.path.map(String).join('.') ?? '';
   throw new CollectorError(COLLECTOR_ERROR_CODES.INVALID_REQUEST, `bad body: ${path === '' ? 'body' : path}: ${issue?.message ?? 'invalid'}`);
+}
+
+/** The `error` of a 409: a message id already posted with another text. */
+export const MESSAGE_CONFLICT_ERROR = 'message_conflict';
+
+/** The answer to a posted message, the visitor's or the team's: 201 new, 200 repeated, 409 conflict, 404 unknown. */
+export function sendPostOutcome(reply: FastifyReply, outcome: PostOutcome): FastifyReply {
+  switch (outcome.outcome) {
+    case 'created':
+      return reply.code(201).send(outcome.message);
+    case 'repeated':
+      return reply.code(200).send(outcome.message);
+    case 'conflict':
+      return reply.code(409).send({ error: MESSAGE_CONFLICT_ERROR });
+    default:
+      return reply.code(404).send(NOT_FOUND);
+  }
 }

@@ -19,8 +19,8 @@ import {
   messagesQuerySchema,
   parseBody,
   readBodySchema,
+  sendPostOutcome,
 } from './conversation-params';
-import { MESSAGE_CONFLICT_ERROR } from './conversations';
 import { parseRequestPart } from './parse-request-part';
 
 /** What the agent routes need. */
@@ -115,16 +115,7 @@ export function registerAgentConversationRoutes(app: FastifyInstance, deps: Agen
       const posted = parseBody(PostMessageSchema, request.body);
       const outcome = await store.postMessage({ conversationId: target.id, id: posted.id, author, text: posted.text, now: deps.now() });
       publishPost(bus, outcome);
-      switch (outcome.outcome) {
-        case 'created':
-          return reply.code(201).send(outcome.message);
-        case 'repeated':
-          return reply.code(200).send(outcome.message);
-        case 'conflict':
-          return reply.code(409).send({ error: MESSAGE_CONFLICT_ERROR });
-        default:
-          return reply.code(404).send(NOT_FOUND);
-      }
+      return sendPostOutcome(reply, outcome);
     });
 
     scope.post(`${PREFIX}/:id/read`, { bodyLimit: CONVERSATION_MAX_BODY_BYTES }, async (request, reply) => {

@@ -16,7 +16,7 @@ import { registerPreflight } from '../http';
 import type { TokenBucketLimiter } from '../http';
 import type { WidgetGate } from '../ingest';
 import { noStore } from './analytics-read';
-import { CONVERSATION_MAX_BODY_BYTES, conversationIdSchema, lastEventIdSchema, messagesQuerySchema, parseBody, streamQuerySchema } from './conversation-params';
+import { CONVERSATION_MAX_BODY_BYTES, conversationIdSchema, lastEventIdSchema, messagesQuerySchema, parseBody, sendPostOutcome, streamQuerySchema } from './conversation-params';
 import { parseRequestPart } from './parse-request-part';
 
 /** What the visitor routes need. */
@@ -34,7 +34,7 @@ export interface ConversationRoutesDeps {
 /** The `409` of a start whose id is taken: the client starts again with a new id. */
 export const CONVERSATION_EXISTS_ERROR = 'conversation_exists';
 /** The `409` of a message id already used for another text. */
-export const MESSAGE_CONFLICT_ERROR = 'message_conflict';
+export { MESSAGE_CONFLICT_ERROR } from './conversation-params';
 
 const SECRET_HEADER = CONVERSATION_SECRET_HEADER.toLowerCase();
 
@@ -128,16 +128,7 @@ export function registerConversationRoutes(app: FastifyInstance, deps: Conversat
       const posted = parseBody(PostMessageSchema, request.body);
       const outcome = await store.postMessage({ conversationId: access.id, id: posted.id, author: 'visitor', text: posted.text, now: deps.now() });
       publishPost(bus, outcome);
-      switch (outcome.outcome) {
-        case 'created':
-          return reply.code(201).send(outcome.message);
-        case 'repeated':
-          return reply.code(200).send(outcome.message);
-        case 'conflict':
-          return reply.code(409).send({ error: MESSAGE_CONFLICT_ERROR });
-        default:
-          return reply.code(404).send(NOT_FOUND);
-      }
+      return sendPostOutcome(reply, outcome);
     });
 
     scope.get('/api/conversations/:id/messages', { ...routeOptions, onRequest: guard }, async (request, reply) => {
