@@ -24,6 +24,7 @@ import {
   registerWidgetRoutes,
 } from './routes';
 import type { EventStore } from './store';
+import type { AnalyticsWorkerStatus } from './jobs/analytics-worker';
 
 /** What {@link createCollectorApp} builds. */
 export interface CollectorApp {
@@ -42,8 +43,17 @@ export interface CollectorApp {
   streams: StreamHub;
 }
 
+/** How the app reaches the analytics worker (see `startAnalyticsWorker`), if one runs. */
+export interface AnalyticsHooks {
+  /** Ingestion stored a batch. */
+  notify(): void;
+  status(): AnalyticsWorkerStatus;
+}
+
+const NO_WORKER: AnalyticsHooks = { notify: () => undefined, status: () => ({ leader: false }) };
+
 /** Builds the fastify app of the collector around a store (not listening yet). */
-export function createCollectorApp(config: CollectorConfig, store: EventStore, isStopping: () => boolean): CollectorApp {
+export function createCollectorApp(config: CollectorConfig, store: EventStore, isStopping: () => boolean, analytics: AnalyticsHooks = NO_WORKER): CollectorApp {
   const app = Fastify({
     logger: { level: config.logLevel },
     // Per-request lines would cost more than the ingestion itself; errors are still logged.
@@ -93,7 +103,7 @@ export function createCollectorApp(config: CollectorConfig, store: EventStore, i
   // CORS per route (`config.cors`): ingestion follows `allowedOrigins`, the public config is
   // open to any origin, the key-guarded APIs answer no CORS headers.
   registerCors(app, config.allowedOrigins, config.widgetOrigins);
-  const deps = { store, limiter, config, gate };
+  const deps = { store, limiter, config, gate, onStored: analytics.notify };
   registerTrackClickRoutes(app, deps);
   registerAnalyticsEventRoutes(app, deps);
   registerWidgetConfigRoutes(app, { widgets });
@@ -111,6 +121,6 @@ export function createCollectorApp(config: CollectorConfig, store: EventStore, i
     app.log.warn('no API keys configured (FRAMEWIRE_API_KEYS or FRAMEWIRE_API_KEYS_FILE): the analytics read API and the widget registry API answer 401');
   }
   registerDashboardRoutes(app);
-  registerHealthRoutes(app, { store, isStopping, storageRetryAfterSeconds: config.storageRetryAfterSeconds });
+  registerHealthRoutes(app, { store, isStopping, storageRetryAfterSeconds: config.storageRetryAfterSeconds, analytics: analytics.status });
   return { app, limiter, widgets, refusals: refusalLog.counts, conversations, streams };
 }

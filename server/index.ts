@@ -10,8 +10,10 @@ export { COLLECTOR_ERROR_CODES, CollectorError, isCollectorError } from './error
 export { anonymizeIp, PROPERTIES_LIMITS } from './ingest';
 export { ANALYTICS_FIELDS, CLICK_FIELDS, COLLECTOR_LIMITS, CONTEXT_FIELDS, UTM_FIELDS } from '../lib/protocol/collector';
 export { startCollector } from './start-collector';
+export { DEFAULT_ANALYTICS_WORKER_TIMINGS, drainAnalytics, startAnalyticsWorker } from './jobs/analytics-worker';
 export { createWebhookDispatcher, generateWebhookSecret, signWebhook, verifyWebhookSignature } from './webhooks';
 export { DEFAULT_EVENT_QUERY_LIMIT, openPostgresStore, openSqliteStore, openStore, parseDatabaseUrl } from './store';
+export type { AnalyticsWorker, AnalyticsWorkerLogger, AnalyticsWorkerOptions, AnalyticsWorkerStatus, AnalyticsWorkerTimings } from './jobs/analytics-worker';
 export type { RetentionLogger, RetentionScheduler, RetentionSchedulerOptions, SchedulerTimers } from './jobs/retention-scheduler';
 export type * from '../lib/protocol/analytics-api';
 export type { AnalyticsReader, DayRange, RetentionPolicy, RetentionProgress, RetentionResult, SessionQuery } from './analytics/types';
@@ -26,4 +28,4 @@ export type { CollectorErrorCode } from './errors';
 export type { BatchAnswer, EventFailure } from './ingest';
 export type { CollectorDeps, RunningCollector } from './start-collector';
 export type { WebhookDispatcher, WebhookDispatcherOptions, WebhookOutbox, WebhookVerdict } from './webhooks';
-export type { EventKind, EventQuery, EventRow, EventStore, InsertResult, JsonObject, StoreEngine } from './store';
+export type { AnalyticsLease, EventKind, EventQuery, EventRow, EventStore, FoldResult, InsertResult, JsonObject, StoreEngine } from './store';

@@ -10,6 +10,8 @@ import type { RefusalCounts } from './ingest';
 import type { WidgetCache } from './registry';
 import type { EventStore, StoreEngine } from './store';
 import { createWebhookDispatcher } from './webhooks';
+import { drainAnalytics, startAnalyticsWorker } from './jobs/analytics-worker';
+import type { AnalyticsWorker, AnalyticsWorkerStatus } from './jobs/analytics-worker';
 import type { WebhookDispatcher } from './webhooks';
 
 /** A running collector. */
@@ -31,6 +33,12 @@ export interface RunningCollector {
   refusals(): RefusalCounts;
   /** Conversation streams open on this collector now (the visitors' and the inboxes'). */
   openStreams(): number;
+  /**
+   * The analytics: `drain()` folds everything stored so far into sessions and rollups now (the
+   * hook for tests that read analytics right after ingesting), `status()` says whether this
+   * collector is the one folding. With `analyticsWorker` off, `drain()` still folds.
+   */
+  analytics: { drain(timeoutMs?: number): Promise<void>; status(): AnalyticsWorkerStatus };
   /** The daily retention job (`runNow()` for a manual run); `null` when `retention.schedule` is off. */
   retention: RetentionScheduler | null;
   /**
@@ -63,6 +71,8 @@ export interface CollectorDeps {
  * 4. The daily retention job scheduled (02:00 UTC), unless `retention.schedule` is off.
  * 5. The webhook dispatcher started, unless `webhooks` is off; a stop ends it before the
  *    store closes.
+ * 6. The analytics worker started, unless `analyticsWorker` is off; a stop ends it (after its
+ *    fold in progress) before the store closes.
  */
 export async function startCollector(options: CollectorOptions = {}, deps: CollectorDeps = {}): Promise<RunningCollector> {
   const config = normalizeConfig(options);
@@ -79,7 +89,11 @@ export async function startCollector(options: CollectorOptions = {}, deps: Colle
       sqliteSynchronous: config.sqliteSynchronous,
       onIdleError: (error) => logIdleError(error),
     }));
-  const { app, limiter, widgets, refusals, streams } = createCollectorApp(config, store, () => stopping);
+  let worker: AnalyticsWorker | null = null;
+  const { app, limiter, widgets, refusals, streams } = createCollectorApp(config, store, () => stopping, {
+    notify: () => worker?.notify(),
+    status: () => worker?.status() ?? { leader: false },
+  });
   logIdleError = (error) => app.log.warn({ err: error }, 'idle PostgreSQL connection failed');
 
   try {
@@ -111,6 +125,8 @@ export async function startCollector(options: CollectorOptions = {}, deps: Colle
       })
     : null;
 
+  if (config.analyticsWorker) worker = startAnalyticsWorker({ store, logger: app.log });
+
   const close = (): Promise<void> => {
     closing ??= (async () => {
       stopping = true;
@@ -122,13 +138,18 @@ export async function startCollector(options: CollectorOptions = {}, deps: Colle
         limiter.destroy();
         await stopRetention(retention, config.shutdownTimeoutMs);
         await webhooks?.stop();
+        await worker?.stop();
         if (ownsStore) await store.close();
       }
     })();
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, engine: store.engine, config, store, widgets, refusals, openStreams: () => streams.size, retention, webhooks, close };
+  const analytics = {
+    drain: (timeoutMs?: number) => drainAnalytics(store, timeoutMs),
+    status: () => worker?.status() ?? { leader: false },
+  };
+  return { url: `http://${host}:${port}`, port, engine: store.engine, config, store, widgets, refusals, openStreams: () => streams.size, analytics, retention, webhooks, close };
 }
 
 /**

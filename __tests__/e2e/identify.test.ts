@@ -71,6 +71,7 @@ describe(`in ${engineLabel()}, framewire("identify") on the host page`, () => {
     const after = events.filter((row) => row.name === 'identify' || row.name === 'message_sent');
     expect(after.map((row) => row.userId)).toEqual(['user-42', 'user-42']);
 
+    await collector.analytics.drain();
     const today = isoDay(Math.floor(Date.now() / DAY_MS));
     const sessions = await collector.store.listSessions({ widgetId: 'demo', from: isoDay(Math.floor(Date.now() / DAY_MS) - 1), to: today, limit: 10, cursor: null });
     expect(sessions.sessions.find((session) => session.visitorId === visitor)?.userId).toBe('user-42');

@@ -583,6 +583,8 @@ describe.each(ENGINES)('the analytics read API end to end on $name', ({ create }
     expect(ingested.json).toMatchObject({ accepted: events.map((event) => event.id), failed: [] });
     const clicked = await post(collector.url, '/api/track/click/batch', batch([click({ sessionId: 'client-s1', timestamp: now - 10_000 })], widgetId));
     expect(clicked.status).toBe(200);
+    // The analytics follow ingestion within about a second; the drain hook folds them now.
+    await collector.analytics.drain();
   });
   afterAll(async () => {
     await collector?.close();
@@ -692,6 +694,7 @@ describe.each(ENGINES)('the offers report end to end on $name', ({ create }) => 
       const clicked = await post(collector.url, '/api/track/click/batch', batch([clickA, clickPlain], widgetId));
       expect(clicked.status).toBe(200);
     }
+    await collector.analytics.drain();
 
     const answer = await send(offersUrl(), { headers: bearer(ACME_KEY) });
     expect(answer.status).toBe(200);

@@ -2,12 +2,13 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, parseDatabaseUrl } from '../../server';
+import { drainAnalytics, openStore, parseDatabaseUrl } from '../../server';
 import type { EventRow, EventStore } from '../../server';
 import { DAY_MS, isoDay } from '../../server/analytics/days';
 import type { DailyCounters } from '../../lib/protocol/analytics-api';
 import { eventRow, referenceDaily, referenceOffers, referenceSessions } from './support/analytics-rows';
 import { ENGINES } from './support/engines';
+import { ingest } from './support/ingest';
 import type { EngineFixture } from './support/engines';
 
 const MIN = 60_000;
@@ -61,13 +62,17 @@ const eventsArbitrary = fc
     }),
   );
 
-/** The events in a random order, cut into random batches, some sent twice. */
+/**
+ * The events in a random order, cut into random batches, some sent twice, and after which
+ * batches the analytics fold what is queued (folds of one batch, of several, or all at the end).
+ */
 const deliveryArbitrary = eventsArbitrary.chain((rows) =>
   fc.tuple(
     fc.constant(rows),
     fc.shuffledSubarray(rows, { minLength: rows.length, maxLength: rows.length }),
     fc.array(fc.integer({ min: 1, max: 8 }), { minLength: rows.length, maxLength: rows.length }),
     fc.array(fc.integer({ min: 0, max: rows.length - 1 }), { maxLength: 5 }),
+    fc.array(fc.boolean(), { minLength: rows.length + 5, maxLength: rows.length + 5 }),
   ),
 );
 
@@ -125,10 +130,14 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
     'keeps daily counters, sessions and offer figures equal to the same aggregates computed from the raw events, whatever the order, batching and duplicates',
     async () => {
       await fc.assert(
-        fc.asyncProperty(deliveryArbitrary, async ([rows, order, sizes, resend]) => {
+        fc.asyncProperty(deliveryArbitrary, async ([rows, order, sizes, resend, folds]) => {
           const widgetId = `w${Math.random().toString(36).slice(2, 10)}`;
           const own = (list: readonly EventRow[]) => list.map((row) => ({ ...row, widgetId }));
-          for (const batch of batches(own(order), sizes, resend)) await store.insertEvents(batch);
+          for (const [k, batch] of batches(own(order), sizes, resend).entries()) {
+            await store.insertEvents(batch);
+            if (folds[k] === true) await store.advanceAnalytics({ maxBatches: 1 + (k % 3) });
+          }
+          await drainAnalytics(store);
 
           const range = { ...RANGE, widgetId };
           const expectedDays = referenceDaily(own(rows));
@@ -172,9 +181,9 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
 
   it('counts a duplicate event once, whether resent alone or inside a later batch', async () => {
     const first = eventRow({ eventId: 'a', ts: BASE + MIN });
-    await store.insertEvents([first, eventRow({ eventId: 'b', ts: BASE + 2 * MIN, kind: 'click', name: 'offer_click' })]);
-    await store.insertEvents([first]);
-    await store.insertEvents([eventRow({ eventId: 'c', ts: BASE + 3 * MIN }), first]);
+    await ingest(store, [first, eventRow({ eventId: 'b', ts: BASE + 2 * MIN, kind: 'click', name: 'offer_click' })]);
+    await ingest(store, [first]);
+    await ingest(store, [eventRow({ eventId: 'c', ts: BASE + 3 * MIN }), first]);
     const summary = await store.summary(RANGE);
     expect(summary).toMatchObject({ events: 3, clicks: 1, opens: 2, sessions: 1, conversions: 1, visitors: 1, conversionRate: 1 });
   });
@@ -182,11 +191,11 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
   it('tells new from returning visitors, and moves "new" to an earlier day when an older event arrives late', async () => {
     const day1 = BASE + 2 * MIN; // 23:02, day D
     const day2 = BASE + 2 * 60 * MIN; // 01:00, day D+1
-    await store.insertEvents([eventRow({ eventId: 'late', ts: day2, sessionId: 'v1' })]);
+    await ingest(store, [eventRow({ eventId: 'late', ts: day2, sessionId: 'v1' })]);
     let days = (await store.trends(RANGE)).days.filter((d) => d.events > 0);
     expect(days.map((d) => [d.date, d.newVisitors])).toEqual([[isoDay(Math.floor(day2 / DAY_MS)), 1]]);
 
-    await store.insertEvents([eventRow({ eventId: 'early', ts: day1, sessionId: 'v1' })]);
+    await ingest(store, [eventRow({ eventId: 'early', ts: day1, sessionId: 'v1' })]);
     days = (await store.trends(RANGE)).days.filter((d) => d.events > 0);
     expect(days.map((d) => [d.date, d.visitors, d.newVisitors])).toEqual([
       [isoDay(Math.floor(day1 / DAY_MS)), 1, 1],
@@ -199,7 +208,7 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
   });
 
   it('pages through sessions newest first with a cursor, and refuses a forged cursor', async () => {
-    for (let i = 0; i < 5; i++) await store.insertEvents([eventRow({ eventId: `s${i}`, ts: BASE + i * 40 * MIN, sessionId: 'v9' })]);
+    for (let i = 0; i < 5; i++) await ingest(store, [eventRow({ eventId: `s${i}`, ts: BASE + i * 40 * MIN, sessionId: 'v9' })]);
     const first = await store.listSessions({ ...RANGE, limit: 2, cursor: null });
     const second = await store.listSessions({ ...RANGE, limit: 2, cursor: first.nextCursor });
     const third = await store.listSessions({ ...RANGE, limit: 2, cursor: second.nextCursor });
@@ -210,7 +219,7 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
 
   it('breaks sessions down by source and device, and counts the sessions active in a window', async () => {
     const context = { page: 'https://shop.example/landing', referrer: 'https://www.search.example/?q=boots', utm: { source: 'newsletter', medium: 'email' }, screen: '390x844' };
-    await store.insertEvents([
+    await ingest(store, [
       eventRow({ eventId: 'a', ts: BASE, context, userAgent: CHROME }),
       eventRow({ eventId: 'b', ts: BASE + MIN, sessionId: 'v2', userAgent: 'curl/8.0', context: { page: 'https://shop.example/' } }),
     ]);
@@ -236,7 +245,7 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
 
   it('keeps quotes, backslashes, SQL and unicode in visitor ids, pages and names verbatim', async () => {
     const hostile = [`o'brien\\"; DROP TABLE events; --`, 'back\\slash \\\' quote', 'héllo 👋 مرحبا ?$1 %s'];
-    await store.insertEvents(
+    await ingest(store, 
       hostile.map((text, i) =>
         eventRow({ eventId: `h${i}`, ts: BASE + i * MIN, sessionId: text, name: text, context: { page: `https://shop.example/${text}`, referrer: '', utm: { source: text } } }),
       ),
@@ -250,7 +259,7 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
   });
 
   it('lists top events by count', async () => {
-    await store.insertEvents([
+    await ingest(store, [
       eventRow({ eventId: 'a', ts: BASE, name: 'message_sent' }),
       eventRow({ eventId: 'b', ts: BASE + MIN, name: 'message_sent' }),
       eventRow({ eventId: 'c', ts: BASE + 2 * MIN, name: 'widget_opened' }),
@@ -270,7 +279,7 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
 
     it('counts shown and clicked per offer and variant, clicks without a variant under "default", ordered by offer then variant', async () => {
       const nextDay = BASE + 2 * 60 * MIN; // 01:00 the next UTC day
-      await store.insertEvents([
+      await ingest(store, [
         shown('s1', BASE, { offerId: 'trial', questionId: 'q1', buttonVariantId: 'b' }),
         shown('s2', BASE + MIN, { offerId: 'trial', questionId: 'q1', buttonVariantId: 'a' }, { sessionId: 'v2' }),
         shown('s3', BASE + 2 * MIN, { offerId: 'trial', questionId: 'q1', buttonVariantId: 'a' }, { sessionId: 'v3' }),
@@ -279,7 +288,7 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
         shown('s4', nextDay, { offerId: 'Upgrade', questionId: 'q2' }),
         clicked('c3', nextDay + MIN, 'Upgrade', ''),
       ]);
-      await store.insertEvents([
+      await ingest(store, [
         // Stored, not counted: no usable offer id, or not an offer_shown.
         shown('x1', BASE, { questionId: 'q1', buttonVariantId: 'a' }),
         shown('x2', BASE, { offerId: 42, buttonVariantId: 'a' }),
@@ -313,7 +322,7 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
     });
 
     it('reports the click-through rate as is when clicks outnumber offer_shown events', async () => {
-      await store.insertEvents([
+      await ingest(store, [
         shown('s1', BASE, { offerId: 'trial', buttonVariantId: 'a' }),
         clicked('c1', BASE + MIN, 'trial', 'a'),
         clicked('c2', BASE + 2 * MIN, 'trial', 'a'),
@@ -325,12 +334,12 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
     it('never counts an offer event twice, whether resent in the same batch or in a later one', async () => {
       const s1 = shown('s1', BASE, { offerId: 'trial', buttonVariantId: 'a' });
       const c1 = clicked('c1', BASE + MIN, 'trial', 'a');
-      const first = await store.insertEvents([s1, c1, s1, c1]);
+      const first = await ingest(store, [s1, c1, s1, c1]);
       expect(first).toEqual({ inserted: ['s1', 'c1'], duplicates: ['s1', 'c1'] });
-      const second = await store.insertEvents([c1, shown('s2', BASE + 2 * MIN, { offerId: 'trial', buttonVariantId: 'a' }), s1]);
+      const second = await ingest(store, [c1, shown('s2', BASE + 2 * MIN, { offerId: 'trial', buttonVariantId: 'a' }), s1]);
       expect(second).toEqual({ inserted: ['s2'], duplicates: ['c1', 's1'] });
-      await store.insertEvents([s1]);
-      await store.insertEvents([c1]);
+      await ingest(store, [s1]);
+      await ingest(store, [c1]);
       expect((await store.offers(RANGE)).offers).toEqual([{ offerId: 'trial', buttonVariantId: 'a', shown: 2, clicked: 1, clickThroughRate: 0.5 }]);
     });
 
@@ -356,7 +365,7 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
         clicked('o1', BASE, 'trial', 'a', { widgetId: 'other' }),
       ];
       const before = await openStore({ databaseUrl: url });
-      await before.insertEvents(rows);
+      await ingest(before, rows);
       const atIngest = await before.offers(RANGE);
       await before.close();
       expect(atIngest.offers).toEqual([
@@ -372,7 +381,7 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
         expect((await after.offers({ ...RANGE, widgetId: 'other' })).offers).toEqual([
           { offerId: 'trial', buttonVariantId: 'a', shown: 0, clicked: 1, clickThroughRate: 0 },
         ]);
-        await after.insertEvents([shown('s7', BASE + 5 * MIN, { offerId: 'trial', buttonVariantId: 'a' }), rows[0] as EventRow]);
+        await ingest(after, [shown('s7', BASE + 5 * MIN, { offerId: 'trial', buttonVariantId: 'a' }), rows[0] as EventRow]);
         expect((await after.offers(RANGE)).offers[1]).toEqual({ offerId: 'trial', buttonVariantId: 'a', shown: 3, clicked: 1, clickThroughRate: 1 / 3 });
       } finally {
         await after.close();
@@ -380,14 +389,14 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
     });
 
     it('keeps the offer figures through the privacy delete and retention, like the daily counters', async () => {
-      await store.insertEvents([
+      await ingest(store, [
         shown('s1', BASE, { offerId: 'trial', buttonVariantId: 'a' }, { sessionId: 'browser-1', userId: 'user-42' }),
         clicked('c1', BASE + MIN, 'trial', 'a', { sessionId: 'browser-1' }),
       ]);
       const before = await store.offers(RANGE);
       expect(await store.deleteVisitor({ widgetId: 'demo', id: 'user-42' })).toMatchObject({ deletedEvents: 2 });
       expect(await store.offers(RANGE)).toEqual(before);
-      await store.insertEvents([shown('s2', BASE + 2 * MIN, { offerId: 'trial', buttonVariantId: 'a' })]);
+      await ingest(store, [shown('s2', BASE + 2 * MIN, { offerId: 'trial', buttonVariantId: 'a' })]);
       const result = await store.applyRetention({ eventsMs: DAY_MS, sessionsMs: DAY_MS, eventChunk: 10, sessionChunk: 10 }, BASE + 400 * DAY_MS);
       expect(result.deletedEvents).toBe(1);
       expect((await store.offers(RANGE)).offers).toEqual([{ offerId: 'trial', buttonVariantId: 'a', shown: 2, clicked: 1, clickThroughRate: 0.5 }]);
@@ -395,7 +404,7 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
   });
 
   it('deletes everything of a person by user id, anonymous id or client session id, and keeps other visitors', async () => {
-    await store.insertEvents([
+    await ingest(store, [
       eventRow({ eventId: 'a', ts: BASE, sessionId: 'browser-1', userId: 'user-42' }),
       eventRow({ eventId: 'b', ts: BASE + MIN, sessionId: 'browser-1' }),
       eventRow({ eventId: 'c', ts: BASE + 2 * MIN, sessionId: 'browser-2', anonymousId: 'anon-7' }),
@@ -419,7 +428,7 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
       ...Array.from({ length: 3 }, (_, i) => old(i, 400)),
       ...Array.from({ length: 4 }, (_, i) => old(i, 10)),
     ];
-    await store.insertEvents(rows);
+    await ingest(store, rows);
     const wholeRange = { widgetId: 'demo', from: isoDay(Math.floor((now - 401 * DAY_MS) / DAY_MS)), to: isoDay(Math.floor(now / DAY_MS)) };
     const before = await store.trends(wholeRange);
     const progress: number[] = [];
@@ -452,7 +461,7 @@ describe('analytics on one PostgreSQL database shared by two stores', () => {
     const [a, b] = [await openStore({ databaseUrl: url }), await openStore({ databaseUrl: url })];
     try {
       const rows = Array.from({ length: 60 }, (_, i) => eventRow({ eventId: `p${String(i).padStart(2, '0')}`, ts: BASE + (i % 30) * 4 * MIN + (i >= 30 ? MIN : 0), sessionId: 'shared' }));
-      await Promise.all(rows.map((row, i) => (i % 2 === 0 ? a : b).insertEvents([row])));
+      await Promise.all(rows.map((row, i) => ingest(i % 2 === 0 ? a : b, [row])));
       const summary = await a.summary(RANGE);
       const expected = referenceSessions(rows);
       expect(summary.sessions).toBe(expected.length);

@@ -8,6 +8,7 @@ import { eventRow, referenceSessions } from './support/analytics-rows';
 import { insertConversations, openRawDatabase, referenceConversationFigures } from './support/conversation-rows';
 import type { ConversationSpec, RawDatabase } from './support/conversation-rows';
 import { ENGINES } from './support/engines';
+import { ingest } from './support/ingest';
 import type { EngineFixture } from './support/engines';
 
 const MIN = 60_000;
@@ -69,7 +70,7 @@ describe.each(ENGINES)('conversation analytics on the $name store', ({ name, cre
         fc.asyncProperty(dataArbitrary, async (data) => {
           const widgetId = `w${Math.random().toString(36).slice(2, 10)}`;
           const rows: EventRow[] = data.events.map((e, i) => eventRow({ widgetId, eventId: `e${i}`, ts: slotTime(e.slot), sessionId: e.visitor }));
-          await store.insertEvents(rows);
+          await ingest(store, rows);
           const specs: ConversationSpec[] = data.conversations.map((c, i) => ({
             id: `${widgetId}-c${i}`,
             widgetId,
@@ -94,7 +95,7 @@ describe.each(ENGINES)('conversation analytics on the $name store', ({ name, cre
   );
 
   it('counts a session as having a conversation when a message falls between its first event and 30 minutes after its last, of any author', async () => {
-    await store.insertEvents([
+    await ingest(store, [
       eventRow({ eventId: 'a1', ts: BASE, sessionId: 'a' }),
       eventRow({ eventId: 'a2', ts: BASE + 10 * MIN, sessionId: 'a' }),
       eventRow({ eventId: 'b1', ts: BASE, sessionId: 'b' }),
@@ -147,7 +148,7 @@ describe.each(ENGINES)('conversation analytics on the $name store', ({ name, cre
   });
 
   it('deletes a person’s conversations with their messages and deliveries by anonymous id or user id, and keeps the others', async () => {
-    await store.insertEvents([eventRow({ eventId: 'e1', ts: BASE, sessionId: 'browser-1', userId: 'user-42' })]);
+    await ingest(store, [eventRow({ eventId: 'e1', ts: BASE, sessionId: 'browser-1', userId: 'user-42' })]);
     const convo = (id: string, anonymousId: string, userId: string | null, widgetId = 'demo'): ConversationSpec => ({
       id,
       widgetId,

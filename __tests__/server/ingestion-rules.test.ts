@@ -154,6 +154,9 @@ describe('whole-request errors', () => {
       insertEvents: async () => {
         throw new CollectorError('STORAGE_UNAVAILABLE', 'disk on fire');
       },
+      advanceAnalytics: fail,
+      analyticsBacklog: fail,
+      acquireAnalyticsLease: fail,
       listEvents: async () => [],
       ping: async () => {
         throw new CollectorError('STORAGE_UNAVAILABLE', 'disk on fire');

@@ -93,8 +93,9 @@ describe.each(ENGINES)('the collector on $name', ({ create }) => {
     expect(await stored('w-race')).toHaveLength(10);
   });
 
-  it('reports ready with its engine', async () => {
+  it('reports ready with its engine, whether it folds the analytics, and the batches waiting to be folded', async () => {
+    await collector.analytics.drain();
     const answer = await send(`${collector.url}/readyz`);
-    expect(answer.json).toEqual({ status: 'ready', engine: collector.engine });
+    expect(answer.json).toEqual({ status: 'ready', engine: collector.engine, analytics: { leader: true, backlog: 0 } });
   });
 });

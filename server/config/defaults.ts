@@ -26,6 +26,7 @@ export const DEFAULT_COLLECTOR_CONFIG: Readonly<CollectorConfig> = Object.freeze
   apiKeys: Object.freeze([]),
   requireRegistration: false,
   webhooks: true,
+  analyticsWorker: true,
   webhookAllowPrivate: false,
   retention: Object.freeze({ eventsDays: 90, sessionsDays: 365, eventChunk: 10_000, sessionChunk: 5000, schedule: true }),
   widgetOrigins: 'any',

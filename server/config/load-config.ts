@@ -25,6 +25,7 @@ export const COLLECTOR_ENV_VARS = {
   COLLECTOR_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
   COLLECTOR_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   COLLECTOR_LOG_LEVEL: 'logLevel',
+  COLLECTOR_ANALYTICS_WORKER: 'analyticsWorker',
   FRAMEWIRE_API_KEYS: 'apiKeys',
   FRAMEWIRE_API_KEYS_FILE: 'apiKeys',
   FRAMEWIRE_REQUIRE_REGISTRATION: 'requireRegistration',
@@ -87,6 +88,7 @@ const envSchema = z.object({
     .toLowerCase()
     .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal, error, warn, info, debug, trace, silent'))
     .optional(),
+  COLLECTOR_ANALYTICS_WORKER: flag,
   FRAMEWIRE_REQUIRE_REGISTRATION: flag,
   FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE: flag,
   FRAMEWIRE_WIDGET_ORIGINS: origins,
@@ -172,6 +174,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     sqliteSynchronous: e.COLLECTOR_SQLITE_SYNCHRONOUS,
     shutdownTimeoutMs: e.COLLECTOR_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.COLLECTOR_LOG_LEVEL,
+    analyticsWorker: e.COLLECTOR_ANALYTICS_WORKER,
     apiKeys,
     requireRegistration: e.FRAMEWIRE_REQUIRE_REGISTRATION,
     webhookAllowPrivate: e.FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE,

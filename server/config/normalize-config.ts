@@ -47,6 +47,7 @@ const configSchema = z.object({
   apiKeys: apiKeyGrantsSchema,
   requireRegistration: z.boolean(),
   webhooks: z.boolean(),
+  analyticsWorker: z.boolean(),
   webhookAllowPrivate: z.boolean(),
   retention: z.object({
     eventsDays: z.number().int().min(1).max(MAX_RETENTION_DAYS),

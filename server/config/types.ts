@@ -187,6 +187,14 @@ export interface CollectorConfig {
    */
   webhooks: boolean;
   /**
+   * Run the analytics worker in this collector: it folds stored events into sessions and the
+   * daily rollups behind ingestion (`COLLECTOR_ANALYTICS_WORKER`). On PostgreSQL one collector
+   * at a time folds, whichever holds the lease. Off, this collector ingests but never folds
+   * (another collector, or a later start, folds what it stored).
+   * @default true
+   */
+  analyticsWorker: boolean;
+  /**
    * Let webhooks reach loopback, private (RFC 1918, fc00::/7) and link-local addresses
    * (`FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE`). Off, such URLs are refused on save and at delivery.
    * @default false

@@ -18,6 +18,8 @@ export interface IngestDeps {
   config: CollectorConfig;
   /** The registry's check of the widget and the page origin (`createWidgetGate`). */
   gate: WidgetGate;
+  /** Called after a batch stored at least one event (wakes the analytics worker). */
+  onStored?: () => void;
 }
 
 /** Facts about the request itself. */
@@ -39,8 +41,10 @@ export interface RequestFacts {
  *    widget while registration is required → 403, nothing stored (see `createWidgetGate`).
  * 3. Rate limit: one token per event from the bucket of (widgetId, client address) → else 429.
  * 4. Each event validated on its own (see `validateEvents`).
- * 5. The valid ones stored in one transaction, skipping known (widgetId, id) → else 503.
- * 6. Answer once the transaction has committed.
+ * 5. The valid ones stored in one transaction, skipping known (widgetId, id), and queued for the
+ *    analytics worker in the same transaction → else 503.
+ * 6. Answer once the transaction has committed. Sessions and rollups follow within about a
+ *    second (the analytics worker), not in this request.
  */
 export async function ingestBatch(kind: EventKind, body: unknown, facts: RequestFacts, deps: IngestDeps): Promise<BatchAnswer> {
   const { config } = deps;
@@ -77,5 +81,6 @@ export async function ingestBatch(kind: EventKind, body: unknown, facts: Request
     maxFutureSkewMs: config.maxFutureSkewMs,
   });
   const stored = await deps.store.insertEvents(validated.rows);
+  if (stored.inserted.length > 0) deps.onStored?.();
   return { accepted: stored.inserted, duplicates: [...stored.duplicates, ...validated.repeated], failed: validated.failed };
 }

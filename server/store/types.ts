@@ -2,6 +2,9 @@ import type { AnalyticsReader } from '../analytics/types';
 import type { ConversationStore } from '../conversations/types';
 import type { WidgetRegistry } from '../registry/types';
 import type { WebhookOutbox } from '../webhooks/types';
+import type { FoldResult } from './analytics/fold-queue';
+
+export type { FoldResult };
 
 /** What produced an event: an offer click or a generic analytics event. */
 export type EventKind = 'click' | 'analytics';
@@ -66,17 +69,41 @@ export interface EventStore extends AnalyticsReader, WidgetRegistry, WebhookOutb
   readonly engine: StoreEngine;
   /**
    * Stores rows in one transaction, all or nothing, skipping those whose (widgetId, eventId)
-   * is already stored, and updates the sessions and daily counters with the stored ones in
-   * the same transaction. Resolves only after the transaction has committed.
+   * is already stored, and queues the stored ones for the analytics in the same transaction
+   * (see {@link EventStore.advanceAnalytics}). Resolves only after the transaction has committed.
    * @throws CollectorError `STORAGE_UNAVAILABLE` when nothing could be stored.
    */
   insertEvents(rows: readonly EventRow[]): Promise<InsertResult>;
+  /**
+   * Folds up to `maxBatches` queued batches into sessions, visitors and the daily rollups, and
+   * deletes their queue rows, in one transaction: each stored event is counted exactly once.
+   * Folds run one at a time across every collector on the database (PostgreSQL: a transaction
+   * advisory lock), so calling it from anywhere is safe; the analytics worker is what calls it.
+   */
+  advanceAnalytics(options?: { maxBatches?: number }): Promise<FoldResult>;
+  /** How many stored batches the analytics have not folded in yet. */
+  analyticsBacklog(): Promise<number>;
+  /**
+   * Tries to become the collector whose worker folds the analytics: at most one holds the lease
+   * on a database at a time (PostgreSQL: a session advisory lock on a connection of its own,
+   * freed by the server when that connection ends, e.g. when the process dies). Resolves with
+   * `null` when another collector holds it. SQLite: always granted (one process writes a file).
+   */
+  acquireAnalyticsLease(): Promise<AnalyticsLease | null>;
   /** Reads raw events of one widget. */
   listEvents(query: EventQuery): Promise<EventRow[]>;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
   /** Closes connections and files; later calls reject with `STORE_CLOSED`. Idempotent. */
   close(): Promise<void>;
+}
+
+/** The right to fold the analytics, held by one collector at a time. */
+export interface AnalyticsLease {
+  /** Resolves if the lease is lost (its connection ended); the holder must stop folding. */
+  readonly lost: Promise<void>;
+  /** Gives the lease up. Idempotent. */
+  release(): Promise<void>;
 }
 
 /** Default of {@link EventQuery.limit}. */

@@ -3,6 +3,7 @@ import { offersSchemaSql } from '../analytics/offers';
 import { eventsSchemaSql } from '../events-schema';
 import { widgetsSchemaSql } from '../widgets-schema';
 import { conversationsSchemaSql } from '../conversations-schema';
+import { analyticsQueueSchemaSql } from '../analytics/fold-queue';
 
 /** One schema step; versions only grow, applied ones never change. */
 export interface PostgresMigration {
@@ -40,5 +41,10 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     version: 5,
     name: 'conversations, their messages, webhook deliveries, widget webhooks',
     sql: conversationsSchemaSql({ integer: 'BIGINT' }),
+  },
+  {
+    version: 6,
+    name: 'analytics queue: stored batches waiting to be folded into sessions and rollups',
+    sql: analyticsQueueSchemaSql('postgres'),
   },
 ];

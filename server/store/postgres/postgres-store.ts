@@ -7,10 +7,11 @@ import { splitResults } from '../split-results';
 import { DEFAULT_EVENT_QUERY_LIMIT } from '../types';
 import type { EventQuery, EventRow, EventStore, InsertResult } from '../types';
 import { createAnalyticsReader } from '../analytics/analytics-reader';
-import { analyticsReads, analyticsWrites } from '../analytics/record-analytics';
+import { deleteVisitorWork } from '../analytics/maintenance';
+import { BACKLOG_SQL, DEFAULT_FOLD_BATCHES, foldWork, runFoldAsync } from '../analytics/fold-queue';
 import { inlineParams, runAsync, toPostgresPlaceholders } from '../sql-runner';
 import type { Statement, StatementResult, Work } from '../sql-runner';
-import { visitorOf } from '../../analytics/sessionize';
+import { acquirePostgresLease, FOLD_LOCK_SQL } from './analytics-lease';
 import { SILENCE_GRACE_MS } from './deadlines';
 import { runMigrations } from './migrate';
 import { createPostgresWebhookOutbox } from './webhook-outbox';
@@ -41,35 +42,25 @@ export interface PostgresStoreOptions {
   onIdleError?: (error: Error) => void;
 }
 
-/**
- * Daily counter rows per widget and day: concurrent transactions add to different rows
- * (by backend process id), so they do not queue behind one row lock. Reads add them up.
- */
-const COUNTER_SHARDS = 64;
-
 /** One row of `events` to insert: JSON columns cast from text. */
 const EVENT_VALUES = `(${EVENT_COLUMNS.map((c) => (c === 'properties' || c === 'context' ? '?::jsonb' : '?')).join(', ')})`;
 
-/** The insert of a batch, skipping stored (widget, event id) pairs, naming the rows it stored. */
+/**
+ * The insert of a batch in one statement (so one round trip, in autocommit): the rows, stored
+ * pairs skipped, and one `analytics_queue` row per widget naming the events it stored; the
+ * answer names the rows it stored.
+ */
 const insertStatement = (rows: readonly EventRow[]): Statement => ({
-  sql: `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${rows.map(() => EVENT_VALUES).join(', ')}
-    ON CONFLICT (widget_id, event_id) DO NOTHING RETURNING widget_id, event_id`,
+  sql: `WITH stored AS (
+      INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${rows.map(() => EVENT_VALUES).join(', ')}
+      ON CONFLICT (widget_id, event_id) DO NOTHING RETURNING widget_id, event_id
+    ), queued AS (
+      INSERT INTO analytics_queue (widget_id, event_ids) SELECT widget_id, json_agg(event_id)::text FROM stored GROUP BY widget_id
+    )
+    SELECT widget_id, event_id FROM stored`,
   params: rows.flatMap(rowToValues),
   want: 'rows',
 });
-
-/**
- * The advisory locks of the batch's visitors, taken in key order: transactions that touch the
- * same visitor's sessions run one after the other, and never deadlock.
- */
-const lockStatement = (rows: readonly EventRow[]): Statement => {
-  const keys = [...new Set(rows.map((row) => JSON.stringify([row.widgetId, visitorOf(row)])))];
-  return {
-    sql: `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT DISTINCT k FROM (VALUES ${keys.map(() => '(?)').join(', ')}) AS v (k) ORDER BY 1) AS keys`,
-    params: keys,
-    want: 'rows',
-  };
-};
 
 /** Prepared once per connection under a name derived from the text. */
 const prepared = (sql: string): { name: string; text: string } => ({
@@ -91,12 +82,6 @@ async function executeAll(client: pg.ClientBase, statements: readonly (Statement
   const answer = (await client.query(text.join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
   return (Array.isArray(answer) ? answer : [answer]).map((result) => ({ rows: result.rows as Record<string, unknown>[], count: result.rowCount ?? 0 }));
 }
-
-/** A connection's own counter shard: no two open connections of one collector share one. */
-const shardOf = (client: pg.ClientBase): number => {
-  const pid = (client as unknown as { processID?: number | null }).processID;
-  return typeof pid === 'number' ? pid % COUNTER_SHARDS : Math.floor(Math.random() * COUNTER_SHARDS);
-};
 
 const LIST_SQL = `
   SELECT ${EVENT_COLUMNS.join(', ')} FROM events
@@ -179,30 +164,35 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       connectionTimeoutMs: options.connectionTimeoutMs ?? 5000,
     }),
     engine: 'postgres',
-    /**
-     * Two round trips per batch.
-     * 1. BEGIN; the insert (stored pairs skipped); the advisory locks of the batch's visitors;
-     *    the analytics reads (for every visitor of the batch: more than needed is harmless).
-     * 2. The analytics writes for the events that were new, and COMMIT. The answer goes out
-     *    only after the COMMIT.
-     */
+    // After any fold in progress, so a fold cannot write back a session of the person deleted.
+    deleteVisitor: ({ widgetId, id }) =>
+      guard(() =>
+        transaction(async (client) => {
+          await client.query(FOLD_LOCK_SQL);
+          return runAsync(deleteVisitorWork(widgetId, id), (statement) => execute(client, statement));
+        }),
+      ),
+    /** One statement in autocommit: the answer comes back once it has committed. */
     insertEvents: (rows): Promise<InsertResult> =>
       guard(async () => {
         if (rows.length === 0) return { inserted: [], duplicates: [] };
-        return onClient(async (client) => {
-          const reads = analyticsReads(rows);
-          const [, insertResult, , ...readResults] = await executeAll(client, ['BEGIN', insertStatement(rows), lockStatement(rows), ...reads.statements]);
-          const inserted = new Set((insertResult?.rows ?? []).map((r) => `${String(r.widget_id)}\u0000${String(r.event_id)}`));
-          const stored: EventRow[] = [];
-          const split = splitResults(rows, (row) => {
-            const isNew = inserted.has(`${row.widgetId}\u0000${row.eventId}`);
-            if (isNew) stored.push(row);
-            return isNew;
-          });
-          await executeAll(client, [...analyticsWrites(stored, reads.read(readResults), shardOf(client)), 'COMMIT']);
-          return split;
-        });
+        const result = await execute(pool, insertStatement(rows));
+        const inserted = new Set(result.rows.map((r) => `${String(r.widget_id)}\u0000${String(r.event_id)}`));
+        return splitResults(rows, (row) => inserted.has(`${row.widgetId}\u0000${row.eventId}`));
       }),
+    /** BEGIN and the fold lock, then one round trip per step of the fold, then COMMIT. */
+    advanceAnalytics: (options = {}) =>
+      guard(() =>
+        onClient(async (client) => {
+          await executeAll(client, ['BEGIN', FOLD_LOCK_SQL]);
+          const result = await runFoldAsync(foldWork(options.maxBatches ?? DEFAULT_FOLD_BATCHES), (statements) => executeAll(client, statements));
+          await client.query('COMMIT');
+          return result;
+        }),
+      ),
+    analyticsBacklog: () => guard(async () => Number((await pool.query<{ n: string }>(BACKLOG_SQL)).rows[0]?.n ?? 0)),
+    acquireAnalyticsLease: () =>
+      guard(() => acquirePostgresLease({ connectionString: options.connectionString, connectionTimeoutMs: options.connectionTimeoutMs ?? 5000 })),
     listEvents: (query: EventQuery) =>
       guard(async () => {
         const result = await pool.query<RawEventRecord>(LIST_SQL, [query.widgetId, query.kind ?? null, query.limit ?? DEFAULT_EVENT_QUERY_LIMIT]);

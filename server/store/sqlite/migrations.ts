@@ -3,6 +3,7 @@ import { offersSchemaSql } from '../analytics/offers';
 import { eventsSchemaSql } from '../events-schema';
 import { widgetsSchemaSql } from '../widgets-schema';
 import { conversationsSchemaSql } from '../conversations-schema';
+import { analyticsQueueSchemaSql } from '../analytics/fold-queue';
 
 /** One schema step; versions only grow, applied ones never change. */
 export interface SqliteMigration {
@@ -37,5 +38,10 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     version: 5,
     name: 'conversations, their messages, webhook deliveries, widget webhooks',
     sql: conversationsSchemaSql({ integer: 'INTEGER' }),
+  },
+  {
+    version: 6,
+    name: 'analytics queue: stored batches waiting to be folded into sessions and rollups',
+    sql: analyticsQueueSchemaSql('sqlite'),
   },
 ];

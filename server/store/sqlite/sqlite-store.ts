@@ -8,7 +8,7 @@ import { splitResults } from '../split-results';
 import { DEFAULT_EVENT_QUERY_LIMIT } from '../types';
 import type { EventQuery, EventRow, EventStore, InsertResult } from '../types';
 import { createAnalyticsReader } from '../analytics/analytics-reader';
-import { analyticsReads, analyticsWrites } from '../analytics/record-analytics';
+import { BACKLOG_SQL, DEFAULT_FOLD_BATCHES, ENQUEUE_SQL, foldWork, runFoldSync } from '../analytics/fold-queue';
 import { runSync } from '../sql-runner';
 import type { Statement, StatementResult, Work } from '../sql-runner';
 import { createGroupCommit } from './group-commit';
@@ -68,24 +68,26 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     }
     return { rows: [], count: statement.run(...params).changes };
   };
-  // Raw events, then sessions and daily counters, in the same savepoint of the group commit.
+  const enqueue = db.prepare(ENQUEUE_SQL);
+  // Raw events, then the batch's queue row per widget, in the same savepoint of the group commit.
   const insertRows = (rows: readonly EventRow[]): InsertResult => {
-    const stored: EventRow[] = [];
+    const stored = new Map<string, string[]>();
     const result = splitResults(rows, (row) => {
       const inserted = insert.run(...rowToValues(row)).changes === 1;
-      if (inserted) stored.push(row);
+      if (inserted) {
+        const ids = stored.get(row.widgetId);
+        if (ids) ids.push(row.eventId);
+        else stored.set(row.widgetId, [row.eventId]);
+      }
       return inserted;
     });
-    if (stored.length > 0) {
-      const reads = analyticsReads(stored);
-      const found = reads.read(reads.statements.map(execute));
-      for (const write of analyticsWrites(stored, found, 0)) execute(write);
-    }
+    for (const [widgetId, eventIds] of stored) enqueue.run(widgetId, JSON.stringify(eventIds));
     return result;
   };
   const commitGroup = createGroupCommit(db, insertRows);
   const list = db.prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM events WHERE widget_id = ? AND (? IS NULL OR kind = ?) ORDER BY ts, event_id LIMIT ?`);
   const ping = db.prepare('SELECT 1');
+  const backlog = db.prepare(BACKLOG_SQL);
   let closed = false;
 
   const guard = <T>(work: () => T): Promise<T> => {
@@ -114,6 +116,11 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
       if (closed) return Promise.reject(new CollectorError(COLLECTOR_ERROR_CODES.STORE_CLOSED, 'The SQLite store is closed'));
       return rows.length === 0 ? Promise.resolve({ inserted: [], duplicates: [] }) : commitGroup.submit(rows);
     },
+    // Synchronous on the one connection: nothing else runs during a fold, so folds are one at a time.
+    advanceAnalytics: (options = {}) =>
+      guard(() => db.transaction(() => runFoldSync(foldWork(options.maxBatches ?? DEFAULT_FOLD_BATCHES), execute)).immediate()),
+    analyticsBacklog: () => guard(() => Number((backlog.get() as { n: number }).n)),
+    acquireAnalyticsLease: () => guard(() => ({ lost: new Promise<void>(() => undefined), release: async () => undefined })),
     listEvents: (query: EventQuery) =>
       guard(() =>
         (list.all(query.widgetId, query.kind ?? null, query.kind ?? null, query.limit ?? DEFAULT_EVENT_QUERY_LIMIT) as RawEventRecord[]).map(recordToRow),

@@ -1,0 +1,130 @@
+/**
+ * The analytics queue (migration 6) and the work that empties it.
+ *
+ * Ingestion commits the raw events and, in the same transaction, one `analytics_queue` row per
+ * batch naming the events that batch newly stored. The analytics worker folds queued rows into
+ * sessions, visitors and the daily rollups in bulk, and deletes the rows it folded in the same
+ * transaction as the rollup writes. So every stored event is folded exactly once, whatever
+ * crashes in between: a queue row is either still there (its events not counted yet) or gone
+ * together with its counts. There is no cursor to skip past a row that commits late (on
+ * PostgreSQL ids are taken before commit, so they do not follow commit order): the queue holds
+ * exactly the batches not folded yet, in any order, and folding is order-independent
+ * (`planSessions` merges events into whatever the visitor's day already holds).
+ */
+import type { EventRow } from '../types';
+import { EVENT_COLUMNS, recordToRow } from '../row-codec';
+import type { RawEventRecord } from '../row-codec';
+import { exec, rows } from '../sql-runner';
+import type { Statement, StatementResult } from '../sql-runner';
+import { analyticsReads, analyticsWrites } from './record-analytics';
+
+/** Migration 6: the queue. `event_ids` is a JSON array of the batch's newly stored event ids. */
+export function analyticsQueueSchemaSql(engine: 'sqlite' | 'postgres'): string {
+  const id = engine === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY';
+  return `
+      CREATE TABLE analytics_queue (
+        id         ${id},
+        widget_id  TEXT NOT NULL,
+        event_ids  TEXT NOT NULL
+      );`;
+}
+
+/** The queue row of one batch (SQLite; PostgreSQL writes it in the insert's own statement). */
+export const ENQUEUE_SQL = 'INSERT INTO analytics_queue (widget_id, event_ids) VALUES (?, ?)';
+
+/** Queued batches not folded yet. */
+export const BACKLOG_SQL = 'SELECT COUNT(*) AS n FROM analytics_queue';
+
+/**
+ * Batches folded per transaction by default: large enough that a day's counters, event names
+ * and breakdowns are written once for hundreds of batches, small enough that one fold stays
+ * within a few tens of milliseconds.
+ * @default 200
+ */
+export const DEFAULT_FOLD_BATCHES = 200;
+
+/** What one fold did. */
+export interface FoldResult {
+  /** Queue rows folded (and deleted). */
+  batches: number;
+  /** Events folded into the analytics (events deleted since they were queued are skipped). */
+  events: number;
+  /** True when the queue held more rows than this fold took. */
+  more: boolean;
+}
+
+/**
+ * One fold as steps of statements that do not depend on each other within a step (so an engine
+ * may send a whole step in one round trip). The generator receives each step's results.
+ */
+export type FoldWork = Generator<Statement[], FoldResult, StatementResult[]>;
+
+const SELECT_QUEUE = 'SELECT id, widget_id, event_ids FROM analytics_queue ORDER BY id LIMIT ?';
+const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+const selectEvents = (count: number): string =>
+  `SELECT ${EVENT_COLUMNS.join(', ')} FROM events WHERE widget_id = ? AND event_id IN (${placeholders(count)})`;
+
+/** Queued event ids as written; a row that is not a JSON array of strings folds nothing. */
+function queuedIds(text: unknown): string[] {
+  try {
+    const parsed: unknown = JSON.parse(String(text));
+    return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Folds up to `maxBatches` queued batches, oldest first. Runs inside one transaction that the
+ * engine opens (and, on PostgreSQL, after the fold lock that keeps folds one at a time).
+ *
+ * 1. The queue rows.
+ * 2. Their events (by key; one statement per batch).
+ * 3. The stored state of the events' visitors (`analyticsReads`).
+ * 4. The analytics writes for all the events at once (`analyticsWrites`: each session, visitor
+ *    and rollup row written once per fold), and the delete of the folded queue rows.
+ */
+export function* foldWork(maxBatches: number): FoldWork {
+  const [queue] = yield [rows(SELECT_QUEUE, maxBatches)];
+  const found = queue?.rows ?? [];
+  if (found.length === 0) return { batches: 0, events: 0, more: false };
+  const ids = found.map((r) => Number(r.id));
+  const loads = found
+    .map((r) => ({ widgetId: String(r.widget_id), eventIds: queuedIds(r.event_ids) }))
+    .filter((batch) => batch.eventIds.length > 0)
+    .map((batch) => rows(selectEvents(batch.eventIds.length), batch.widgetId, ...batch.eventIds));
+  const loaded = loads.length === 0 ? [] : yield loads;
+  // A key can be named twice only if an event was deleted (privacy delete) and sent again
+  // before its first queue row was folded: count it once.
+  const events = new Map<string, EventRow>();
+  for (const result of loaded) {
+    for (const record of result.rows as RawEventRecord[]) {
+      const event = recordToRow(record);
+      events.set(`${event.widgetId}\u0000${event.eventId}`, event);
+    }
+  }
+  const deleteQueued: Statement = exec(`DELETE FROM analytics_queue WHERE id IN (${placeholders(ids.length)})`, ...ids);
+  if (events.size === 0) {
+    yield [deleteQueued];
+  } else {
+    const folded = [...events.values()];
+    const reads = analyticsReads(folded);
+    const state = reads.read(yield reads.statements);
+    yield [...analyticsWrites(folded, state, 0), deleteQueued];
+  }
+  return { batches: found.length, events: events.size, more: found.length === maxBatches };
+}
+
+/** Runs a {@link FoldWork} with a synchronous executor (SQLite, inside its transaction). */
+export function runFoldSync(work: FoldWork, execute: (statement: Statement) => StatementResult): FoldResult {
+  let step = work.next();
+  while (!step.done) step = work.next(step.value.map(execute));
+  return step.value;
+}
+
+/** Runs a {@link FoldWork} with an executor of whole steps (PostgreSQL: one round trip per step). */
+export async function runFoldAsync(work: FoldWork, executeStep: (statements: readonly Statement[]) => Promise<StatementResult[]>): Promise<FoldResult> {
+  let step = work.next();
+  while (!step.done) step = work.next(await executeStep(step.value));
+  return step.value;
+}
