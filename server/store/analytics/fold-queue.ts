@@ -18,7 +18,12 @@ import { exec, rows } from '../sql-runner';
 import type { Statement, StatementResult } from '../sql-runner';
 import { analyticsReads, analyticsWrites } from './record-analytics';
 
-/** Migration 6: the queue. `event_ids` is a JSON array of the batch's newly stored event ids. */
+/**
+ * Migration 6: the queue (`event_ids` is a JSON array of the batch's newly stored event ids),
+ * and one index fewer on the raw events: the one by visitor (`widget_id, session_id, ts`),
+ * written on every insert at a random place, served only the privacy delete, which now reads
+ * the widget's events in one pass.
+ */
 export function analyticsQueueSchemaSql(engine: 'sqlite' | 'postgres'): string {
   const id = engine === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY';
   return `
@@ -26,7 +31,8 @@ export function analyticsQueueSchemaSql(engine: 'sqlite' | 'postgres'): string {
         id         ${id},
         widget_id  TEXT NOT NULL,
         event_ids  TEXT NOT NULL
-      );`;
+      );
+      DROP INDEX events_widget_session;`;
 }
 
 /** The queue row of one batch (SQLite; PostgreSQL writes it in the insert's own statement). */
