@@ -4,6 +4,7 @@ import { eventsSchemaSql } from '../events-schema';
 import { widgetsSchemaSql } from '../widgets-schema';
 import { conversationsSchemaSql } from '../conversations-schema';
 import { analyticsQueueSchemaSql } from '../analytics/fold-queue';
+import { SQLITE_LEASE_SCHEMA } from './analytics-lease';
 
 /** One schema step; versions only grow, applied ones never change. */
 export interface SqliteMigration {
@@ -41,7 +42,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   },
   {
     version: 6,
-    name: 'analytics queue: stored batches waiting to be folded into sessions and rollups',
-    sql: analyticsQueueSchemaSql('sqlite'),
+    name: 'analytics queue: stored batches waiting to be folded into sessions and rollups; the lease of the process that folds',
+    sql: analyticsQueueSchemaSql('sqlite') + SQLITE_LEASE_SCHEMA,
   },
 ];

@@ -16,6 +16,7 @@ import { runMigrations } from './migrate';
 import { createSqliteWebhookOutbox } from './webhook-outbox';
 import { createSqliteWidgetRegistry } from './widget-registry';
 import { createSqliteConversationStore } from './conversations';
+import { createSqliteLease } from './analytics-lease';
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -88,6 +89,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   const list = db.prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM events WHERE widget_id = ? AND (? IS NULL OR kind = ?) ORDER BY ts, event_id LIMIT ?`);
   const ping = db.prepare('SELECT 1');
   const backlog = db.prepare(BACKLOG_SQL);
+  const lease = createSqliteLease(db);
   let closed = false;
 
   const guard = <T>(work: () => T): Promise<T> => {
@@ -120,7 +122,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     advanceAnalytics: (options = {}) =>
       guard(() => db.transaction(() => runFoldSync(foldWork(options.maxBatches ?? DEFAULT_FOLD_BATCHES), execute)).immediate()),
     analyticsBacklog: () => guard(() => Number((backlog.get() as { n: number }).n)),
-    acquireAnalyticsLease: () => guard(() => ({ lost: new Promise<void>(() => undefined), release: async () => undefined })),
+    acquireAnalyticsLease: () => guard(lease),
     listEvents: (query: EventQuery) =>
       guard(() =>
         (list.all(query.widgetId, query.kind ?? null, query.kind ?? null, query.limit ?? DEFAULT_EVENT_QUERY_LIMIT) as RawEventRecord[]).map(recordToRow),
