@@ -47,10 +47,9 @@ export interface AnalyticsReads {
 }
 
 /**
- * The reads for a batch: per visitor and UTC day its stored sessions of that day; per visitor
+ * The reads for a fold: per visitor and UTC day its stored sessions of that day; per visitor
  * the days it was seen and its first-seen row. All fixed statements, independent of each
- * other, so an engine may send them together. Reading for more rows than end up stored
- * (PostgreSQL reads before it knows which events were new) is harmless.
+ * other, so an engine may send them together.
  */
 export function analyticsReads(candidates: readonly EventRow[]): AnalyticsReads {
   const groups = groupByVisitorDay(candidates).map((group) => {
@@ -81,8 +80,9 @@ export function analyticsReads(candidates: readonly EventRow[]): AnalyticsReads 
 
 /**
  * The writes that bring sessions, visitors and the daily rollups up to date with newly
- * stored events, given what the reads found. They run inside the transaction that stored the
- * events (so a duplicate, never stored, never counts), after the reads.
+ * stored events, given what the reads found. They run inside a fold's transaction, after the
+ * reads, with the delete of the folded queue rows (see `foldWork`): each stored event counts
+ * once, and a duplicate, never stored, never.
  *
  * 1. Per visitor and UTC day: fold the events into the visitor's stored sessions of that day
  *    (`planSessions`), write the result, and move the sessions' contributions (counters and
@@ -93,9 +93,9 @@ export function analyticsReads(candidates: readonly EventRow[]): AnalyticsReads 
  *    day moves its "new visitor" count with it. Written only when either changes.
  * 3. The daily counters, per-name counts, breakdowns, visitor returns and offer counts (shown
  *    and clicked per offer and variant, see `offerCountOf`), last, so their rows are locked
- *    for the shortest time. `shard` spreads one day's counters over several rows
- *    so that concurrent writers (PostgreSQL connections) do not queue on one row; reads add
- *    the shards up.
+ *    for the shortest time. `shard` is the row of the day they add to (folds write 0; rows of
+ *    other shards come from when every ingest transaction wrote its own); reads add the
+ *    shards up.
  */
 export function analyticsWrites(inserted: readonly EventRow[], stored: StoredState, shard: number): Statement[] {
   const writes: Statement[] = [];
