@@ -17,7 +17,7 @@ import type { LoadFigures } from './load';
  * does on the same stack, raw events only, primary key only).
  *
  * Per engine (SQLite file; PostgreSQL throwaway cluster with fsync on):
- * 1. `BENCH_ROUNDS` (default 2) pairs of rounds, floor then collector, each on a fresh database
+ * 1. `BENCH_ROUNDS` (default 3) pairs of rounds, floor then collector, each on a fresh database
  *    with a 1 s warm-up, `BENCH_DURATION_S` seconds (default 8, at most 10) of saturating load.
  *    After each collector round: the time until the analytics summary counts every event the
  *    collector answered 200 for (catch-up).
@@ -31,7 +31,7 @@ import type { LoadFigures } from './load';
  */
 
 const DURATION_S = Math.min(10, Math.max(1, Number(process.env.BENCH_DURATION_S ?? 8)));
-const ROUNDS = Math.min(5, Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2)));
+const ROUNDS = Math.min(5, Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3)));
 const LAG_S = Math.min(30, Math.max(2, Number(process.env.BENCH_LAG_S ?? 10)));
 const SCALE_OUT = process.env.BENCH_SCALE_OUT !== '0';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
