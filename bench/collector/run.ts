@@ -143,7 +143,13 @@ function engineSummary(result: EngineResult): boolean[] {
     console.log(`${result.engine} ${server.padEnd(9)} best ${best(server).toFixed(0).padStart(7)} events/s  median ${med(server).toFixed(0).padStart(7)} events/s`);
   }
   const ratio = med('collector') / med('floor');
-  console.log(`${result.engine} collector/floor: ${ratio.toFixed(2)} (medians), ${(best('collector') / best('floor')).toFixed(2)} (bests)`);
+  // Each collector round against the floor round just before it: the machine's load drifts less
+  // within a pair than over the whole run.
+  const pairs = rate('collector').map((collector, i) => collector / (rate('floor')[i] ?? Number.NaN));
+  console.log(
+    `${result.engine} collector/floor: ${ratio.toFixed(2)} (medians), ${(best('collector') / best('floor')).toFixed(2)} (bests), ` +
+      `per pair ${pairs.map((r) => r.toFixed(2)).join(' ')} (median ${median(pairs).toFixed(2)})`,
+  );
   const catchUps = result.rounds.filter((r) => r.server === 'collector').map((r) => r.catchUpMs ?? null);
   const worstCatchUp = catchUps.includes(null) ? null : Math.max(...catchUps.map(Number));
   const lagP99 = percentile(result.lag.lagsMs, 0.99);
