@@ -20,6 +20,8 @@ declare module 'autocannon' {
     connections?: number;
     pipelining?: number;
     duration?: number;
+    /** Requests per second over all connections (a fixed-rate load). */
+    overallRate?: number;
     timeout?: number;
     requests?: Request[];
   }

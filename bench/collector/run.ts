@@ -2,51 +2,129 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPgCluster } from '../../__tests__/support/pg-cluster';
+import type { PgCluster } from '../../__tests__/support/pg-cluster';
 import { startCollectorProcess } from '../../__tests__/support/collector-process';
 import type { CollectorProcess } from '../../__tests__/support/collector-process';
-import { runLoad } from './load';
+import { startFloorProcess } from './floor/floor-process';
+import { FRESHNESS_DEFAULTS, measureLag, percentile, waitForCatchUp } from './freshness';
+import type { AnalyticsReader, LagFigures } from './freshness';
+import { BENCH_WIDGET_ID, runLoad } from './load';
 import type { LoadFigures } from './load';
 
 /**
- * Collector benchmark: click batches of 10 events over loopback, fresh ids on every request.
+ * Collector benchmark: click batches of 10 events over loopback, fresh ids on every request,
+ * against the collector and against the floor (`floor/`: the least a correct ingestion endpoint
+ * does on the same stack, raw events only, primary key only).
  *
- * 1. SQLite: one collector on a fresh file.
- * 2. PostgreSQL: one collector on a throwaway cluster (fsync on).
- * 3. PostgreSQL, two collectors on the same database, the load split between them.
+ * Per engine (SQLite file; PostgreSQL throwaway cluster with fsync on):
+ * 1. `BENCH_ROUNDS` (default 3) pairs of rounds, floor then collector, each on a fresh database
+ *    with a 1 s warm-up, `BENCH_DURATION_S` seconds (default 8, at most 10) of saturating load.
+ *    After each collector round: the time until the analytics summary counts every event the
+ *    collector answered 200 for (catch-up).
+ * 2. The collector under a fixed-rate load at half the floor's median rate for `BENCH_LAG_S`
+ *    seconds (default 10), with probes measuring the lag from a stored event to its analytics.
+ * 3. PostgreSQL only, unless `BENCH_SCALE_OUT=0`: two collectors on one database, the load split.
  *
- * Each scenario runs `BENCH_DURATION_S` seconds (default 8, at most 10) and everything it started
- * is stopped afterwards. Prints figures and one budget line per goal; exits 1 if a goal is missed
- * and `BENCH_STRICT=1`.
+ * Everything started is stopped afterwards. Prints each round, the best/median per server, the
+ * ratio collector/floor, the freshness figures and one budget line per goal; exits 1 if a goal
+ * is missed and `BENCH_STRICT=1`.
  */
 
 const DURATION_S = Math.min(10, Math.max(1, Number(process.env.BENCH_DURATION_S ?? 8)));
+const ROUNDS = Math.min(5, Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3)));
+const LAG_S = Math.min(30, Math.max(2, Number(process.env.BENCH_LAG_S ?? 10)));
+const SCALE_OUT = process.env.BENCH_SCALE_OUT !== '0';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const EVENTS_PER_BATCH = 10;
 
+/** A read key for the bench's own widgets (the read API needs one). */
+const API_KEY = 'framewire-bench-read-key-0123456789';
+
 const BUDGETS = {
-  sqliteEventsPerSecond: 20_000,
+  /** Collector throughput over the floor's, each engine. */
+  floorRatio: 0.8,
   sqliteP99Ms: 25,
-  postgresEventsPerSecond: 10_000,
+  catchUpMs: 10_000,
+  lagP99Ms: 1_000,
   scaleOutFactor: 1.6,
 } as const;
 
-/** A collector in its own process, without the per-IP rate limit (all load comes from one address). */
-const startBenchCollector = (env: Record<string, string>): Promise<CollectorProcess> =>
-  startCollectorProcess({ COLLECTOR_RATE_LIMIT_BURST: '0', ...env });
+type Engine = 'SQLite' | 'PostgreSQL';
+type Server = 'floor' | 'collector';
 
-async function scenario(name: string, collectors: CollectorProcess[]): Promise<LoadFigures> {
+interface Round {
+  server: Server;
+  figures: LoadFigures;
+  /** Collector rounds: ms from the end of the load until the summary counted every event; null if never. */
+  catchUpMs?: number | null;
+}
+
+interface EngineResult {
+  engine: Engine;
+  rounds: Round[];
+  lag: LagFigures;
+}
+
+/** A collector in its own process, without the per-IP rate limit (all load comes from one address). */
+const startBenchCollector = (databaseUrl: string): Promise<CollectorProcess> =>
+  startCollectorProcess({ DATABASE_URL: databaseUrl, COLLECTOR_RATE_LIMIT_BURST: '0', FRAMEWIRE_API_KEYS: `${API_KEY}=bench:*` });
+
+const loadOf = (urls: readonly string[], durationSeconds: number) => runLoad({ urls, connections: CONNECTIONS, durationSeconds, eventsPerBatch: EVENTS_PER_BATCH });
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+const figuresLine = (name: string, f: LoadFigures): string =>
+  `${name.padEnd(30)} ${f.eventsPerSecond.toFixed(0).padStart(7)} events/s  (${f.requestsPerSecond.toFixed(0)} req/s)  ` +
+  `p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms  non-2xx ${f.non2xx}  errors ${f.errors}`;
+
+/** Warm-up then the measured load; for a collector, the catch-up of its analytics afterwards. */
+async function round(engine: Engine, server: Server, index: number, databaseUrl: string): Promise<Round> {
+  const running = server === 'floor' ? await startFloorProcess({ DATABASE_URL: databaseUrl }) : await startBenchCollector(databaseUrl);
   try {
     // A short warm-up so JIT and connection pools are ready.
-    await runLoad({ urls: collectors.map((c) => c.url), connections: CONNECTIONS, durationSeconds: 1, eventsPerBatch: EVENTS_PER_BATCH });
-    const figures = await runLoad({ urls: collectors.map((c) => c.url), connections: CONNECTIONS, durationSeconds: DURATION_S, eventsPerBatch: EVENTS_PER_BATCH });
-    console.log(
-      `${name.padEnd(28)} ${figures.eventsPerSecond.toFixed(0).padStart(7)} events/s  ` +
-        `(${figures.requestsPerSecond.toFixed(0)} req/s)  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  ` +
-        `non-2xx ${figures.non2xx}  errors ${figures.errors}`,
-    );
-    return figures;
+    const warmUp = await loadOf([running.url], 1);
+    const figures = await loadOf([running.url], DURATION_S);
+    let line = figuresLine(`${engine} ${server} #${index + 1}`, figures);
+    if (server === 'floor') {
+      console.log(line);
+      return { server, figures };
+    }
+    const reader: AnalyticsReader = { url: running.url, apiKey: API_KEY };
+    const catchUpMs = await waitForCatchUp(reader, BENCH_WIDGET_ID, warmUp.acceptedEvents + figures.acceptedEvents, Date.now());
+    line += catchUpMs === null ? `  catch-up: not caught up within ${FRESHNESS_DEFAULTS.catchUpDeadlineMs} ms` : `  catch-up ${catchUpMs} ms`;
+    console.log(line);
+    return { server, figures, catchUpMs };
   } finally {
-    await Promise.all(collectors.map((c) => c.stop()));
+    await running.stop();
+  }
+}
+
+/** Alternating floor and collector rounds on fresh databases, then the lag at half the floor's rate. */
+async function benchEngine(engine: Engine, freshDatabase: (name: string) => Promise<string>): Promise<EngineResult> {
+  const rounds: Round[] = [];
+  for (let i = 0; i < ROUNDS; i += 1) {
+    for (const server of ['floor', 'collector'] as const) {
+      rounds.push(await round(engine, server, i, await freshDatabase(`${server}_${i}`)));
+    }
+  }
+  const floorRate = median(rounds.filter((r) => r.server === 'floor').map((r) => r.figures.requestsPerSecond));
+  const collector = await startBenchCollector(await freshDatabase('lag'));
+  try {
+    const reader: AnalyticsReader = { url: collector.url, apiKey: API_KEY };
+    await loadOf([collector.url], 1);
+    const lag = await measureLag(reader, { connections: CONNECTIONS, eventsPerBatch: EVENTS_PER_BATCH, requestsPerSecond: floorRate / 2, durationSeconds: LAG_S });
+    console.log(
+      `${`${engine} lag at ${((floorRate / 2) * EVENTS_PER_BATCH).toFixed(0)} events/s`.padEnd(30)} ` +
+        `(measured ${lag.loadEventsPerSecond.toFixed(0)} events/s)  ${lag.lagsMs.length} probes  ` +
+        `p50 ${percentile(lag.lagsMs, 0.5)} ms  p99 ${percentile(lag.lagsMs, 0.99)} ms  max ${lag.lagsMs.at(-1) ?? NaN} ms  missed ${lag.missed}`,
+    );
+    return { engine, rounds, lag };
+  } finally {
+    await collector.stop();
   }
 }
 
@@ -55,28 +133,81 @@ function budget(label: string, ok: boolean, detail: string): boolean {
   return ok;
 }
 
+/** Best/median lines of one engine and its budget lines. */
+function engineSummary(result: EngineResult): boolean[] {
+  const of = (server: Server) => result.rounds.filter((r) => r.server === server).map((r) => r.figures);
+  const rate = (server: Server) => of(server).map((f) => f.eventsPerSecond);
+  const best = (server: Server) => Math.max(...rate(server));
+  const med = (server: Server) => median(rate(server));
+  for (const server of ['floor', 'collector'] as const) {
+    console.log(`${result.engine} ${server.padEnd(9)} best ${best(server).toFixed(0).padStart(7)} events/s  median ${med(server).toFixed(0).padStart(7)} events/s`);
+  }
+  const ratio = med('collector') / med('floor');
+  // Each collector round against the floor round just before it: the machine's load drifts less
+  // within a pair than over the whole run.
+  const pairs = rate('collector').map((collector, i) => collector / (rate('floor')[i] ?? Number.NaN));
+  console.log(
+    `${result.engine} collector/floor: ${ratio.toFixed(2)} (medians), ${(best('collector') / best('floor')).toFixed(2)} (bests), ` +
+      `per pair ${pairs.map((r) => r.toFixed(2)).join(' ')} (median ${median(pairs).toFixed(2)})`,
+  );
+  const catchUps = result.rounds.filter((r) => r.server === 'collector').map((r) => r.catchUpMs ?? null);
+  const worstCatchUp = catchUps.includes(null) ? null : Math.max(...catchUps.map(Number));
+  const lagP99 = percentile(result.lag.lagsMs, 0.99);
+  const checks = [
+    budget(`${result.engine} collector/floor >= ${BUDGETS.floorRatio}`, ratio >= BUDGETS.floorRatio, `${ratio.toFixed(2)}`),
+    budget(
+      `${result.engine} catch-up after saturation <= ${BUDGETS.catchUpMs / 1000} s`,
+      worstCatchUp !== null && worstCatchUp <= BUDGETS.catchUpMs,
+      worstCatchUp === null ? 'not caught up' : `worst ${worstCatchUp} ms`,
+    ),
+    budget(
+      `${result.engine} lag p99 <= ${BUDGETS.lagP99Ms / 1000} s at half the floor's rate`,
+      result.lag.missed === 0 && lagP99 <= BUDGETS.lagP99Ms,
+      `${lagP99} ms over ${result.lag.lagsMs.length} probes, ${result.lag.missed} missed`,
+    ),
+  ];
+  if (result.engine === 'SQLite') {
+    const p99 = median(of('collector').map((f) => f.p99Ms));
+    checks.push(budget(`SQLite collector p99 < ${BUDGETS.sqliteP99Ms} ms`, p99 < BUDGETS.sqliteP99Ms, `${p99} ms (median of rounds)`));
+  }
+  return checks;
+}
+
+/** Two collectors on one PostgreSQL database, the load split between them. */
+async function scaleOut(cluster: PgCluster): Promise<LoadFigures> {
+  const sharedUrl = await cluster.createDatabase('bench_two');
+  const collectors = [await startBenchCollector(sharedUrl), await startBenchCollector(sharedUrl)];
+  try {
+    const urls = collectors.map((c) => c.url);
+    await loadOf(urls, 1);
+    const figures = await loadOf(urls, DURATION_S);
+    console.log(figuresLine('PostgreSQL, 2 collectors', figures));
+    return figures;
+  } finally {
+    await Promise.all(collectors.map((c) => c.stop()));
+  }
+}
+
 async function main(): Promise<void> {
-  console.log(`collector benchmark: batches of ${EVENTS_PER_BATCH} clicks, ${CONNECTIONS} connections, ${DURATION_S} s per scenario\n`);
+  console.log(
+    `collector benchmark: batches of ${EVENTS_PER_BATCH} clicks, ${CONNECTIONS} connections, ` +
+      `${ROUNDS} floor/collector round pairs of ${DURATION_S} s per engine, lag over ${LAG_S} s\n`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'framewire-bench-'));
   const cluster = await startPgCluster({ fsync: true });
   try {
-    const sqlite = await scenario('SQLite, 1 collector', [await startBenchCollector({ DATABASE_URL: `sqlite:${join(dir, 'bench.db')}` })]);
-    const onePgUrl = await cluster.createDatabase('bench_one');
-    const pg = await scenario('PostgreSQL, 1 collector', [await startBenchCollector({ DATABASE_URL: onePgUrl })]);
-    const sharedUrl = await cluster.createDatabase('bench_two');
-    const two = await scenario('PostgreSQL, 2 collectors', [
-      await startBenchCollector({ DATABASE_URL: sharedUrl }),
-      await startBenchCollector({ DATABASE_URL: sharedUrl }),
-    ]);
+    const sqlite = await benchEngine('SQLite', async (name) => `sqlite:${join(dir, `${name}.db`)}`);
+    const postgres = await benchEngine('PostgreSQL', (name) => cluster.createDatabase(`bench_${name}`));
+    const scaled = SCALE_OUT ? await scaleOut(cluster) : undefined;
 
     console.log('');
-    const results = [
-      budget('SQLite events/s >= 20000', sqlite.eventsPerSecond >= BUDGETS.sqliteEventsPerSecond, `${sqlite.eventsPerSecond.toFixed(0)}`),
-      budget('SQLite p99 < 25 ms', sqlite.p99Ms < BUDGETS.sqliteP99Ms, `${sqlite.p99Ms} ms`),
-      budget('PostgreSQL events/s >= 10000', pg.eventsPerSecond >= BUDGETS.postgresEventsPerSecond, `${pg.eventsPerSecond.toFixed(0)}`),
-      budget('2 collectors >= 1.6x one (PostgreSQL)', two.eventsPerSecond >= BUDGETS.scaleOutFactor * pg.eventsPerSecond, `${(two.eventsPerSecond / pg.eventsPerSecond).toFixed(2)}x`),
-      budget('no errors or non-2xx answers', [sqlite, pg, two].every((f) => f.errors === 0 && f.non2xx === 0), ''),
-    ];
+    const results = [...engineSummary(sqlite), ...engineSummary(postgres)];
+    if (scaled !== undefined) {
+      const factor = scaled.eventsPerSecond / median(postgres.rounds.filter((r) => r.server === 'collector').map((r) => r.figures.eventsPerSecond));
+      results.push(budget(`2 collectors >= ${BUDGETS.scaleOutFactor}x one (PostgreSQL)`, factor >= BUDGETS.scaleOutFactor, `${factor.toFixed(2)}x`));
+    }
+    const all = [...sqlite.rounds, ...postgres.rounds].map((r) => r.figures).concat(scaled === undefined ? [] : [scaled]);
+    results.push(budget('no errors or non-2xx answers', all.every((f) => f.errors === 0 && f.non2xx === 0), ''));
     if (process.env.BENCH_STRICT === '1' && results.includes(false)) process.exitCode = 1;
   } finally {
     await cluster.stop();
