@@ -83,36 +83,33 @@ export function sessionOfEvent(row: EventRow): SessionRecord {
   };
 }
 
-/** `a` unless `b` has a value at a time that `prefer` picks over `a`'s. */
-function pick<T>(a: T | null, aTs: number | null, b: T | null, bTs: number | null, prefer: (x: number, y: number) => boolean): [T | null, number | null] {
-  if (b === null || bTs === null) return [a, aTs];
-  if (a === null || aTs === null || prefer(bTs, aTs)) return [b, bTs];
-  return [a, aTs];
-}
-
-/** Two sessions (or events) of one visitor and day as one session, named `sessionId`. */
-function merge(a: SessionRecord, b: SessionRecord, sessionId: string): SessionRecord {
-  const [userId, userTs] = pick(a.userId, a.userTs, b.userId, b.userTs, (x, y) => x > y);
-  const [source, sourceTs] = pick(a.source, a.sourceTs, b.source, b.sourceTs, (x, y) => x < y);
-  const [device, deviceTs] = pick(a.device, a.deviceTs, b.device, b.deviceTs, (x, y) => x < y);
-  return {
-    ...a,
-    sessionId,
-    firstTs: Math.min(a.firstTs, b.firstTs),
-    lastTs: Math.max(a.lastTs, b.lastTs),
-    events: a.events + b.events,
-    clicks: a.clicks + b.clicks,
-    opens: a.opens + b.opens,
-    messagesSent: a.messagesSent + b.messagesSent,
-    messagesReceived: a.messagesReceived + b.messagesReceived,
-    errors: a.errors + b.errors,
-    userId,
-    userTs,
-    source,
-    sourceTs,
-    device,
-    deviceTs,
-  };
+/**
+ * Adds session (or event) `b` of the same visitor and day into `into`, in place: counts add
+ * up, times widen, and the user id of the latest event that had one, the source and device of
+ * the earliest. In place because a fold merges every event of a batch this way: a new object
+ * per event was a third of a fold's time.
+ */
+function mergeInto(into: SessionRecord, b: SessionRecord): void {
+  into.firstTs = Math.min(into.firstTs, b.firstTs);
+  into.lastTs = Math.max(into.lastTs, b.lastTs);
+  into.events += b.events;
+  into.clicks += b.clicks;
+  into.opens += b.opens;
+  into.messagesSent += b.messagesSent;
+  into.messagesReceived += b.messagesReceived;
+  into.errors += b.errors;
+  if (b.userId !== null && b.userTs !== null && (into.userId === null || into.userTs === null || b.userTs > into.userTs)) {
+    into.userId = b.userId;
+    into.userTs = b.userTs;
+  }
+  if (b.source !== null && b.sourceTs !== null && (into.source === null || into.sourceTs === null || b.sourceTs < into.sourceTs)) {
+    into.source = b.source;
+    into.sourceTs = b.sourceTs;
+  }
+  if (b.device !== null && b.deviceTs !== null && (into.device === null || into.deviceTs === null || b.deviceTs < into.deviceTs)) {
+    into.device = b.device;
+    into.deviceTs = b.deviceTs;
+  }
 }
 
 /** The breakdowns a session counts in (traffic sources and devices), as (dimension, value). */
@@ -173,9 +170,9 @@ export function planSessions(stored: readonly SessionRecord[], events: readonly 
     const storedOnes = group.filter((item) => item.stored).map((item) => item.session);
     if (!(group.length === 1 && storedOnes.length === 1)) {
       const keep = storedOnes[0]?.sessionId ?? (group[0] as (typeof items)[number]).session.sessionId;
-      let merged = (group[0] as (typeof items)[number]).session;
-      for (const item of group.slice(1)) merged = merge(merged, item.session, keep);
-      merged = { ...merged, sessionId: keep };
+      // A copy: the stored sessions stay as they were (`replaced` takes their contributions away).
+      const merged: SessionRecord = { ...(group[0] as (typeof items)[number]).session, sessionId: keep };
+      for (let i = 1; i < group.length; i++) mergeInto(merged, (group[i] as (typeof items)[number]).session);
       plan.upserted.push(merged);
       plan.replaced.push(...storedOnes);
       plan.deleted.push(...storedOnes.filter((session) => session.sessionId !== keep));
