@@ -47,10 +47,12 @@ export interface CollectorApp {
 export interface AnalyticsHooks {
   /** Ingestion stored a batch. */
   notify(): void;
+  /** An ingestion request began (`+1`) or ended (`-1`). */
+  ingesting(delta: 1 | -1): void;
   status(): AnalyticsWorkerStatus;
 }
 
-const NO_WORKER: AnalyticsHooks = { notify: () => undefined, status: () => ({ leader: false }) };
+const NO_WORKER: AnalyticsHooks = { notify: () => undefined, ingesting: () => undefined, status: () => ({ leader: false }) };
 
 /** Builds the fastify app of the collector around a store (not listening yet). */
 export function createCollectorApp(config: CollectorConfig, store: EventStore, isStopping: () => boolean, analytics: AnalyticsHooks = NO_WORKER): CollectorApp {
@@ -103,7 +105,7 @@ export function createCollectorApp(config: CollectorConfig, store: EventStore, i
   // CORS per route (`config.cors`): ingestion follows `allowedOrigins`, the public config is
   // open to any origin, the key-guarded APIs answer no CORS headers.
   registerCors(app, config.allowedOrigins, config.widgetOrigins);
-  const deps = { store, limiter, config, gate, onStored: analytics.notify };
+  const deps = { store, limiter, config, gate, onStored: analytics.notify, onIngesting: analytics.ingesting };
   registerTrackClickRoutes(app, deps);
   registerAnalyticsEventRoutes(app, deps);
   registerWidgetConfigRoutes(app, { widgets });

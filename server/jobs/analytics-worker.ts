@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { EventStore } from '../store';
 import type { AnalyticsLease } from '../store/types';
 
@@ -28,23 +29,48 @@ export interface AnalyticsWorkerTimings {
    */
   leaseRetryMs: number;
   /**
-   * While this process is ingesting (a batch stored in the last `busyWindowMs`), the share of
-   * time folds may take; the rest is left to ingestion. When ingestion pauses, the worker folds
-   * without pause until the queue is empty.
-   * @default 0.15
+   * While ingestion saturates this collector (on average `saturatedInFlight` ingestion
+   * requests or more in progress since the last fold), the share of time folds may take: the
+   * rest is left to ingestion, and the analytics fall behind until the load eases.
+   * @default 0.05
    */
   busyShare: number;
   /**
-   * How long after the last stored batch ingestion counts as busy.
+   * While this collector ingests below saturation, the most time folds may take.
+   * @default 0.5
+   */
+  spareShare: number;
+  /**
+   * How busy the event loop may be, folds included: folds take what ingestion and the rest
+   * leave below it (between `busyShare` and `spareShare`). Under a load that saturates the
+   * collector, ingestion fills the loop and folds get `busyShare`; under a lighter one they get
+   * the room left, which is what keeps the analytics within a second of ingestion.
+   * @default 0.9
+   */
+  targetUtilization: number;
+  /**
+   * Average ingestion requests in progress at or above which ingestion counts as saturating
+   * whatever the event loop says (PostgreSQL: requests wait on the database, not the loop).
+   * @default 8
+   */
+  saturatedInFlight: number;
+  /**
+   * How long after the last stored batch ingestion counts as quiet: the worker then folds
+   * without pause until the queue is empty.
    * @default 200
    */
   busyWindowMs: number;
   /**
-   * Target length of one fold while ingestion is busy (a SQLite fold holds the event loop): the
-   * batches per fold follow from the last fold's time per batch.
+   * Target length of one fold while ingestion saturates (a SQLite fold holds the event loop):
+   * the batches per fold follow from the last fold's time per batch.
    * @default 4
    */
   busyFoldMs: number;
+  /**
+   * Target length of one fold otherwise.
+   * @default 10
+   */
+  foldMs: number;
   /**
    * Most batches per fold (when ingestion is quiet).
    * @default 500
@@ -62,9 +88,13 @@ export const DEFAULT_ANALYTICS_WORKER_TIMINGS: Readonly<AnalyticsWorkerTimings> 
   settleMs: 100,
   pollMs: 250,
   leaseRetryMs: 2000,
-  busyShare: 0.15,
+  busyShare: 0.05,
+  spareShare: 0.5,
+  targetUtilization: 0.9,
+  saturatedInFlight: 8,
   busyWindowMs: 200,
   busyFoldMs: 4,
+  foldMs: 10,
   maxBatches: 500,
   retryMs: 1000,
 });
@@ -79,6 +109,22 @@ export interface AnalyticsWorkerOptions {
    * @default performance.now
    */
   clock?: () => number;
+  /**
+   * The event loop's utilization (0–1) since the previous call.
+   * @default from `performance.eventLoopUtilization()`
+   */
+  loopUtilization?: () => number;
+}
+
+/** The event loop's utilization since the previous call (the first call: since the process began). */
+function eventLoopUtilization(): () => number {
+  let last = performance.eventLoopUtilization();
+  return () => {
+    const now = performance.eventLoopUtilization();
+    const { utilization } = performance.eventLoopUtilization(now, last);
+    last = now;
+    return utilization;
+  };
 }
 
 /** What the worker reports about itself. */
@@ -91,6 +137,8 @@ export interface AnalyticsWorkerStatus {
 export interface AnalyticsWorker {
   /** Ingestion stored a batch in this process: fold it soon. */
   notify(): void;
+  /** An ingestion request began (`+1`) or ended (`-1`): how busy ingestion is. */
+  ingesting(delta: 1 | -1): void;
   /**
    * Folds everything stored before the call, now, whichever collector leads (folds are one at
    * a time across collectors anyway). The drain hook for tests and tools that read analytics
@@ -127,14 +175,30 @@ export async function drainAnalytics(store: Pick<EventStore, 'advanceAnalytics'>
  * 1. Lease: only the collector holding it folds (PostgreSQL: one per database; a standby
  *    retries every `leaseRetryMs` and takes over when the leader's connection ends).
  * 2. Leader loop: fold; when the queue had more, fold again at once if ingestion is quiet, or
- *    after a pause that keeps folds to `busyShare` of the time while it is busy; when the
- *    queue is empty, wait for a stored batch (`notify`) or `pollMs`, then `settleMs`.
+ *    else after a pause that keeps folds to the room ingestion leaves on the event loop
+ *    (`targetUtilization`), at least `busyShare` and at most `spareShare` of the time, and to
+ *    `busyShare` while ingestion requests pile up (`saturatedInFlight`); when the queue is
+ *    empty, wait for a stored batch (`notify`) or `pollMs`, then `settleMs`.
  * 3. A failed fold rolls back whole (nothing counted, queue rows kept) and is retried after
  *    `retryMs`.
  */
 export function startAnalyticsWorker(options: AnalyticsWorkerOptions): AnalyticsWorker {
   const t = { ...DEFAULT_ANALYTICS_WORKER_TIMINGS, ...options.timings };
   const clock = options.clock ?? (() => performance.now());
+  const loopUtilization = options.loopUtilization ?? eventLoopUtilization();
+  // Fold time since the last look at the loop's utilization, and when that look was.
+  let foldedMs = 0;
+  let lookedAt = clock();
+  /** The share of time folds may take now (see `targetUtilization`). */
+  const foldShare = (saturated: boolean): number => {
+    const now = clock();
+    const window = now - lookedAt;
+    const others = window > 0 ? Math.max(0, loopUtilization() - foldedMs / window) : 1;
+    foldedMs = 0;
+    lookedAt = now;
+    if (saturated) return t.busyShare;
+    return Math.min(t.spareShare, Math.max(t.busyShare, t.targetUtilization - others));
+  };
   const { store, logger } = options;
   let stopped = false;
   let lease: AnalyticsLease | null = null;
@@ -158,6 +222,25 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
     });
 
   const busy = () => clock() - lastStored < t.busyWindowMs;
+
+  // Ingestion requests in progress, and their time integral since the last fold.
+  let inFlight = 0;
+  let inFlightSum = 0;
+  let inFlightSince = clock();
+  let inFlightAt = inFlightSince;
+  const settleInFlight = () => {
+    const now = clock();
+    inFlightSum += inFlight * (now - inFlightAt);
+    inFlightAt = now;
+  };
+  /** The average number of ingestion requests in progress since the last call. */
+  const averageInFlight = (): number => {
+    settleInFlight();
+    const average = inFlightAt > inFlightSince ? inFlightSum / (inFlightAt - inFlightSince) : inFlight;
+    inFlightSum = 0;
+    inFlightSince = inFlightAt;
+    return average;
+  };
 
   const takeLease = async (): Promise<void> => {
     try {
@@ -184,20 +267,22 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
         continue;
       }
       notified = false;
-      const quiet = !busy();
-      const maxBatches = quiet ? t.maxBatches : Math.max(1, Math.min(t.maxBatches, Math.floor(t.busyFoldMs / perBatchMs)));
+      const share = foldShare(averageInFlight() >= t.saturatedInFlight);
+      const targetMs = share <= t.busyShare ? t.busyFoldMs : t.foldMs;
+      const maxBatches = busy() ? Math.max(1, Math.min(t.maxBatches, Math.floor(targetMs / perBatchMs))) : t.maxBatches;
       const started = clock();
       let more: boolean;
       try {
         const result = await store.advanceAnalytics({ maxBatches });
         const took = clock() - started;
+        foldedMs += took;
         if (result.batches > 0) perBatchMs = Math.max(0.01, took / result.batches);
         more = result.more;
         // Let requests in between folds (a SQLite fold resolves without leaving the microtask queue).
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (more && !busy()) continue;
         if (more) {
-          await pause((took * (1 - t.busyShare)) / t.busyShare, false);
+          await pause((took * (1 - share)) / share, false);
           continue;
         }
       } catch (error) {
@@ -218,6 +303,10 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
       lastStored = clock();
       notified = true;
       wake?.();
+    },
+    ingesting: (delta) => {
+      settleInFlight();
+      inFlight = Math.max(0, inFlight + delta);
     },
     drain: async (timeoutMs = 30_000) => drainAnalytics(store, timeoutMs),
     status: () => ({ leader: lease !== null }),

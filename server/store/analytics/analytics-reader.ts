@@ -23,6 +23,7 @@ import { readConversationCounts } from './conversation-reads';
 import { conversationFigures } from '../../analytics/conversation-figures';
 import { readOffers } from './offers';
 import type { Work } from '../sql-runner';
+import type { StoreEngine } from '../types';
 
 /** Runs one read query (`?` placeholders) and hands back its rows. */
 export type QueryRows = (sql: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>;
@@ -96,7 +97,7 @@ function decodeCursor(cursor: string | null): [number, string] {
  * the breakdowns and the offers read daily rollups (a few rows per day and value); the session lists
  * read the sessions table through its indexes; no read scans raw events.
  */
-export function createAnalyticsReader(query: QueryRows, runner: WorkRunner): AnalyticsReader {
+export function createAnalyticsReader(query: QueryRows, runner: WorkRunner, engine: StoreEngine): AnalyticsReader {
   const dimension = async (name: Dimension, range: DayRange & { limit: number }): Promise<DimensionCount[]> => {
     const { first, last } = dayBounds(range);
     const found = await query(
@@ -198,7 +199,7 @@ export function createAnalyticsReader(query: QueryRows, runner: WorkRunner): Ana
 
     async applyRetention(policy, now, onProgress) {
       const started = Date.now();
-      const analytics = await runner.autocommit(retentionWork(policy, now, onProgress));
+      const analytics = await runner.autocommit(retentionWork(engine, policy, now, onProgress));
       const conversations = await deleteOldConversations(runner, policy, now, onProgress);
       return {
         ...analytics,

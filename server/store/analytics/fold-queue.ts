@@ -17,22 +17,30 @@ import type { RawEventRecord } from '../row-codec';
 import { exec, rows } from '../sql-runner';
 import type { Statement, StatementResult } from '../sql-runner';
 import { analyticsReads, analyticsWrites } from './record-analytics';
+import type { RecentRows } from './recent-rows';
 
 /**
- * Migration 6: the queue (`event_ids` is a JSON array of the batch's newly stored event ids),
- * and one index fewer on the raw events: the one by visitor (`widget_id, session_id, ts`),
- * written on every insert at a random place, served only the privacy delete, which now reads
- * the widget's events in one pass.
+ * Migration 6: the queue (`event_ids` is a JSON array of the batch's newly stored event ids;
+ * ids may be reused once a row is gone, which is harmless: nothing keeps a position), and the
+ * raw events keep no index but their key. The indexes by visitor, by time and by receipt were
+ * written on every insert (about a third of an insert's time) and served only rare requests:
+ * the privacy delete now reads a widget's events in one pass, retention finds old events by
+ * insertion order (SQLite) or a BRIN index (PostgreSQL, nearly free to keep up), and the
+ * tools' `listEvents` sorts a widget's events.
  */
 export function analyticsQueueSchemaSql(engine: 'sqlite' | 'postgres'): string {
-  const id = engine === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY';
+  const id = engine === 'sqlite' ? 'INTEGER PRIMARY KEY' : 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY';
+  const byReceipt = engine === 'postgres' ? 'CREATE INDEX events_received_brin ON events USING brin (received_at);' : '';
   return `
       CREATE TABLE analytics_queue (
         id         ${id},
         widget_id  TEXT NOT NULL,
         event_ids  TEXT NOT NULL
       );
-      DROP INDEX events_widget_session;`;
+      DROP INDEX events_widget_session;
+      DROP INDEX events_widget_ts;
+      DROP INDEX events_received_at;
+      ${byReceipt}`;
 }
 
 /** The queue row of one batch (SQLite; PostgreSQL writes it in the insert's own statement). */
@@ -85,24 +93,30 @@ function queuedIds(text: unknown): string[] {
  * engine opens (and, on PostgreSQL, after the fold lock that keeps folds one at a time).
  *
  * 1. The queue rows.
- * 2. Their events (by key; one statement per batch).
+ * 2. Their events: kept in memory by the process that stored them (`recent`), else read back
+ *    by key, one statement per batch.
  * 3. The stored state of the events' visitors (`analyticsReads`).
  * 4. The analytics writes for all the events at once (`analyticsWrites`: each session, visitor
  *    and rollup row written once per fold), and the delete of the folded queue rows.
  */
-export function* foldWork(maxBatches: number): FoldWork {
+export function* foldWork(maxBatches: number, recent?: RecentRows): FoldWork {
   const [queue] = yield [rows(SELECT_QUEUE, maxBatches)];
   const found = queue?.rows ?? [];
   if (found.length === 0) return { batches: 0, events: 0, more: false };
   const ids = found.map((r) => Number(r.id));
-  const loads = found
-    .map((r) => ({ widgetId: String(r.widget_id), eventIds: queuedIds(r.event_ids) }))
-    .filter((batch) => batch.eventIds.length > 0)
-    .map((batch) => rows(selectEvents(batch.eventIds.length), batch.widgetId, ...batch.eventIds));
+  const kept: EventRow[] = [];
+  const loads: Statement[] = [];
+  for (const r of found) {
+    const eventIds = queuedIds(r.event_ids);
+    const rowsKept = recent?.take(Number(r.id), eventIds);
+    if (rowsKept !== undefined) kept.push(...rowsKept);
+    else if (eventIds.length > 0) loads.push(rows(selectEvents(eventIds.length), String(r.widget_id), ...eventIds));
+  }
   const loaded = loads.length === 0 ? [] : yield loads;
   // A key can be named twice only if an event was deleted (privacy delete) and sent again
   // before its first queue row was folded: count it once.
   const events = new Map<string, EventRow>();
+  for (const event of kept) events.set(`${event.widgetId}\u0000${event.eventId}`, event);
   for (const result of loaded) {
     for (const record of result.rows as RawEventRecord[]) {
       const event = recordToRow(record);

@@ -7,6 +7,7 @@ import type { Work } from '../sql-runner';
 import { conversationRetentionChunk, deletePersonConversations } from './conversation-maintenance';
 import type { ConversationDeletion } from './conversation-maintenance';
 import type { WorkRunner } from './analytics-reader';
+import type { StoreEngine } from '../types';
 
 /**
  * Removes everything stored about one person of one widget, in one transaction.
@@ -53,6 +54,25 @@ export function* deleteVisitorWork(widgetId: string, id: string): Work<VisitorDe
   return { widgetId, id, deletedEvents, deletedSessions, deletedConversations: conversations.conversations, deletedMessages: conversations.messages };
 }
 
+/**
+ * Raw events received before `before`, `chunk` per statement, without an index by time (it
+ * would slow every insert).
+ * - SQLite: rowids follow insertion, so receipt, order; each statement looks at the `chunk`
+ *   oldest rows only and deletes those received before `before`, until a look finds none.
+ * - PostgreSQL: a BRIN index on `received_at` (summaries of block ranges, nearly free to keep
+ *   up as rows are appended) finds them.
+ */
+function* deleteOldEvents(engine: StoreEngine, before: number, chunk: number, report: (deletedSoFar: number) => void): Work<number> {
+  if (engine === 'postgres') return yield* deleteInChunks('events', 'widget_id, event_id', 'received_at < ?', before, chunk, report);
+  let total = 0;
+  for (;;) {
+    const { count } = yield exec('DELETE FROM events WHERE rowid IN (SELECT rowid FROM events ORDER BY rowid LIMIT ?) AND received_at < ?', chunk, before);
+    total += count;
+    if (count === 0) return total;
+    report(total);
+  }
+}
+
 /** Deletes rows matched by `where` (a condition on `table`), `chunk` at a time, until none is left. */
 function* deleteInChunks(
   table: 'events' | 'sessions' | 'visitors',
@@ -81,13 +101,16 @@ function* deleteInChunks(
  * 2. Sessions whose last event is more than `sessionsMs` ago, `sessionChunk` per statement.
  * 3. The first-seen rows of visitors not seen since (one who comes back later counts as new again).
  */
-export function* retentionWork(policy: RetentionPolicy, now: number, onProgress?: (progress: RetentionProgress) => void): Work<RetentionResult> {
+export function* retentionWork(
+  engine: StoreEngine,
+  policy: RetentionPolicy,
+  now: number,
+  onProgress?: (progress: RetentionProgress) => void,
+): Work<RetentionResult> {
   const started = Date.now();
   const eventsBefore = now - policy.eventsMs;
   const sessionsBefore = now - policy.sessionsMs;
-  const deletedEvents = yield* deleteInChunks('events', 'widget_id, event_id', 'received_at < ?', eventsBefore, policy.eventChunk, (n) =>
-    onProgress?.({ table: 'events', deletedSoFar: n }),
-  );
+  const deletedEvents = yield* deleteOldEvents(engine, eventsBefore, policy.eventChunk, (n) => onProgress?.({ table: 'events', deletedSoFar: n }));
   const deletedSessions = yield* deleteInChunks('sessions', 'widget_id, session_id', 'last_ts < ?', sessionsBefore, policy.sessionChunk, (n) =>
     onProgress?.({ table: 'sessions', deletedSoFar: n }),
   );

@@ -12,6 +12,7 @@ import { BACKLOG_SQL, DEFAULT_FOLD_BATCHES, foldWork, runFoldAsync } from '../an
 import { inlineParams, runAsync, toPostgresPlaceholders } from '../sql-runner';
 import type { Statement, StatementResult, Work } from '../sql-runner';
 import { acquirePostgresLease, FOLD_LOCK_SQL } from './analytics-lease';
+import { createRecentRows, keepWhileHeld } from '../analytics/recent-rows';
 import { SILENCE_GRACE_MS } from './deadlines';
 import { runMigrations } from './migrate';
 import { createPostgresWebhookOutbox } from './webhook-outbox';
@@ -56,8 +57,10 @@ const insertStatement = (rows: readonly EventRow[]): Statement => ({
       ON CONFLICT (widget_id, event_id) DO NOTHING RETURNING widget_id, event_id
     ), queued AS (
       INSERT INTO analytics_queue (widget_id, event_ids) SELECT widget_id, json_agg(event_id)::text FROM stored GROUP BY widget_id
+      RETURNING id, widget_id, event_ids
     )
-    SELECT widget_id, event_id FROM stored`,
+    SELECT 'stored' AS what, widget_id, event_id, NULL AS event_ids, NULL::bigint AS queue_id FROM stored
+    UNION ALL SELECT 'queued', widget_id, NULL, event_ids, id FROM queued`,
   params: rows.flatMap(rowToValues),
   want: 'rows',
 });
@@ -109,6 +112,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw new CollectorError(COLLECTOR_ERROR_CODES.STORAGE_UNAVAILABLE, `Cannot open PostgreSQL store: ${(error as Error).message}`, { cause: error });
   }
   let closed = false;
+  const recent = createRecentRows();
 
   const guard = async <T>(work: () => Promise<T>): Promise<T> => {
     if (closed) throw new CollectorError(COLLECTOR_ERROR_CODES.STORE_CLOSED, 'The PostgreSQL store is closed');
@@ -150,6 +154,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       inTransaction: <T>(work: Work<T>) => guard(() => transaction((client) => runAsync(work, (statement) => execute(client, statement)))),
       autocommit: <T>(work: Work<T>) => guard(() => runAsync(work, (statement) => execute(pool, statement))),
     },
+    'postgres',
   );
 
   return {
@@ -177,22 +182,37 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       guard(async () => {
         if (rows.length === 0) return { inserted: [], duplicates: [] };
         const result = await execute(pool, insertStatement(rows));
-        const inserted = new Set(result.rows.map((r) => `${String(r.widget_id)}\u0000${String(r.event_id)}`));
-        return splitResults(rows, (row) => inserted.has(`${row.widgetId}\u0000${row.eventId}`));
+        const inserted = new Set(result.rows.filter((r) => r.what === 'stored').map((r) => `${String(r.widget_id)}\u0000${String(r.event_id)}`));
+        const split = splitResults(rows, (row) => inserted.has(`${row.widgetId}\u0000${row.eventId}`));
+        // Committed (autocommit): hand the rows to this process's folds, in the queue row's order.
+        for (const queued of result.rows.filter((r) => r.what === 'queued')) {
+          const byId = new Map(rows.filter((row) => row.widgetId === queued.widget_id).map((row) => [row.eventId, row]));
+          const ids = JSON.parse(String(queued.event_ids)) as string[];
+          const stored = ids.map((id) => byId.get(id));
+          if (stored.every((row) => row !== undefined)) recent.add(Number(queued.queue_id), stored as EventRow[]);
+        }
+        return split;
       }),
-    /** BEGIN and the fold lock, then one round trip per step of the fold, then COMMIT. */
+    /**
+     * BEGIN and the fold lock, then one round trip per step of the fold, then COMMIT. The
+     * commit does not wait for its WAL flush (`synchronous_commit = off`, this transaction
+     * only): a crash can lose the whole fold, queue deletes included, which is then folded
+     * again; the next ingest commit's flush covers it anyway.
+     */
     advanceAnalytics: (options = {}) =>
       guard(() =>
         onClient(async (client) => {
-          await executeAll(client, ['BEGIN', FOLD_LOCK_SQL]);
-          const result = await runFoldAsync(foldWork(options.maxBatches ?? DEFAULT_FOLD_BATCHES), (statements) => executeAll(client, statements));
+          await executeAll(client, ['BEGIN', 'SET LOCAL synchronous_commit = off', FOLD_LOCK_SQL]);
+          const result = await runFoldAsync(foldWork(options.maxBatches ?? DEFAULT_FOLD_BATCHES, recent), (statements) => executeAll(client, statements));
           await client.query('COMMIT');
           return result;
         }),
       ),
     analyticsBacklog: () => guard(async () => Number((await pool.query<{ n: string }>(BACKLOG_SQL)).rows[0]?.n ?? 0)),
     acquireAnalyticsLease: () =>
-      guard(() => acquirePostgresLease({ connectionString: options.connectionString, connectionTimeoutMs: options.connectionTimeoutMs ?? 5000 })),
+      guard(async () =>
+        keepWhileHeld(await acquirePostgresLease({ connectionString: options.connectionString, connectionTimeoutMs: options.connectionTimeoutMs ?? 5000 }), recent),
+      ),
     listEvents: (query: EventQuery) =>
       guard(async () => {
         const result = await pool.query<RawEventRecord>(LIST_SQL, [query.widgetId, query.kind ?? null, query.limit ?? DEFAULT_EVENT_QUERY_LIMIT]);

@@ -27,7 +27,11 @@ const unavailable = (error: unknown) =>
  * 3. After COMMIT every surviving batch resolves; if COMMIT fails, all of them reject. So a
  *    caller hears "stored" only once the data is committed.
  */
-export function createGroupCommit(db: Database.Database, insertRows: (rows: readonly EventRow[]) => InsertResult): GroupCommit {
+export function createGroupCommit(
+  db: Database.Database,
+  insertRows: (rows: readonly EventRow[]) => InsertResult,
+  hooks: { committed?: () => void; aborted?: () => void } = {},
+): GroupCommit {
   let queue: Pending[] = [];
   let scheduled: ReturnType<typeof setImmediate> | undefined;
   const begin = db.prepare('BEGIN IMMEDIATE');
@@ -46,6 +50,7 @@ export function createGroupCommit(db: Database.Database, insertRows: (rows: read
     try {
       begin.run();
     } catch (error) {
+      hooks.aborted?.();
       for (const pending of group) pending.reject(unavailable(error));
       return;
     }
@@ -64,9 +69,11 @@ export function createGroupCommit(db: Database.Database, insertRows: (rows: read
       commit.run();
     } catch (error) {
       if (db.inTransaction) db.exec('ROLLBACK');
+      hooks.aborted?.();
       for (const { pending } of done) pending.reject(unavailable(error));
       return;
     }
+    hooks.committed?.();
     for (const { pending, result } of done) pending.resolve(result);
   };
 

@@ -17,6 +17,7 @@ import { createSqliteWebhookOutbox } from './webhook-outbox';
 import { createSqliteWidgetRegistry } from './widget-registry';
 import { createSqliteConversationStore } from './conversations';
 import { createSqliteLease } from './analytics-lease';
+import { createRecentRows, keepWhileHeld } from '../analytics/recent-rows';
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -42,9 +43,10 @@ export interface SqliteStoreOptions {
 export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
   const db = new Database(options.filename);
+  const synchronous = options.synchronous === 'normal' ? 'NORMAL' : 'FULL';
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma(`synchronous = ${synchronous}`);
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     db.pragma('cache_size = -65536'); // 64 MB: keeps the key index hot
     // Statement journals of the per-batch savepoints in memory, not in temporary files.
@@ -72,20 +74,34 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   const enqueue = db.prepare(ENQUEUE_SQL);
   // Raw events, then the batch's queue row per widget, in the same savepoint of the group commit.
   const insertRows = (rows: readonly EventRow[]): InsertResult => {
-    const stored = new Map<string, string[]>();
+    const stored = new Map<string, EventRow[]>();
     const result = splitResults(rows, (row) => {
       const inserted = insert.run(...rowToValues(row)).changes === 1;
       if (inserted) {
-        const ids = stored.get(row.widgetId);
-        if (ids) ids.push(row.eventId);
-        else stored.set(row.widgetId, [row.eventId]);
+        const same = stored.get(row.widgetId);
+        if (same) same.push(row);
+        else stored.set(row.widgetId, [row]);
       }
       return inserted;
     });
-    for (const [widgetId, eventIds] of stored) enqueue.run(widgetId, JSON.stringify(eventIds));
+    for (const [widgetId, widgetRows] of stored) {
+      const queueId = Number(enqueue.run(widgetId, JSON.stringify(widgetRows.map((row) => row.eventId))).lastInsertRowid);
+      staged.push([queueId, widgetRows]);
+    }
     return result;
   };
-  const commitGroup = createGroupCommit(db, insertRows);
+  // The stored rows of the group's batches, handed to the analytics once the group commits.
+  let staged: [number, EventRow[]][] = [];
+  const recent = createRecentRows();
+  const commitGroup = createGroupCommit(db, insertRows, {
+    committed: () => {
+      for (const [queueId, rows] of staged) recent.add(queueId, rows);
+      staged = [];
+    },
+    aborted: () => {
+      staged = [];
+    },
+  });
   const list = db.prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM events WHERE widget_id = ? AND (? IS NULL OR kind = ?) ORDER BY ts, event_id LIMIT ?`);
   const ping = db.prepare('SELECT 1');
   const backlog = db.prepare(BACKLOG_SQL);
@@ -106,7 +122,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     inTransaction: <T>(work: Work<T>) => guard(() => db.transaction(() => runSync(work, execute)).immediate()),
     autocommit: <T>(work: Work<T>) => guard(() => runSync(work, execute)),
   };
-  const reader = createAnalyticsReader((sql, params) => guard(() => execute({ sql, params, want: 'rows' }).rows), runners);
+  const reader = createAnalyticsReader((sql, params) => guard(() => execute({ sql, params, want: 'rows' }).rows), runners, 'sqlite');
 
   return {
     ...reader,
@@ -118,11 +134,21 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
       if (closed) return Promise.reject(new CollectorError(COLLECTOR_ERROR_CODES.STORE_CLOSED, 'The SQLite store is closed'));
       return rows.length === 0 ? Promise.resolve({ inserted: [], duplicates: [] }) : commitGroup.submit(rows);
     },
-    // Synchronous on the one connection: nothing else runs during a fold, so folds are one at a time.
+    // Synchronous on the one connection: nothing else runs during a fold, so folds are one at a
+    // time. A fold's commit skips the sync to disk: if power fails before the next ingest
+    // commit syncs the journal (which covers every frame before it), the whole fold is lost
+    // with its queue deletes, and is simply folded again.
     advanceAnalytics: (options = {}) =>
-      guard(() => db.transaction(() => runFoldSync(foldWork(options.maxBatches ?? DEFAULT_FOLD_BATCHES), execute)).immediate()),
+      guard(() => {
+        db.pragma('synchronous = NORMAL');
+        try {
+          return db.transaction(() => runFoldSync(foldWork(options.maxBatches ?? DEFAULT_FOLD_BATCHES, recent), execute)).immediate();
+        } finally {
+          db.pragma(`synchronous = ${synchronous}`);
+        }
+      }),
     analyticsBacklog: () => guard(() => Number((backlog.get() as { n: number }).n)),
-    acquireAnalyticsLease: () => guard(lease),
+    acquireAnalyticsLease: () => guard(() => keepWhileHeld(lease(), recent)),
     listEvents: (query: EventQuery) =>
       guard(() =>
         (list.all(query.widgetId, query.kind ?? null, query.kind ?? null, query.limit ?? DEFAULT_EVENT_QUERY_LIMIT) as RawEventRecord[]).map(recordToRow),
