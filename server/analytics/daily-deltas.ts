@@ -42,12 +42,15 @@ export const zeroCounters = (): DailyCounters => ({
 /** A rollup row's key fields and how much the transaction adds to its one count. */
 export type CountDelta<K> = K & { delta: number };
 
-/** Adds `delta` to the entry of `fields` (keyed by their values, in order), creating it at 0. */
-function bump<K extends Record<string, string | number>>(map: Map<string, CountDelta<K>>, fields: K, delta: number): void {
-  const key = Object.values(fields).join('\u0000');
+/**
+ * Adds `delta` to the entry under `key` (the fields' values joined), creating it from
+ * `fields()` at 0. The fields are built only for a new entry: a fold bumps the same few rows
+ * for thousands of events.
+ */
+function bump<K extends Record<string, string | number>>(map: Map<string, CountDelta<K>>, key: string, fields: () => K, delta: number): void {
   const entry = map.get(key);
   if (entry) entry.delta += delta;
-  else map.set(key, { ...fields, delta });
+  else map.set(key, { ...fields(), delta });
 }
 
 /** Changes to the daily counters and the other daily rollups that one transaction makes. */
@@ -63,33 +66,37 @@ export class DailyDeltas {
   readonly offers = new Map<string, { widgetId: string; day: number; offerId: string; variantId: string; shown: number; clicked: number }>();
 
   add(widgetId: string, day: number, change: Partial<DailyCounters>, sign = 1): void {
+    const counters = this.#counters(widgetId, day);
+    for (const name of DAILY_COUNTERS) counters[name] += sign * (change[name] ?? 0);
+  }
+
+  #counters(widgetId: string, day: number): DailyCounters {
     const key = `${widgetId}\u0000${day}`;
     let entry = this.days.get(key);
     if (!entry) this.days.set(key, (entry = { widgetId, day, counters: zeroCounters() }));
-    for (const name of DAILY_COUNTERS) entry.counters[name] += sign * (change[name] ?? 0);
+    return entry.counters;
   }
 
   /** Event-level counters of newly stored events. */
   addEvents(rows: readonly EventRow[]): void {
     for (const row of rows) {
       const day = dayOf(row.ts);
-      const analytics = row.kind === 'analytics';
-      this.add(row.widgetId, day, {
-        events: 1,
-        clicks: row.kind === 'click' ? 1 : 0,
-        opens: analytics && row.name === 'widget_opened' ? 1 : 0,
-        messagesSent: analytics && row.name === 'message_sent' ? 1 : 0,
-        messagesReceived: analytics && row.name === 'message_received' ? 1 : 0,
-        errors: analytics && row.name === 'error' ? 1 : 0,
-      });
-      bump(this.names, { widgetId: row.widgetId, day, name: row.name }, 1);
+      const counters = this.#counters(row.widgetId, day);
+      counters.events += 1;
+      if (row.kind === 'click') counters.clicks += 1;
+      else if (row.name === 'widget_opened') counters.opens += 1;
+      else if (row.name === 'message_sent') counters.messagesSent += 1;
+      else if (row.name === 'message_received') counters.messagesReceived += 1;
+      else if (row.name === 'error') counters.errors += 1;
+      const { widgetId, name } = row;
+      bump(this.names, `${widgetId}\u0000${day}\u0000${name}`, () => ({ widgetId, day, name }), 1);
       const offer = offerCountOf(row);
       if (offer !== null) this.#addOffer(row.widgetId, day, offer);
     }
   }
 
   #addOffer(widgetId: string, day: number, { offerId, variantId, shown, clicked }: OfferCount): void {
-    const key = [widgetId, day, offerId, variantId].join('\u0000');
+    const key = `${widgetId}\u0000${day}\u0000${offerId}\u0000${variantId}`;
     const entry = this.offers.get(key);
     if (entry) {
       entry.shown += shown;
@@ -105,8 +112,9 @@ export class DailyDeltas {
 
   #addSession(session: SessionRecord, sign: number): void {
     this.add(session.widgetId, session.day, contributionOf(session), sign);
+    const { widgetId, day } = session;
     for (const [dimension, value] of dimensionsOf(session)) {
-      bump(this.dimensions, { widgetId: session.widgetId, day: session.day, dimension, value }, sign);
+      bump(this.dimensions, `${widgetId}\u0000${day}\u0000${dimension}\u0000${value}`, () => ({ widgetId, day, dimension, value }), sign);
     }
   }
 
@@ -116,11 +124,13 @@ export class DailyDeltas {
    * range whose previous day is before the range: a sum, with no set to build.
    */
   addVisitorDay(widgetId: string, day: number, previous: number | null, next: number | null): void {
-    this.add(widgetId, day, { visitors: 1 });
-    bump(this.returns, { widgetId, day, previousDay: previous ?? -1 }, 1);
+    this.#counters(widgetId, day).visitors += 1;
+    const returning = (on: number, previousDay: number, delta: number) =>
+      bump(this.returns, `${widgetId}\u0000${on}\u0000${previousDay}`, () => ({ widgetId, day: on, previousDay }), delta);
+    returning(day, previous ?? -1, 1);
     if (next !== null) {
-      bump(this.returns, { widgetId, day: next, previousDay: previous ?? -1 }, -1);
-      bump(this.returns, { widgetId, day: next, previousDay: day }, 1);
+      returning(next, previous ?? -1, -1);
+      returning(next, day, 1);
     }
   }
 

@@ -57,11 +57,20 @@ export interface SessionPlan {
 /** The visitor key of an event: the client's per-browser `sessionId`. */
 export const visitorOf = (row: EventRow): string => row.sessionId;
 
-/** A new event as a one-event session. */
-export function sessionOfEvent(row: EventRow): SessionRecord {
-  const source = sessionSourceOf(row);
-  const device = parseUserAgent(row.userAgent);
-  return {
+/**
+ * A one-event session being merged: its source and device are read (URL and user-agent
+ * parsing) only for the event a session ends up taking them from, `sourceRow` / `deviceRow`.
+ */
+interface Draft extends SessionRecord {
+  sourceRow?: EventRow;
+  deviceRow?: EventRow;
+}
+
+/** A new event as a one-event session, its source and device still to be read (see {@link Draft}). */
+function draftOfEvent(row: EventRow): Draft {
+  const hasSource = row.context !== null;
+  const hasDevice = Boolean(row.userAgent);
+  const draft: Draft = {
     widgetId: row.widgetId,
     sessionId: row.eventId,
     visitorId: visitorOf(row),
@@ -76,11 +85,22 @@ export function sessionOfEvent(row: EventRow): SessionRecord {
     errors: row.kind === 'analytics' && row.name === 'error' ? 1 : 0,
     userId: row.userId,
     userTs: row.userId === null ? null : row.ts,
-    source,
-    sourceTs: source === null ? null : row.ts,
-    device,
-    deviceTs: device === null ? null : row.ts,
+    source: null,
+    sourceTs: hasSource ? row.ts : null,
+    device: null,
+    deviceTs: hasDevice ? row.ts : null,
   };
+  if (hasSource) draft.sourceRow = row;
+  if (hasDevice) draft.deviceRow = row;
+  return draft;
+}
+
+/** The session as stored: the source and device of the events it took them from, read now. */
+function finish(draft: Draft): SessionRecord {
+  const { sourceRow, deviceRow, ...session } = draft;
+  if (sourceRow !== undefined) session.source = sessionSourceOf(sourceRow);
+  if (deviceRow !== undefined) session.device = parseUserAgent(deviceRow.userAgent);
+  return session;
 }
 
 /**
@@ -89,7 +109,7 @@ export function sessionOfEvent(row: EventRow): SessionRecord {
  * the earliest. In place because a fold merges every event of a batch this way: a new object
  * per event was a third of a fold's time.
  */
-function mergeInto(into: SessionRecord, b: SessionRecord): void {
+function mergeInto(into: Draft, b: Draft): void {
   into.firstTs = Math.min(into.firstTs, b.firstTs);
   into.lastTs = Math.max(into.lastTs, b.lastTs);
   into.events += b.events;
@@ -102,13 +122,17 @@ function mergeInto(into: SessionRecord, b: SessionRecord): void {
     into.userId = b.userId;
     into.userTs = b.userTs;
   }
-  if (b.source !== null && b.sourceTs !== null && (into.source === null || into.sourceTs === null || b.sourceTs < into.sourceTs)) {
+  if (b.sourceTs !== null && (into.sourceTs === null || b.sourceTs < into.sourceTs)) {
     into.source = b.source;
     into.sourceTs = b.sourceTs;
+    if (b.sourceRow === undefined) delete into.sourceRow;
+    else into.sourceRow = b.sourceRow;
   }
-  if (b.device !== null && b.deviceTs !== null && (into.device === null || into.deviceTs === null || b.deviceTs < into.deviceTs)) {
+  if (b.deviceTs !== null && (into.deviceTs === null || b.deviceTs < into.deviceTs)) {
     into.device = b.device;
     into.deviceTs = b.deviceTs;
+    if (b.deviceRow === undefined) delete into.deviceRow;
+    else into.deviceRow = b.deviceRow;
   }
 }
 
@@ -158,10 +182,10 @@ export const contributionOf = (session: SessionRecord): SessionContribution => (
  * The result does not depend on the order or the batching in which events arrive.
  */
 export function planSessions(stored: readonly SessionRecord[], events: readonly EventRow[], gapMs = SESSION_GAP_MS): SessionPlan {
-  const items = [
-    ...stored.map((session) => ({ session, stored: true })),
-    ...events.map((row) => ({ session: sessionOfEvent(row), stored: false })),
-  ].sort((x, y) => x.session.firstTs - y.session.firstTs || (x.session.sessionId < y.session.sessionId ? -1 : x.session.sessionId > y.session.sessionId ? 1 : 0));
+  const items: { session: Draft; stored: boolean }[] = [];
+  for (const session of stored) items.push({ session, stored: true });
+  for (const row of events) items.push({ session: draftOfEvent(row), stored: false });
+  items.sort((x, y) => x.session.firstTs - y.session.firstTs || (x.session.sessionId < y.session.sessionId ? -1 : x.session.sessionId > y.session.sessionId ? 1 : 0));
 
   const plan: SessionPlan = { deleted: [], upserted: [], replaced: [] };
   let group: typeof items = [];
@@ -171,9 +195,9 @@ export function planSessions(stored: readonly SessionRecord[], events: readonly 
     if (!(group.length === 1 && storedOnes.length === 1)) {
       const keep = storedOnes[0]?.sessionId ?? (group[0] as (typeof items)[number]).session.sessionId;
       // A copy: the stored sessions stay as they were (`replaced` takes their contributions away).
-      const merged: SessionRecord = { ...(group[0] as (typeof items)[number]).session, sessionId: keep };
+      const merged: Draft = { ...(group[0] as (typeof items)[number]).session, sessionId: keep };
       for (let i = 1; i < group.length; i++) mergeInto(merged, (group[i] as (typeof items)[number]).session);
-      plan.upserted.push(merged);
+      plan.upserted.push(finish(merged));
       plan.replaced.push(...storedOnes);
       plan.deleted.push(...storedOnes.filter((session) => session.sessionId !== keep));
     }

@@ -37,7 +37,7 @@ export interface AnalyticsWorkerTimings {
   busyShare: number;
   /**
    * While this collector ingests below saturation, the most time folds may take.
-   * @default 0.5
+   * @default 0.8
    */
   spareShare: number;
   /**
@@ -45,13 +45,14 @@ export interface AnalyticsWorkerTimings {
    * leave below it (between `busyShare` and `spareShare`). Under a load that saturates the
    * collector, ingestion fills the loop and folds get `busyShare`; under a lighter one they get
    * the room left, which is what keeps the analytics within a second of ingestion.
-   * @default 0.9
+   * @default 0.97
    */
   targetUtilization: number;
   /**
    * Average ingestion requests in progress at or above which ingestion counts as saturating
-   * whatever the event loop says (PostgreSQL: requests wait on the database, not the loop).
-   * @default 8
+   * whatever the event loop says (PostgreSQL: requests wait on the database, not the loop;
+   * more than its pool's connections means they queue for one).
+   * @default 12
    */
   saturatedInFlight: number;
   /**
@@ -61,8 +62,8 @@ export interface AnalyticsWorkerTimings {
    */
   busyWindowMs: number;
   /**
-   * Target length of one fold while ingestion saturates (a SQLite fold holds the event loop):
-   * the batches per fold follow from the last fold's time per batch.
+   * Target event-loop time of one fold while ingestion saturates (a SQLite fold holds the
+   * loop): the batches per fold follow from the last fold's loop time per batch.
    * @default 4
    */
   busyFoldMs: number;
@@ -89,9 +90,9 @@ export const DEFAULT_ANALYTICS_WORKER_TIMINGS: Readonly<AnalyticsWorkerTimings> 
   pollMs: 250,
   leaseRetryMs: 2000,
   busyShare: 0.05,
-  spareShare: 0.5,
-  targetUtilization: 0.9,
-  saturatedInFlight: 8,
+  spareShare: 0.8,
+  targetUtilization: 0.97,
+  saturatedInFlight: 12,
   busyWindowMs: 200,
   busyFoldMs: 4,
   foldMs: 10,
@@ -114,6 +115,13 @@ export interface AnalyticsWorkerOptions {
    * @default from `performance.eventLoopUtilization()`
    */
   loopUtilization?: () => number;
+  /**
+   * The event loop's busy time so far, in ms: what a fold holds the loop for (all of it on
+   * SQLite, whose folds are synchronous; little on PostgreSQL, whose folds mostly wait for the
+   * server), which is what bounds the batches per fold.
+   * @default `performance.eventLoopUtilization().active`
+   */
+  loopActiveMs?: () => number;
 }
 
 /** The event loop's utilization since the previous call (the first call: since the process began). */
@@ -186,6 +194,7 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
   const t = { ...DEFAULT_ANALYTICS_WORKER_TIMINGS, ...options.timings };
   const clock = options.clock ?? (() => performance.now());
   const loopUtilization = options.loopUtilization ?? eventLoopUtilization();
+  const loopActiveMs = options.loopActiveMs ?? (() => performance.eventLoopUtilization().active);
   // Fold time since the last look at the loop's utilization, and when that look was.
   let foldedMs = 0;
   let lookedAt = clock();
@@ -271,12 +280,15 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
       const targetMs = share <= t.busyShare ? t.busyFoldMs : t.foldMs;
       const maxBatches = busy() ? Math.max(1, Math.min(t.maxBatches, Math.floor(targetMs / perBatchMs))) : t.maxBatches;
       const started = clock();
+      const activeBefore = loopActiveMs();
       let more: boolean;
       try {
         const result = await store.advanceAnalytics({ maxBatches });
         const took = clock() - started;
         foldedMs += took;
-        if (result.batches > 0) perBatchMs = Math.max(0.01, took / result.batches);
+        // The loop time a batch costs, not the wall time: a PostgreSQL fold's round trips wait
+        // for the server without holding the loop, and would otherwise shrink folds to a batch.
+        if (result.batches > 0) perBatchMs = Math.max(0.001, (loopActiveMs() - activeBefore) / result.batches);
         more = result.more;
         // Let requests in between folds (a SQLite fold resolves without leaving the microtask queue).
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -16,7 +16,7 @@ import { EVENT_COLUMNS, recordToRow } from '../row-codec';
 import type { RawEventRecord } from '../row-codec';
 import { exec, rows } from '../sql-runner';
 import type { Statement, StatementResult } from '../sql-runner';
-import { analyticsReads, analyticsWrites } from './record-analytics';
+import { analyticsWrites, readStoredState } from './record-analytics';
 import type { RecentRows } from './recent-rows';
 
 /**
@@ -95,7 +95,7 @@ function queuedIds(text: unknown): string[] {
  * 1. The queue rows.
  * 2. Their events: kept in memory by the process that stored them (`recent`), else read back
  *    by key, one statement per batch.
- * 3. The stored state of the events' visitors (`analyticsReads`).
+ * 3. The stored state of the events' visitors (`readStoredState`).
  * 4. The analytics writes for all the events at once (`analyticsWrites`: each session, visitor
  *    and rollup row written once per fold), and the delete of the folded queue rows.
  */
@@ -128,8 +128,7 @@ export function* foldWork(maxBatches: number, recent?: RecentRows): FoldWork {
     yield [deleteQueued];
   } else {
     const folded = [...events.values()];
-    const reads = analyticsReads(folded);
-    const state = reads.read(yield reads.statements);
+    const state = yield* readStoredState(folded);
     yield [...analyticsWrites(folded, state, 0), deleteQueued];
   }
   return { batches: found.length, events: events.size, more: found.length === maxBatches };

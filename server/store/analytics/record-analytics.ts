@@ -33,49 +33,56 @@ const VISITOR_DAYS = 'SELECT DISTINCT day FROM sessions WHERE widget_id = ? AND 
 
 const key = (...parts: (string | number)[]): string => parts.join('\u0000');
 
-/** What the reads found: stored sessions per visitor and day, days seen and first-seen rows per visitor. */
+/**
+ * What the reads found: stored sessions per visitor and day, first-seen rows per visitor, and
+ * per visitor the days it was seen as far as the writes need them (see `readStoredState`).
+ */
 export interface StoredState {
   sessions: Map<string, RawSessionRecord[]>;
   days: Map<string, number[]>;
   visitors: Map<string, { firstTs: number; lastDay: number }>;
 }
 
-/** The reads {@link analyticsWrites} needs, and how to turn their results into {@link StoredState}. */
-export interface AnalyticsReads {
-  statements: Statement[];
-  read(results: readonly StatementResult[]): StoredState;
-}
-
 /**
- * The reads for a fold: per visitor and UTC day its stored sessions of that day; per visitor
- * the days it was seen and its first-seen row. All fixed statements, independent of each
- * other, so an engine may send them together.
+ * Reads what {@link analyticsWrites} needs about the events' visitors, as steps of statements
+ * independent of each other within a step (an engine may send a step in one round trip):
+ *
+ * 1. Per visitor and UTC day its stored sessions of that day; per visitor its first-seen row.
+ * 2. Only where a visitor is seen on a day for the first time and it was already seen on that
+ *    day or later (a late event), the days it was seen. Otherwise those are known without
+ *    asking: none for a new visitor, and for a visitor coming back after its last day seen,
+ *    that day is the nearest one before.
  */
-export function analyticsReads(candidates: readonly EventRow[]): AnalyticsReads {
-  const groups = groupByVisitorDay(candidates).map((group) => {
+export function* readStoredState(events: readonly EventRow[]): Generator<Statement[], StoredState, StatementResult[]> {
+  const groups = groupByVisitorDay(events).map((group) => {
     const first = group[0] as EventRow;
     return { widgetId: first.widgetId, visitorId: visitorOf(first), day: dayOf(first.ts) };
   });
   const visitors = [...new Map(groups.map((g) => [key(g.widgetId, g.visitorId), g])).values()];
-  const statements = [
+  const found = yield [
     ...groups.map((g) => rows(SELECT_SESSIONS, g.widgetId, g.visitorId, g.day)),
-    ...visitors.map((v) => rows(VISITOR_DAYS, v.widgetId, v.visitorId)),
     ...visitors.map((v) => rows(SELECT_VISITOR, v.widgetId, v.visitorId)),
   ];
-  return {
-    statements,
-    read(results) {
-      const state: StoredState = { sessions: new Map(), days: new Map(), visitors: new Map() };
-      groups.forEach((g, i) => state.sessions.set(key(g.widgetId, g.visitorId, g.day), (results[i]?.rows ?? []) as RawSessionRecord[]));
-      visitors.forEach((v, i) => {
-        const days = results[groups.length + i]?.rows ?? [];
-        state.days.set(key(v.widgetId, v.visitorId), days.map((r) => Number(r.day)));
-        const found = results[groups.length + visitors.length + i]?.rows[0];
-        if (found) state.visitors.set(key(v.widgetId, v.visitorId), { firstTs: Number(found.first_ts), lastDay: Number(found.last_day) });
-      });
-      return state;
-    },
-  };
+  const state: StoredState = { sessions: new Map(), days: new Map(), visitors: new Map() };
+  groups.forEach((g, i) => state.sessions.set(key(g.widgetId, g.visitorId, g.day), (found[i]?.rows ?? []) as RawSessionRecord[]));
+  visitors.forEach((v, i) => {
+    const row = found[groups.length + i]?.rows[0];
+    if (row) state.visitors.set(key(v.widgetId, v.visitorId), { firstTs: Number(row.first_ts), lastDay: Number(row.last_day) });
+  });
+  const ask = new Map<string, { widgetId: string; visitorId: string }>();
+  for (const g of groups) {
+    const visitor = key(g.widgetId, g.visitorId);
+    const seen = state.visitors.get(visitor);
+    if (seen === undefined) state.days.set(visitor, []);
+    else if ((state.sessions.get(key(g.widgetId, g.visitorId, g.day)) ?? []).length === 0 && g.day <= seen.lastDay) ask.set(visitor, g);
+  }
+  for (const [visitor, seen] of state.visitors) if (!ask.has(visitor)) state.days.set(visitor, [seen.lastDay]);
+  if (ask.size > 0) {
+    const asked = [...ask];
+    const days = yield asked.map(([, v]) => rows(VISITOR_DAYS, v.widgetId, v.visitorId));
+    asked.forEach(([visitor], i) => state.days.set(visitor, (days[i]?.rows ?? []).map((r) => Number(r.day))));
+  }
+  return state;
 }
 
 /**
