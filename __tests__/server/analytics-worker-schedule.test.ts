@@ -65,7 +65,7 @@ describe('the analytics worker’s schedule', () => {
 
   it('folds the batches stored in one moment together, settleMs after the first', async () => {
     const { store, clock, folds, state } = fakeStore();
-    worker = startAnalyticsWorker({ store, logger, clock, loopActiveMs: clock });
+    worker = startAnalyticsWorker({ store, logger, clock });
     await vi.advanceTimersByTimeAsync(T.pollMs * 2);
     const idleFolds = folds.length;
     state.pending = 1;
@@ -81,7 +81,7 @@ describe('the analytics worker’s schedule', () => {
 
   it('while batches keep arriving, takes at most busyShare of the time, in folds of about busyFoldMs', async () => {
     const { store, clock, folds, state } = fakeStore({ pending: 100_000, msPerBatch: 0.5 });
-    worker = startAnalyticsWorker({ store, logger, clock, loopActiveMs: clock });
+    worker = startAnalyticsWorker({ store, logger, clock });
     for (let t = 0; t < 3000; t += 10) {
       worker.notify();
       await vi.advanceTimersByTimeAsync(10);
@@ -98,7 +98,7 @@ describe('the analytics worker’s schedule', () => {
 
   it('when ingestion pauses, folds back to back until the queue is empty', async () => {
     const { store, clock, folds, state } = fakeStore({ pending: 3000, msPerBatch: 0.01 });
-    worker = startAnalyticsWorker({ store, logger, clock, loopActiveMs: clock });
+    worker = startAnalyticsWorker({ store, logger, clock });
     // Each fold yields to the event loop (a fake setImmediate, run as the fake clock moves by
     // 1 ms), never to a timer.
     for (let i = 0; i < 30; i++) await vi.advanceTimersByTimeAsync(1);
@@ -111,7 +111,7 @@ describe('the analytics worker’s schedule', () => {
   it('as a standby, asks for the lease every leaseRetryMs and folds only once it holds it; after losing it, stops folding until it holds it again', async () => {
     const { store, clock, folds, state } = fakeStore({ pending: 5 });
     state.leaseAnswers = [false, false];
-    worker = startAnalyticsWorker({ store, logger, clock, loopActiveMs: clock });
+    worker = startAnalyticsWorker({ store, logger, clock });
     await vi.advanceTimersByTimeAsync(T.leaseRetryMs * 2 - 1);
     expect(state.leaseAsks).toBe(2);
     expect(folds).toHaveLength(0);
@@ -138,7 +138,7 @@ describe('the analytics worker’s schedule', () => {
   it('retries a failed fold after retryMs, and a stop gives the lease back', async () => {
     const { store, clock, state } = fakeStore({ pending: 2 });
     state.failNext = 1;
-    worker = startAnalyticsWorker({ store, logger, clock, loopActiveMs: clock });
+    worker = startAnalyticsWorker({ store, logger, clock });
     await vi.advanceTimersByTimeAsync(T.retryMs - 1);
     expect(state.pending).toBe(2);
     await vi.advanceTimersByTimeAsync(2);

@@ -45,7 +45,7 @@ export interface AnalyticsWorkerTimings {
    * leave below it (between `busyShare` and `spareShare`). Under a load that saturates the
    * collector, ingestion fills the loop and folds get `busyShare`; under a lighter one they get
    * the room left, which is what keeps the analytics within a second of ingestion.
-   * @default 0.97
+   * @default 1
    */
   targetUtilization: number;
   /**
@@ -63,7 +63,8 @@ export interface AnalyticsWorkerTimings {
   busyWindowMs: number;
   /**
    * Target event-loop time of one fold while ingestion saturates (a SQLite fold holds the
-   * loop): the batches per fold follow from the last fold's loop time per batch.
+   * loop; a PostgreSQL one hardly): the batches per fold follow from the last fold's loop time
+   * per batch.
    * @default 4
    */
   busyFoldMs: number;
@@ -91,7 +92,7 @@ export const DEFAULT_ANALYTICS_WORKER_TIMINGS: Readonly<AnalyticsWorkerTimings> 
   leaseRetryMs: 2000,
   busyShare: 0.05,
   spareShare: 0.8,
-  targetUtilization: 0.97,
+  targetUtilization: 1,
   saturatedInFlight: 12,
   busyWindowMs: 200,
   busyFoldMs: 4,
@@ -115,13 +116,6 @@ export interface AnalyticsWorkerOptions {
    * @default from `performance.eventLoopUtilization()`
    */
   loopUtilization?: () => number;
-  /**
-   * The event loop's busy time so far, in ms: what a fold holds the loop for (all of it on
-   * SQLite, whose folds are synchronous; little on PostgreSQL, whose folds mostly wait for the
-   * server), which is what bounds the batches per fold.
-   * @default `performance.eventLoopUtilization().active`
-   */
-  loopActiveMs?: () => number;
 }
 
 /** The event loop's utilization since the previous call (the first call: since the process began). */
@@ -160,6 +154,8 @@ export interface AnalyticsWorker {
 }
 
 const DRAIN_BATCHES = 1000;
+/** Weight of the latest window in the smoothed share of the loop the rest takes. */
+const OTHERS_SMOOTHING = 0.2;
 
 /**
  * Folds everything queued, fold after fold, until the queue is empty (the drain hook of a
@@ -194,10 +190,12 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
   const t = { ...DEFAULT_ANALYTICS_WORKER_TIMINGS, ...options.timings };
   const clock = options.clock ?? (() => performance.now());
   const loopUtilization = options.loopUtilization ?? eventLoopUtilization();
-  const loopActiveMs = options.loopActiveMs ?? (() => performance.eventLoopUtilization().active);
-  // Fold time since the last look at the loop's utilization, and when that look was.
+  // Fold time since the last look at the loop's utilization, and when that look was; the
+  // share of the loop the rest takes, smoothed (one window's figure swings with the bursts of
+  // requests that waited for a fold).
   let foldedMs = 0;
   let lookedAt = clock();
+  let othersShare = 0.5;
   /** The share of time folds may take now (see `targetUtilization`). */
   const foldShare = (saturated: boolean): number => {
     const now = clock();
@@ -205,8 +203,9 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
     const others = window > 0 ? Math.max(0, loopUtilization() - foldedMs / window) : 1;
     foldedMs = 0;
     lookedAt = now;
+    othersShare += OTHERS_SMOOTHING * (others - othersShare);
     if (saturated) return t.busyShare;
-    return Math.min(t.spareShare, Math.max(t.busyShare, t.targetUtilization - others));
+    return Math.min(t.spareShare, Math.max(t.busyShare, t.targetUtilization - othersShare));
   };
   const { store, logger } = options;
   let stopped = false;
@@ -280,15 +279,19 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
       const targetMs = share <= t.busyShare ? t.busyFoldMs : t.foldMs;
       const maxBatches = busy() ? Math.max(1, Math.min(t.maxBatches, Math.floor(targetMs / perBatchMs))) : t.maxBatches;
       const started = clock();
-      const activeBefore = loopActiveMs();
       let more: boolean;
       try {
-        const result = await store.advanceAnalytics({ maxBatches });
+        // What a fold holds the event loop for is the part of the call that runs before it
+        // returns its promise: all of a SQLite fold (synchronous), little of a PostgreSQL one
+        // (its round trips wait for the server without holding the loop).
+        const folding = store.advanceAnalytics({ maxBatches });
+        const heldMs = clock() - started;
+        const result = await folding;
         const took = clock() - started;
         foldedMs += took;
-        // The loop time a batch costs, not the wall time: a PostgreSQL fold's round trips wait
-        // for the server without holding the loop, and would otherwise shrink folds to a batch.
-        if (result.batches > 0) perBatchMs = Math.max(0.001, (loopActiveMs() - activeBefore) / result.batches);
+        // The batches per fold follow from the loop time a batch holds, not the wall time, which
+        // on PostgreSQL is mostly round trips and would shrink folds to a batch.
+        if (result.batches > 0) perBatchMs = Math.max(0.001, heldMs / result.batches);
         more = result.more;
         // Let requests in between folds (a SQLite fold resolves without leaving the microtask queue).
         await new Promise<void>((resolve) => setImmediate(resolve));
