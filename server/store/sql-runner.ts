@@ -63,3 +63,45 @@ export function inlineParams(statement: Statement, escapeLiteral: (text: string)
     return text + literal + part;
   });
 }
+
+/** `INSERT INTO t (cols) VALUES (?, …)` with an optional tail (`ON CONFLICT …`): the parts around its one row. */
+const SINGLE_ROW_INSERT = /^(INSERT INTO [^(]+\([^)]*\)\s*VALUES\s*)(\([?,\s]*\))([\s\S]*)$/;
+
+/**
+ * Statements with one SQL text as few multi-row statements: every single-row
+ * `INSERT … VALUES (?, …) [ON CONFLICT …]` of a text becomes one `VALUES (…), (…), …` per
+ * `maxParams` values, at the place of the text's first statement; other statements stay as
+ * they are, in order. For a server that plans each statement (PostgreSQL), hundreds of rows
+ * then cost one statement. Only for statements whose order among themselves does not matter
+ * and whose rows never share a conflict key (a row cannot be updated twice by one statement).
+ * The results are no longer one per statement: for writes whose results are not read.
+ */
+export function coalesceInserts(statements: readonly Statement[], maxParams = 20_000): Statement[] {
+  const groups = new Map<string, Statement[]>();
+  const order: (Statement | string)[] = [];
+  for (const statement of statements) {
+    if (!SINGLE_ROW_INSERT.test(statement.sql)) {
+      order.push(statement);
+      continue;
+    }
+    const same = groups.get(statement.sql);
+    if (same) same.push(statement);
+    else {
+      groups.set(statement.sql, [statement]);
+      order.push(statement.sql);
+    }
+  }
+  return order.flatMap((item) => {
+    if (typeof item !== 'string') return [item];
+    const same = groups.get(item) as Statement[];
+    const [, head, row, tail] = SINGLE_ROW_INSERT.exec(item) as unknown as [string, string, string, string];
+    const perRow = Math.max(1, same[0]?.params.length ?? 1);
+    const rowsPerStatement = Math.max(1, Math.floor(maxParams / perRow));
+    const merged: Statement[] = [];
+    for (let i = 0; i < same.length; i += rowsPerStatement) {
+      const part = same.slice(i, i + rowsPerStatement);
+      merged.push({ sql: `${head}${part.map(() => row).join(', ')}${tail}`, params: part.flatMap((s) => s.params), want: 'count' });
+    }
+    return merged;
+  });
+}

@@ -14,7 +14,7 @@
 import type { EventRow } from '../types';
 import { EVENT_COLUMNS, recordToRow } from '../row-codec';
 import type { RawEventRecord } from '../row-codec';
-import { exec, rows } from '../sql-runner';
+import { coalesceInserts, exec, rows } from '../sql-runner';
 import type { Statement, StatementResult } from '../sql-runner';
 import { analyticsWrites, readStoredState } from './record-analytics';
 import type { RecentRows } from './recent-rows';
@@ -96,10 +96,12 @@ function queuedIds(text: unknown): string[] {
  * 2. Their events: kept in memory by the process that stored them (`recent`), else read back
  *    by key, one statement per batch.
  * 3. The stored state of the events' visitors (`readStoredState`).
+ * With `bulk` (for a server that plans every statement: PostgreSQL), the reads are one
+ * statement per table and the writes one multi-row statement per kind (`coalesceInserts`).
  * 4. The analytics writes for all the events at once (`analyticsWrites`: each session, visitor
  *    and rollup row written once per fold), and the delete of the folded queue rows.
  */
-export function* foldWork(maxBatches: number, recent?: RecentRows): FoldWork {
+export function* foldWork(maxBatches: number, recent?: RecentRows, bulk = false): FoldWork {
   const [queue] = yield [rows(SELECT_QUEUE, maxBatches)];
   const found = queue?.rows ?? [];
   if (found.length === 0) return { batches: 0, events: 0, more: false };
@@ -128,8 +130,9 @@ export function* foldWork(maxBatches: number, recent?: RecentRows): FoldWork {
     yield [deleteQueued];
   } else {
     const folded = [...events.values()];
-    const state = yield* readStoredState(folded);
-    yield [...analyticsWrites(folded, state, 0), deleteQueued];
+    const state = yield* readStoredState(folded, bulk);
+    const writes = analyticsWrites(folded, state, 0);
+    yield [...(bulk ? coalesceInserts(writes) : writes), deleteQueued];
   }
   return { batches: found.length, events: events.size, more: found.length === maxBatches };
 }

@@ -16,6 +16,9 @@ const UPSERT_SESSION = `INSERT INTO sessions (${SESSION_COLUMNS.join(', ')}) VAL
   ${SESSION_COLUMNS.filter((c) => c !== 'widget_id' && c !== 'session_id').map((c) => `${c} = excluded.${c}`).join(', ')}`;
 const DELETE_SESSION = 'DELETE FROM sessions WHERE widget_id = ? AND session_id = ?';
 const SELECT_VISITOR = 'SELECT first_ts, last_day FROM visitors WHERE widget_id = ? AND visitor_id = ?';
+/** The bulk reads of a fold, completed with `(VALUES (…), …)` of the keys. */
+const SELECT_SESSIONS_OF = `SELECT ${SESSION_COLUMNS.join(', ')} FROM sessions WHERE (widget_id, visitor_id, day) IN (VALUES`;
+const SELECT_VISITORS_OF = 'SELECT widget_id, visitor_id, first_ts, last_day FROM visitors WHERE (widget_id, visitor_id) IN (VALUES';
 const INSERT_VISITOR = 'INSERT INTO visitors (widget_id, visitor_id, first_ts, last_day) VALUES (?, ?, ?, ?)';
 const UPDATE_VISITOR = 'UPDATE visitors SET first_ts = ?, last_day = ? WHERE widget_id = ? AND visitor_id = ?';
 const COUNTER_COLUMNS = DAILY_COUNTERS.map((name) => DAILY_COUNTER_COLUMNS[name]);
@@ -53,22 +56,35 @@ export interface StoredState {
  *    asking: none for a new visitor, and for a visitor coming back after its last day seen,
  *    that day is the nearest one before.
  */
-export function* readStoredState(events: readonly EventRow[]): Generator<Statement[], StoredState, StatementResult[]> {
+export function* readStoredState(events: readonly EventRow[], bulk = false): Generator<Statement[], StoredState, StatementResult[]> {
   const groups = groupByVisitorDay(events).map((group) => {
     const first = group[0] as EventRow;
     return { widgetId: first.widgetId, visitorId: visitorOf(first), day: dayOf(first.ts) };
   });
   const visitors = [...new Map(groups.map((g) => [key(g.widgetId, g.visitorId), g])).values()];
-  const found = yield [
-    ...groups.map((g) => rows(SELECT_SESSIONS, g.widgetId, g.visitorId, g.day)),
-    ...visitors.map((v) => rows(SELECT_VISITOR, v.widgetId, v.visitorId)),
-  ];
   const state: StoredState = { sessions: new Map(), days: new Map(), visitors: new Map() };
-  groups.forEach((g, i) => state.sessions.set(key(g.widgetId, g.visitorId, g.day), (found[i]?.rows ?? []) as RawSessionRecord[]));
-  visitors.forEach((v, i) => {
-    const row = found[groups.length + i]?.rows[0];
-    if (row) state.visitors.set(key(v.widgetId, v.visitorId), { firstTs: Number(row.first_ts), lastDay: Number(row.last_day) });
-  });
+  for (const g of groups) state.sessions.set(key(g.widgetId, g.visitorId, g.day), []);
+  const addVisitor = (row: Record<string, unknown>, widgetId: unknown, visitorId: unknown) =>
+    state.visitors.set(key(String(widgetId), String(visitorId)), { firstTs: Number(row.first_ts), lastDay: Number(row.last_day) });
+  if (bulk) {
+    // One statement per table for the whole fold, the rows matched back by their keys.
+    const [sessions, seen] = yield [
+      rows(`${SELECT_SESSIONS_OF} ${groups.map(() => '(?, ?, ?)').join(', ')})`, ...groups.flatMap((g) => [g.widgetId, g.visitorId, g.day])),
+      rows(`${SELECT_VISITORS_OF} ${visitors.map(() => '(?, ?)').join(', ')})`, ...visitors.flatMap((v) => [v.widgetId, v.visitorId])),
+    ];
+    for (const row of sessions?.rows ?? []) state.sessions.get(key(String(row.widget_id), String(row.visitor_id), Number(row.day)))?.push(row as RawSessionRecord);
+    for (const row of seen?.rows ?? []) addVisitor(row, row.widget_id, row.visitor_id);
+  } else {
+    const found = yield [
+      ...groups.map((g) => rows(SELECT_SESSIONS, g.widgetId, g.visitorId, g.day)),
+      ...visitors.map((v) => rows(SELECT_VISITOR, v.widgetId, v.visitorId)),
+    ];
+    groups.forEach((g, i) => state.sessions.set(key(g.widgetId, g.visitorId, g.day), (found[i]?.rows ?? []) as RawSessionRecord[]));
+    visitors.forEach((v, i) => {
+      const row = found[groups.length + i]?.rows[0];
+      if (row) addVisitor(row, v.widgetId, v.visitorId);
+    });
+  }
   const ask = new Map<string, { widgetId: string; visitorId: string }>();
   for (const g of groups) {
     const visitor = key(g.widgetId, g.visitorId);

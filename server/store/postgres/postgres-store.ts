@@ -203,7 +203,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       guard(() =>
         onClient(async (client) => {
           await executeAll(client, ['BEGIN', 'SET LOCAL synchronous_commit = off', FOLD_LOCK_SQL]);
-          const result = await runFoldAsync(foldWork(options.maxBatches ?? DEFAULT_FOLD_BATCHES, recent), (statements) => executeAll(client, statements));
+          const result = await runFoldAsync(foldWork(options.maxBatches ?? DEFAULT_FOLD_BATCHES, recent, true), (statements) => executeAll(client, statements));
           await client.query('COMMIT');
           return result;
         }),
