@@ -10,7 +10,7 @@ export { COLLECTOR_ERROR_CODES, CollectorError, isCollectorError } from './error
 export { anonymizeIp, PROPERTIES_LIMITS } from './ingest';
 export { ANALYTICS_FIELDS, CLICK_FIELDS, COLLECTOR_LIMITS, CONTEXT_FIELDS, UTM_FIELDS } from '../lib/protocol/collector';
 export { startCollector } from './start-collector';
-export { DEFAULT_ANALYTICS_WORKER_TIMINGS, drainAnalytics, startAnalyticsWorker } from './jobs/analytics-worker';
+export { ANALYTICS_WORKER_TIMINGS_BY_ENGINE, DEFAULT_ANALYTICS_WORKER_TIMINGS, drainAnalytics, startAnalyticsWorker } from './jobs/analytics-worker';
 export { createWebhookDispatcher, generateWebhookSecret, signWebhook, verifyWebhookSignature } from './webhooks';
 export { DEFAULT_EVENT_QUERY_LIMIT, openPostgresStore, openSqliteStore, openStore, parseDatabaseUrl } from './store';
 export type { AnalyticsWorker, AnalyticsWorkerLogger, AnalyticsWorkerOptions, AnalyticsWorkerStatus, AnalyticsWorkerTimings } from './jobs/analytics-worker';

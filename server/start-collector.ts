@@ -10,7 +10,7 @@ import type { RefusalCounts } from './ingest';
 import type { WidgetCache } from './registry';
 import type { EventStore, StoreEngine } from './store';
 import { createWebhookDispatcher } from './webhooks';
-import { drainAnalytics, startAnalyticsWorker } from './jobs/analytics-worker';
+import { ANALYTICS_WORKER_TIMINGS_BY_ENGINE, drainAnalytics, startAnalyticsWorker } from './jobs/analytics-worker';
 import type { AnalyticsWorker, AnalyticsWorkerStatus } from './jobs/analytics-worker';
 import type { WebhookDispatcher } from './webhooks';
 
@@ -126,7 +126,7 @@ export async function startCollector(options: CollectorOptions = {}, deps: Colle
       })
     : null;
 
-  if (config.analyticsWorker) worker = startAnalyticsWorker({ store, logger: app.log });
+  if (config.analyticsWorker) worker = startAnalyticsWorker({ store, logger: app.log, timings: ANALYTICS_WORKER_TIMINGS_BY_ENGINE[store.engine] });
 
   const close = (): Promise<void> => {
     closing ??= (async () => {

@@ -79,21 +79,53 @@ describe('the analytics worker’s schedule', () => {
     expect(worker.status()).toEqual({ leader: true });
   });
 
-  it('while batches keep arriving, takes at most busyShare of the time, in folds of about busyFoldMs', async () => {
+  /**
+   * Folds of a queue that never empties while batches keep arriving, with requests taking
+   * `requests` of the event loop (folds take the rest they are given): their share of the time
+   * and their longest fold.
+   */
+  async function busyFolds(requests: number, inFlight = 0): Promise<{ share: number; longest: number; pending: number }> {
     const { store, clock, folds, state } = fakeStore({ pending: 100_000, msPerBatch: 0.5 });
-    worker = startAnalyticsWorker({ store, logger, clock });
-    for (let t = 0; t < 3000; t += 10) {
+    let lookedAt = Date.now();
+    let seenFolds = 0;
+    const loopUtilization = () => {
+      const window = clock() - lookedAt;
+      const folded = folds.slice(seenFolds).reduce((sum, f) => sum + f.took, 0);
+      seenFolds = folds.length;
+      lookedAt = clock();
+      return window > 0 ? Math.min(1, requests + folded / window) : requests;
+    };
+    worker = startAnalyticsWorker({ store, logger, clock, loopUtilization });
+    for (let i = 0; i < inFlight; i++) worker.ingesting(1);
+    for (let t = 0; t < 6000; t += 10) {
       worker.notify();
       await vi.advanceTimersByTimeAsync(10);
     }
-    const busy = folds.slice(2);
-    expect(busy.length).toBeGreaterThan(20);
-    const first = busy[0]?.at ?? 0;
-    const last = busy.at(-1);
-    const took = busy.reduce((sum, f) => sum + f.took, 0);
-    expect(took / ((last?.at ?? 0) + (last?.took ?? 0) - first)).toBeLessThanOrEqual(T.busyShare + 0.02);
-    expect(Math.max(...busy.map((f) => f.took))).toBeLessThanOrEqual(T.busyFoldMs);
-    expect(state.pending).toBeGreaterThan(0);
+    // After the smoothing has settled.
+    const late = folds.filter((f) => f.at - (folds[0]?.at ?? 0) > 3000);
+    const first = late[0]?.at ?? 0;
+    const last = late.at(-1);
+    const took = late.reduce((sum, f) => sum + f.took, 0);
+    return { share: took / ((last?.at ?? 0) + (last?.took ?? 0) - first), longest: Math.max(...late.map((f) => f.took)), pending: state.pending };
+  }
+
+  it('while ingestion fills the event loop, takes busyShare of the time, in folds of about busyFoldMs', async () => {
+    const { share, longest, pending } = await busyFolds(0.98);
+    expect(share).toBeGreaterThan(T.busyShare - 0.02);
+    expect(share).toBeLessThanOrEqual(T.busyShare + 0.02);
+    expect(longest).toBeLessThanOrEqual(T.busyFoldMs);
+    expect(pending).toBeGreaterThan(0);
+  });
+
+  it('with room left on the event loop, takes that room, up to targetUtilization', async () => {
+    const { share } = await busyFolds(0.4);
+    expect(share).toBeGreaterThan(T.targetUtilization - 0.4 - 0.08);
+    expect(share).toBeLessThanOrEqual(Math.min(T.spareShare, T.targetUtilization - 0.4) + 0.05);
+  });
+
+  it('while ingestion requests pile up (saturatedInFlight), takes busyShare whatever the loop shows', async () => {
+    const { share } = await busyFolds(0.2, T.saturatedInFlight);
+    expect(share).toBeLessThanOrEqual(T.busyShare + 0.02);
   });
 
   it('when ingestion pauses, folds back to back until the queue is empty', async () => {
