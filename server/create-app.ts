@@ -25,7 +25,6 @@ import {
 } from './routes';
 import type { EventStore } from './store';
 import type { AnalyticsWorkerStatus } from './jobs/analytics-worker';
-import { registerFollowUps } from './http/follow-ups';
 
 /** What {@link createCollectorApp} builds. */
 export interface CollectorApp {
@@ -48,12 +47,12 @@ export interface CollectorApp {
 export interface AnalyticsHooks {
   /** Ingestion stored a batch. */
   notify(): void;
-  /** An ingestion request arrived; `followUp`: sent the moment the previous answer on its connection came. */
-  arrived(followUp: boolean): void;
+  /** An ingestion request began (`+1`) or ended (`-1`). */
+  ingesting(delta: 1 | -1): void;
   status(): AnalyticsWorkerStatus;
 }
 
-const NO_WORKER: AnalyticsHooks = { notify: () => undefined, arrived: () => undefined, status: () => ({ leader: false }) };
+const NO_WORKER: AnalyticsHooks = { notify: () => undefined, ingesting: () => undefined, status: () => ({ leader: false }) };
 
 /** Builds the fastify app of the collector around a store (not listening yet). */
 export function createCollectorApp(config: CollectorConfig, store: EventStore, isStopping: () => boolean, analytics: AnalyticsHooks = NO_WORKER): CollectorApp {
@@ -106,9 +105,7 @@ export function createCollectorApp(config: CollectorConfig, store: EventStore, i
   // CORS per route (`config.cors`): ingestion follows `allowedOrigins`, the public config is
   // open to any origin, the key-guarded APIs answer no CORS headers.
   registerCors(app, config.allowedOrigins, config.widgetOrigins);
-  const deps = { store, limiter, config, gate, onStored: analytics.notify };
-  // Whether ingestion's clients are waiting on this collector: the analytics worker then yields.
-  registerFollowUps(app, (request) => request.routeOptions.config.cors === 'ingestion', analytics.arrived);
+  const deps = { store, limiter, config, gate, onStored: analytics.notify, onIngesting: analytics.ingesting };
   registerTrackClickRoutes(app, deps);
   registerAnalyticsEventRoutes(app, deps);
   registerWidgetConfigRoutes(app, { widgets });

@@ -92,7 +92,7 @@ export async function startCollector(options: CollectorOptions = {}, deps: Colle
   let worker: AnalyticsWorker | null = null;
   const { app, limiter, widgets, refusals, streams } = createCollectorApp(config, store, () => stopping, {
     notify: () => worker?.notify(),
-    arrived: (followUp) => worker?.arrived(followUp),
+    ingesting: (delta) => worker?.ingesting(delta),
     status: () => worker?.status() ?? { leader: false },
   });
   logIdleError = (error) => app.log.warn({ err: error }, 'idle PostgreSQL connection failed');

@@ -81,10 +81,10 @@ describe('the analytics worker’s schedule', () => {
 
   /**
    * Folds of a queue that never empties while batches keep arriving, with requests taking
-   * `requests` of the event loop (folds take the rest they are given), each request a follow-up
-   * or not: the folds' share of the time and their longest fold.
+   * `requests` of the event loop (folds take the rest they are given): their share of the time
+   * and their longest fold.
    */
-  async function busyFolds(requests: number, followUps = false): Promise<{ share: number; longest: number; pending: number }> {
+  async function busyFolds(requests: number, inFlight = 0): Promise<{ share: number; longest: number; pending: number }> {
     const { store, clock, folds, state } = fakeStore({ pending: 100_000, msPerBatch: 0.5 });
     let lookedAt = Date.now();
     let seenFolds = 0;
@@ -96,8 +96,8 @@ describe('the analytics worker’s schedule', () => {
       return window > 0 ? Math.min(1, requests + folded / window) : requests;
     };
     worker = startAnalyticsWorker({ store, logger, clock, loopUtilization });
+    for (let i = 0; i < inFlight; i++) worker.ingesting(1);
     for (let t = 0; t < 6000; t += 10) {
-      worker.arrived(followUps);
       worker.notify();
       await vi.advanceTimersByTimeAsync(10);
     }
@@ -123,8 +123,8 @@ describe('the analytics worker’s schedule', () => {
     expect(share).toBeLessThanOrEqual(Math.min(T.spareShare, T.targetUtilization - 0.4) + 0.05);
   });
 
-  it('while ingestion’s clients wait on it (follow-up requests), takes busyShare whatever the loop shows', async () => {
-    const { share } = await busyFolds(0.2, true);
+  it('while ingestion requests pile up (saturatedInFlight), takes busyShare whatever the loop shows', async () => {
+    const { share } = await busyFolds(0.2, T.saturatedInFlight);
     expect(share).toBeLessThanOrEqual(T.busyShare + 0.02);
   });
 

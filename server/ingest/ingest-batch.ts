@@ -20,6 +20,8 @@ export interface IngestDeps {
   gate: WidgetGate;
   /** Called after a batch stored at least one event (wakes the analytics worker). */
   onStored?: () => void;
+  /** Called when a request begins (`+1`) and ends (`-1`): how busy ingestion is. */
+  onIngesting?: (delta: 1 | -1) => void;
 }
 
 /** Facts about the request itself. */
@@ -47,6 +49,15 @@ export interface RequestFacts {
  *    second (the analytics worker), not in this request.
  */
 export async function ingestBatch(kind: EventKind, body: unknown, facts: RequestFacts, deps: IngestDeps): Promise<BatchAnswer> {
+  deps.onIngesting?.(1);
+  try {
+    return await ingest(kind, body, facts, deps);
+  } finally {
+    deps.onIngesting?.(-1);
+  }
+}
+
+async function ingest(kind: EventKind, body: unknown, facts: RequestFacts, deps: IngestDeps): Promise<BatchAnswer> {
   const { config } = deps;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new CollectorError(COLLECTOR_ERROR_CODES.INVALID_REQUEST, 'bad envelope: the body must be a JSON object');

@@ -29,32 +29,32 @@ export interface AnalyticsWorkerTimings {
    */
   leaseRetryMs: number;
   /**
-   * While ingestion's clients wait on this collector (see `saturatedFollowUps`), the share of
-   * time folds may take: the rest is left to ingestion, and the analytics fall behind until the
-   * load eases.
+   * While ingestion saturates this collector (on average `saturatedInFlight` ingestion
+   * requests or more in progress since the last fold), the share of time folds may take: the
+   * rest is left to ingestion, and the analytics fall behind until the load eases.
    * @default 0.05
    */
   busyShare: number;
   /**
-   * Otherwise, the most time folds may take.
+   * While this collector ingests below saturation, the most time folds may take.
    * @default 0.8
    */
   spareShare: number;
   /**
-   * How busy the event loop may be, folds included: below `spareShare`, folds take what
-   * ingestion and the rest leave below it (SQLite folds hold the loop; a load that fills it
-   * leaves them `busyShare`).
+   * How busy the event loop may be, folds included: folds take what ingestion and the rest
+   * leave below it (between `busyShare` and `spareShare`). Under a load that saturates the
+   * collector, ingestion fills the loop and folds get `busyShare`; under a lighter one they get
+   * the room left, which is what keeps the analytics within a second of ingestion.
    * @default 0.95
    */
   targetUtilization: number;
   /**
-   * The share of ingestion requests that are follow-ups (sent the moment the previous answer on
-   * their connection came: `registerFollowUps`) at or above which clients count as waiting on
-   * this collector: a load at its capacity, on any engine (the event loop does not show a
-   * PostgreSQL at its limit). Browsers' batches come seconds apart.
-   * @default 0.5
+   * Average ingestion requests in progress at or above which ingestion counts as saturating
+   * whatever the event loop says (PostgreSQL: requests wait on the database, not the loop;
+   * more than its pool's connections means they queue for one).
+   * @default 12
    */
-  saturatedFollowUps: number;
+  saturatedInFlight: number;
   /**
    * How long after the last stored batch ingestion counts as quiet: the worker then folds
    * without pause until the queue is empty.
@@ -93,7 +93,7 @@ export const DEFAULT_ANALYTICS_WORKER_TIMINGS: Readonly<AnalyticsWorkerTimings> 
   busyShare: 0.05,
   spareShare: 0.8,
   targetUtilization: 0.95,
-  saturatedFollowUps: 0.5,
+  saturatedInFlight: 12,
   busyWindowMs: 200,
   busyFoldMs: 4,
   foldMs: 5,
@@ -102,13 +102,15 @@ export const DEFAULT_ANALYTICS_WORKER_TIMINGS: Readonly<AnalyticsWorkerTimings> 
 });
 
 /**
- * What differs by engine: a PostgreSQL fold hardly holds the event loop (its cost is on the
- * database, which the loop does not show), so the loop's room says little about it: its share
- * is capped at half the time, and follow-up requests tell when to yield.
+ * What differs by engine: a PostgreSQL fold hardly holds the event loop; its cost is on the
+ * database, shared with ingestion, which the loop does not show. So its share of the time is a
+ * fixed 10 %: about four times cheaper per event than ingestion, a fold keeps up with any load
+ * up to about half of what saturates the database, and falls behind above it (catching up
+ * once the load eases) instead of taking capacity from ingestion.
  */
 export const ANALYTICS_WORKER_TIMINGS_BY_ENGINE: Readonly<Record<StoreEngine, Partial<AnalyticsWorkerTimings>>> = Object.freeze({
   sqlite: Object.freeze({}),
-  postgres: Object.freeze({ spareShare: 0.5 }),
+  postgres: Object.freeze({ busyShare: 0.1, spareShare: 0.1 }),
 });
 
 /** Options of {@link startAnalyticsWorker}. */
@@ -149,8 +151,8 @@ export interface AnalyticsWorkerStatus {
 export interface AnalyticsWorker {
   /** Ingestion stored a batch in this process: fold it soon. */
   notify(): void;
-  /** An ingestion request arrived; `followUp`: sent the moment the previous answer on its connection came. */
-  arrived(followUp: boolean): void;
+  /** An ingestion request began (`+1`) or ended (`-1`): how busy ingestion is. */
+  ingesting(delta: 1 | -1): void;
   /**
    * Folds everything stored before the call, now, whichever collector leads (folds are one at
    * a time across collectors anyway). The drain hook for tests and tools that read analytics
@@ -166,8 +168,6 @@ export interface AnalyticsWorker {
 const DRAIN_BATCHES = 1000;
 /** Weight of the latest window in the smoothed share of the loop the rest takes. */
 const OTHERS_SMOOTHING = 0.2;
-/** Weight of the latest request in the moving share of follow-ups. */
-const FOLLOW_UP_SMOOTHING = 0.02;
 
 /**
  * Folds everything queued, fold after fold, until the queue is empty (the drain hook of a
@@ -193,8 +193,8 @@ export async function drainAnalytics(store: Pick<EventStore, 'advanceAnalytics'>
  * 2. Leader loop: fold; when the queue had more, fold again at once if ingestion is quiet, or
  *    else after a pause that keeps folds to the room ingestion leaves on the event loop
  *    (`targetUtilization`), at least `busyShare` and at most `spareShare` of the time, and to
- *    `busyShare` while ingestion's clients wait on the collector (`saturatedFollowUps`); when
- *    the queue is empty, wait for a stored batch (`notify`) or `pollMs`, then `settleMs`.
+ *    `busyShare` while ingestion requests pile up (`saturatedInFlight`); when the queue is
+ *    empty, wait for a stored batch (`notify`) or `pollMs`, then `settleMs`.
  * 3. A failed fold rolls back whole (nothing counted, queue rows kept) and is retried after
  *    `retryMs`.
  */
@@ -243,9 +243,24 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
 
   const busy = () => clock() - lastStored < t.busyWindowMs;
 
-  // The share of recent ingestion requests that were follow-ups (a moving average over about
-  // the last 50 requests).
-  let followUps = 0;
+  // Ingestion requests in progress, and their time integral since the last fold.
+  let inFlight = 0;
+  let inFlightSum = 0;
+  let inFlightSince = clock();
+  let inFlightAt = inFlightSince;
+  const settleInFlight = () => {
+    const now = clock();
+    inFlightSum += inFlight * (now - inFlightAt);
+    inFlightAt = now;
+  };
+  /** The average number of ingestion requests in progress since the last call. */
+  const averageInFlight = (): number => {
+    settleInFlight();
+    const average = inFlightAt > inFlightSince ? inFlightSum / (inFlightAt - inFlightSince) : inFlight;
+    inFlightSum = 0;
+    inFlightSince = inFlightAt;
+    return average;
+  };
 
   const takeLease = async (): Promise<void> => {
     try {
@@ -272,7 +287,7 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
         continue;
       }
       notified = false;
-      const share = foldShare(followUps >= t.saturatedFollowUps);
+      const share = foldShare(averageInFlight() >= t.saturatedInFlight);
       const targetMs = share <= t.busyShare ? t.busyFoldMs : t.foldMs;
       const maxBatches = busy() ? Math.max(1, Math.min(t.maxBatches, Math.floor(targetMs / perBatchMs))) : t.maxBatches;
       const started = clock();
@@ -316,8 +331,9 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
       notified = true;
       wake?.();
     },
-    arrived: (followUp) => {
-      followUps += FOLLOW_UP_SMOOTHING * ((followUp ? 1 : 0) - followUps);
+    ingesting: (delta) => {
+      settleInFlight();
+      inFlight = Math.max(0, inFlight + delta);
     },
     drain: async (timeoutMs = 30_000) => drainAnalytics(store, timeoutMs),
     status: () => ({ leader: lease !== null }),
