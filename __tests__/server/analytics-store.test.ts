@@ -188,6 +188,21 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
     expect(summary).toMatchObject({ events: 3, clicks: 1, opens: 2, sessions: 1, conversions: 1, visitors: 1, conversionRate: 1 });
   });
 
+  it('never counts events deleted (privacy delete) after they were stored and before their fold, though the folding process kept their rows in memory', async () => {
+    const lease = await store.acquireAnalyticsLease();
+    expect(lease).not.toBeNull();
+    try {
+      await store.insertEvents([eventRow({ eventId: 'gone', sessionId: 'leaving', ts: BASE }), eventRow({ eventId: 'kept', sessionId: 'staying', ts: BASE + MIN })]);
+      await store.deleteVisitor({ widgetId: 'demo', id: 'leaving' });
+      await drainAnalytics(store);
+      expect(await store.summary(RANGE)).toMatchObject({ events: 1, visitors: 1, sessions: 1 });
+      const page = await store.listSessions({ ...RANGE, limit: 10, cursor: null });
+      expect(page.sessions.map((session) => session.visitorId)).toEqual(['staying']);
+    } finally {
+      await lease?.release();
+    }
+  });
+
   it('tells new from returning visitors, and moves "new" to an earlier day when an older event arrives late', async () => {
     const day1 = BASE + 2 * MIN; // 23:02, day D
     const day2 = BASE + 2 * 60 * MIN; // 01:00, day D+1

@@ -40,11 +40,24 @@ export function analyticsQueueSchemaSql(engine: 'sqlite' | 'postgres'): string {
       DROP INDEX events_widget_session;
       DROP INDEX events_widget_ts;
       DROP INDEX events_received_at;
-      ${byReceipt}`;
+      ${byReceipt}
+      CREATE TABLE analytics_epoch (
+        id     INTEGER PRIMARY KEY CHECK (id = 1),
+        epoch  ${engine === 'sqlite' ? 'INTEGER' : 'BIGINT'} NOT NULL
+      );
+      INSERT INTO analytics_epoch (id, epoch) VALUES (1, 0);`;
 }
 
 /** The queue row of one batch (SQLite; PostgreSQL writes it in the insert's own statement). */
 export const ENQUEUE_SQL = 'INSERT INTO analytics_queue (widget_id, event_ids) VALUES (?, ?)';
+
+/**
+ * Raised by every deletion of stored events a fold may not know of (the privacy delete): a
+ * fold that sees it changed forgets the rows kept in memory and reads its events back, so that
+ * it never counts an event deleted after it was stored.
+ */
+export const BUMP_EPOCH_SQL = 'UPDATE analytics_epoch SET epoch = epoch + 1';
+const SELECT_EPOCH = 'SELECT epoch FROM analytics_epoch';
 
 /** Queued batches not folded yet. */
 export const BACKLOG_SQL = 'SELECT COUNT(*) AS n FROM analytics_queue';
@@ -93,8 +106,8 @@ function queuedIds(text: unknown): string[] {
  * engine opens (and, on PostgreSQL, after the fold lock that keeps folds one at a time).
  *
  * 1. The queue rows.
- * 2. Their events: kept in memory by the process that stored them (`recent`), else read back
- *    by key, one statement per batch.
+ * 2. Their events: kept in memory by the process that stored them (`recent`, unless events
+ *    were deleted since: see `BUMP_EPOCH_SQL`), else read back by key, one statement per batch.
  * 3. The stored state of the events' visitors (`readStoredState`).
  * With `bulk` (for a server that plans every statement: PostgreSQL), the reads are one
  * statement per table and the writes one multi-row statement per kind (`coalesceInserts`).
@@ -102,7 +115,8 @@ function queuedIds(text: unknown): string[] {
  *    and rollup row written once per fold), and the delete of the folded queue rows.
  */
 export function* foldWork(maxBatches: number, recent?: RecentRows, bulk = false): FoldWork {
-  const [queue] = yield [rows(SELECT_QUEUE, maxBatches)];
+  const [queue, epoch] = yield [rows(SELECT_QUEUE, maxBatches), rows(SELECT_EPOCH)];
+  recent?.sync(Number(epoch?.rows[0]?.epoch ?? 0));
   const found = queue?.rows ?? [];
   if (found.length === 0) return { batches: 0, events: 0, more: false };
   const ids = found.map((r) => Number(r.id));

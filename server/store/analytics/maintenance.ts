@@ -8,10 +8,12 @@ import { conversationRetentionChunk, deletePersonConversations } from './convers
 import type { ConversationDeletion } from './conversation-maintenance';
 import type { WorkRunner } from './analytics-reader';
 import type { StoreEngine } from '../types';
+import { BUMP_EPOCH_SQL } from './fold-queue';
 
 /**
  * Removes everything stored about one person of one widget, in one transaction.
  *
+ * 0. The deletion epoch raised, so that the analytics folds forget rows they kept in memory.
  * 1. The visitor ids it concerns: `id` itself (a client session id, which the widget also
  *    sends as anonymous id), and those of the events, sessions and conversations that carry
  *    `id` as anonymous id or user id.
@@ -22,6 +24,8 @@ import type { StoreEngine } from '../types';
  * hold no identifiers and are kept.
  */
 export function* deleteVisitorWork(widgetId: string, id: string): Work<VisitorDeletion> {
+  // Folds must not count the deleted events from rows they kept in memory.
+  yield exec(BUMP_EPOCH_SQL);
   const linked = yield rows(
     `SELECT DISTINCT session_id AS visitor FROM events WHERE widget_id = ? AND (anonymous_id = ? OR user_id = ?)
      UNION SELECT DISTINCT visitor_id AS visitor FROM sessions WHERE widget_id = ? AND user_id = ?

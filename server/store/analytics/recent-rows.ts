@@ -11,6 +11,12 @@ import type { AnalyticsLease, EventRow } from '../types';
 export interface RecentRows {
   /** Keeps (true) or stops keeping and forgets (false). */
   keep(on: boolean): void;
+  /**
+   * The deletion epoch a fold read (`BUMP_EPOCH_SQL`): when it differs from the last one seen
+   * (or none was seen yet), stored events may have been deleted since their rows were kept, so
+   * all kept rows are forgotten and read back.
+   */
+  sync(epoch: number): void;
   /** The rows a committed batch stored, under its queue row id. */
   add(queueId: number, rows: readonly EventRow[]): void;
   /**
@@ -30,13 +36,19 @@ export function createRecentRows(limit = RECENT_ROWS_LIMIT): RecentRows {
   const kept = new Map<number, readonly EventRow[]>();
   let size = 0;
   let keeping = false;
+  let seenEpoch: number | null = null;
+  const forget = () => {
+    kept.clear();
+    size = 0;
+  };
   return {
     keep: (on) => {
       keeping = on;
-      if (!on) {
-        kept.clear();
-        size = 0;
-      }
+      if (!on) forget();
+    },
+    sync: (epoch) => {
+      if (epoch !== seenEpoch) forget();
+      seenEpoch = epoch;
     },
     add: (queueId, rows) => {
       if (!keeping || size + rows.length > limit) return;
