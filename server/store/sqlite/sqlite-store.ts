@@ -72,6 +72,9 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     return { rows: [], count: statement.run(...params).changes };
   };
   const enqueue = db.prepare(ENQUEUE_SQL);
+  const recent = createRecentRows();
+  // The stored rows of the group's batches, handed to the analytics once the group commits.
+  let staged: [number, EventRow[]][] = [];
   // Raw events, then the batch's queue row per widget, in the same savepoint of the group commit.
   const insertRows = (rows: readonly EventRow[]): InsertResult => {
     const stored = new Map<string, EventRow[]>();
@@ -90,9 +93,6 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     }
     return result;
   };
-  // The stored rows of the group's batches, handed to the analytics once the group commits.
-  let staged: [number, EventRow[]][] = [];
-  const recent = createRecentRows();
   const commitGroup = createGroupCommit(db, insertRows, {
     committed: () => {
       for (const [queueId, rows] of staged) recent.add(queueId, rows);
