@@ -134,7 +134,12 @@ describe('the widget registry', () => {
     // widget never runs: no handshake, no session id written into this page's storage.
     await refused.waitFor(() => (document.querySelector('[data-framewire]') ? true : null), undefined, { timeout: 5_000, message: 'the embed to mount' });
     const allowed = await stage.openHost(context);
-    expect(await hostItem(allowed.page, SESSION_KEY)).not.toBeNull();
+    // The widget writes its session id through the bridge once connected, a moment later.
+    const written = await allowed.page.waitFor((name) => localStorage.getItem(name), SESSION_KEY, {
+      timeout: 5_000,
+      message: 'the allowed page to hold a session id',
+    });
+    expect(written).not.toBeNull();
     await sleep(REFUSED_WATCH_MS);
     expect(await hostItem(refused, SESSION_KEY)).toBeNull();
     await context.close();
