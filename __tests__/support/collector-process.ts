@@ -30,9 +30,18 @@ export interface CollectorProcess {
  * `START_DEADLINE_MS`, then the process is stopped and the start rejects.
  */
 export function startCollectorProcess(env: Record<string, string>): Promise<CollectorProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  return startServerProcess('server/main.ts', 'the collector', { COLLECTOR_PORT: '0', COLLECTOR_LOG_LEVEL: 'warn', ...env });
+}
+
+/**
+ * Starts a server script of the repository (`tsx`, cwd the repository) with `env` added, and
+ * waits for the "listening on http://…" line it prints: what the collector and the benchmark's
+ * floor server share. `name` names it in errors.
+ */
+export function startServerProcess(script: string, name: string, env: Record<string, string>): Promise<CollectorProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
-    env: { ...process.env, COLLECTOR_PORT: '0', COLLECTOR_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -42,7 +51,7 @@ export function startCollectorProcess(env: Record<string, string>): Promise<Coll
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
-    await withDeadline(exited, STOP_DEADLINE_MS, 'the collector stopping').catch(() => {
+    await withDeadline(exited, STOP_DEADLINE_MS, `${name} stopping`).catch(() => {
       child.kill('SIGKILL');
       return exited;
     });
@@ -55,9 +64,9 @@ export function startCollectorProcess(env: Record<string, string>): Promise<Coll
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    void exited.then(({ code }) => reject(new Error(`collector exited with ${code} before listening:\n${output}`)));
+    void exited.then(({ code }) => reject(new Error(`${name} exited with ${code} before listening:\n${output}`)));
   });
-  return withDeadline(started, START_DEADLINE_MS, 'the collector starting').catch(async (error: unknown) => {
+  return withDeadline(started, START_DEADLINE_MS, `${name} starting`).catch(async (error: unknown) => {
     await stop();
     throw error;
   });
