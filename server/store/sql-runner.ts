@@ -12,6 +12,9 @@ export interface StatementResult {
   count: number;
 }
 
+/** `n` placeholders for a `VALUES (…)` or `IN (…)` list: `?, ?, ?`. */
+export const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
 /** Shorthands for building {@link Statement}s. */
 export const rows = (sql: string, ...params: unknown[]): Statement => ({ sql, params, want: 'rows' });
 export const exec = (sql: string, ...params: unknown[]): Statement => ({ sql, params, want: 'count' });

@@ -14,7 +14,7 @@
 import type { EventRow } from '../types';
 import { EVENT_COLUMNS, recordToRow } from '../row-codec';
 import type { RawEventRecord } from '../row-codec';
-import { coalesceInserts, exec, rows } from '../sql-runner';
+import { coalesceInserts, exec, placeholders, rows } from '../sql-runner';
 import type { Statement, StatementResult } from '../sql-runner';
 import { analyticsWrites, readStoredState } from './record-analytics';
 import type { RecentRows } from './recent-rows';
@@ -87,7 +87,6 @@ export interface FoldResult {
 export type FoldWork = Generator<Statement[], FoldResult, StatementResult[]>;
 
 const SELECT_QUEUE = 'SELECT id, widget_id, event_ids FROM analytics_queue ORDER BY id LIMIT ?';
-const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 const selectEvents = (count: number): string =>
   `SELECT ${EVENT_COLUMNS.join(', ')} FROM events WHERE widget_id = ? AND event_id IN (${placeholders(count)})`;
 

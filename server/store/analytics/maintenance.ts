@@ -2,7 +2,7 @@ import { dayOf } from '../../analytics/days';
 import type { VisitorDeletion } from '../../../lib/protocol/analytics-api';
 import { DEFAULT_CONVERSATION_CHUNK } from '../../analytics/types';
 import type { RetentionPolicy, RetentionProgress, RetentionResult } from '../../analytics/types';
-import { exec, rows } from '../sql-runner';
+import { exec, placeholders, rows } from '../sql-runner';
 import type { Work } from '../sql-runner';
 import { conversationRetentionChunk, deletePersonConversations } from './conversation-maintenance';
 import type { ConversationDeletion } from './conversation-maintenance';
@@ -48,7 +48,7 @@ export function* deleteVisitorWork(widgetId: string, id: string): Work<VisitorDe
   // One pass over the widget's raw events (they have no index by visitor: it would slow every
   // insert, for a request this rare).
   const { count: deletedEvents } = yield exec(
-    `DELETE FROM events WHERE widget_id = ? AND (session_id IN (${[...visitors].map(() => '?').join(', ')}) OR anonymous_id = ? OR user_id = ?)`,
+    `DELETE FROM events WHERE widget_id = ? AND (session_id IN (${placeholders(visitors.size)}) OR anonymous_id = ? OR user_id = ?)`,
     widgetId,
     ...visitors,
     id,

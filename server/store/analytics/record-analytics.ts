@@ -5,10 +5,8 @@ import type { EventRow } from '../types';
 import { recordToSession, SESSION_COLUMNS, sessionToValues } from './session-codec';
 import type { RawSessionRecord } from './session-codec';
 import { offerWrites } from './offers';
-import { exec, rows } from '../sql-runner';
+import { exec, placeholders, rows } from '../sql-runner';
 import type { Statement, StatementResult } from '../sql-runner';
-
-const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 const SELECT_SESSIONS = `SELECT ${SESSION_COLUMNS.join(', ')} FROM sessions WHERE widget_id = ? AND visitor_id = ? AND day = ?`;
 const UPSERT_SESSION = `INSERT INTO sessions (${SESSION_COLUMNS.join(', ')}) VALUES (${placeholders(SESSION_COLUMNS.length)})
