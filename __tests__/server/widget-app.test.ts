@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WIDGET_CONTENT } from '../../lib/protocol/widget-document';
 import type { WidgetDocument } from '../../lib/protocol/widget-document';
-import { startWidgetApp } from '../../server/widget-app';
+import { DEFAULT_EMBED_MAX_AGE_SECONDS, startWidgetApp } from '../../server/widget-app';
 import type { RunningWidgetApp } from '../../server/widget-app';
 import { send } from './support/http';
 
@@ -99,6 +99,33 @@ describe('the widget app server', () => {
     expect(embed.status).toBe(200);
     expect(embed.text).toBe('void 0');
     expect((await send(`${strict.origin}/embed.js`)).status).toBe(404);
+  });
+
+  it('lets browsers keep the unversioned embed.js five minutes, then revalidate it with its ETag until it changes', async () => {
+    const embed = await send(`${app.origin}/embed.js`);
+    expect(DEFAULT_EMBED_MAX_AGE_SECONDS).toBe(300);
+    expect(embed.headers['cache-control']).toBe('public, max-age=300');
+    expect(embed.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    const etag = String(embed.headers.etag);
+    const unchanged = await send(`${app.origin}/embed.js`, { headers: { 'if-none-match': etag } });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers['cache-control']).toBe('public, max-age=300');
+
+    // A release: the file is rewritten, its validator changes, the old one no longer matches.
+    await writeFile(join(outside, 'embed.js'), 'void 1;');
+    await utimes(join(outside, 'embed.js'), new Date(), new Date(Date.now() + 60_000));
+    const released = await send(`${app.origin}/embed.js`, { headers: { 'if-none-match': etag } });
+    expect(released.status).toBe(200);
+    expect(released.text).toBe('void 1;');
+    expect(released.headers.etag).not.toBe(etag);
+  });
+
+  it('answers 503, never cached, while embed.js is not built', async () => {
+    const unbuilt = await startWidgetApp({ dir, embedFile: join(outside, 'missing-embed.js'), logLevel: 'silent' });
+    apps.push(unbuilt);
+    const answer = await send(`${unbuilt.origin}/embed.js`);
+    expect(answer.status).toBe(503);
+    expect(answer.headers['cache-control']).toBe('no-store');
   });
 
   it('serves nothing outside its folder: traversal, encoded traversal, a symbolic link out, a NUL', async () => {

@@ -34,13 +34,14 @@ export function startCollectorProcess(env: Record<string, string>): Promise<Coll
 }
 
 /**
- * Starts a server script of the repository (`tsx`, cwd the repository) with `env` added, and
- * waits for the "listening on http://…" line it prints: what the collector and the benchmark's
- * floor server share. `name` names it in errors.
+ * Starts a server script with `env` added, and waits for the "listening on http://…" line it
+ * prints: what the collector, the built collector and the benchmark's floor server share.
+ * A `.ts` script runs under `tsx`, a `.js` one under plain `node`; `cwd` defaults to the
+ * repository. `name` names it in errors.
  */
-export function startServerProcess(script: string, name: string, env: Record<string, string>): Promise<CollectorProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: ROOT,
+export function startServerProcess(script: string, name: string, env: Record<string, string>, cwd = ROOT): Promise<CollectorProcess> {
+  const child = spawn(process.execPath, [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,9 +1,10 @@
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { DIST_FOLDER } from '../static/dist-folder';
 import { registerStaticFolder } from '../static/static-folder';
 
 /** Where `npm run build:dashboard` writes the dashboard. */
-export const DEFAULT_DASHBOARD_DIR = resolve(import.meta.dirname, '../../dist/dashboard');
+export const DEFAULT_DASHBOARD_DIR = join(DIST_FOLDER, 'dashboard');
 
 /** The page the folder's root answers with. */
 const INDEX_FILE = 'dashboard.html';

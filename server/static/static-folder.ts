@@ -44,6 +44,14 @@ export function resolveFolderFile(root: string, relativePath: string, indexFile:
   return target.startsWith(root + sep) ? target : null;
 }
 
+/**
+ * A weak validator from a file's size and modification time: a rebuild changes it, while
+ * reading the file to hash it on every request is not needed.
+ */
+export function weakEtag(info: { size: number; mtimeMs: number }): string {
+  return `W/"${info.size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}"`;
+}
+
 const notFound = (reply: FastifyReply): FastifyReply => reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
 
 /**
@@ -78,7 +86,7 @@ export function registerStaticFolder(app: FastifyInstance, options: StaticFolder
       return reply.send(await readFile(realFile));
     }
     reply.header('Cache-Control', HASHED_ASSET.test(relativePath) ? 'public, max-age=31536000, immutable' : 'no-cache');
-    const etag = `W/"${info.size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}"`;
+    const etag = weakEtag(info);
     reply.header('ETag', etag);
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
     return reply.send(await readFile(realFile));

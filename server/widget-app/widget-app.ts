@@ -1,17 +1,23 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { isWidgetId } from '../../lib/protocol/collector';
 import type { WidgetDocument } from '../../lib/protocol/widget-document';
-import { registerStaticFolder } from '../static/static-folder';
+import { DIST_FOLDER } from '../static/dist-folder';
+import { registerStaticFolder, weakEtag } from '../static/static-folder';
 import { frameAncestorsPolicy, NO_WIDGET_POLICY } from './frame-ancestors';
-
-const DIST = resolve(import.meta.dirname, '../../dist');
 
 /** How long a client waits before asking again when the registry cannot be read (seconds). */
 export const REGISTRY_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * How long a browser or CDN may use `embed.js` without asking again (seconds). Its URL is not
+ * versioned (customers paste it into their pages once), so a release reaches every page within
+ * this time; after it, a revalidation with the ETag costs a 304 unless the file changed.
+ */
+export const DEFAULT_EMBED_MAX_AGE_SECONDS = 300;
 
 /** Options of {@link createWidgetApp}. */
 export interface WidgetAppOptions {
@@ -25,6 +31,11 @@ export interface WidgetAppOptions {
    * @default dist/embed.js
    */
   embedFile?: string | null;
+  /**
+   * `Cache-Control: public, max-age=<this>` of `embed.js` (seconds); `0` makes every use revalidate.
+   * @default 300 ({@link DEFAULT_EMBED_MAX_AGE_SECONDS})
+   */
+  embedMaxAgeSeconds?: number;
   /**
    * Reads a widget's document from the registry, `null` when unregistered; give a briefly
    * cached reader (every `widget.html` asks). Absent: every widget counts as unregistered.
@@ -49,24 +60,33 @@ export interface WidgetAppOptions {
  * 2. When the registry cannot be read, `widget.html` answers 503 with `Retry-After` rather
  *    than guess a policy.
  * 3. Assets: see `registerStaticFolder` (hashed files immutable, the rest `no-cache`).
+ * 4. `GET /embed.js`: `Cache-Control: public, max-age=300` (`embedMaxAgeSeconds`) and a weak
+ *    ETag, `If-None-Match` answered 304; 503 while it is not built.
  */
 export function createWidgetApp(options: WidgetAppOptions = {}): FastifyInstance {
   const app = Fastify({ logger: { level: options.logLevel ?? 'warn' } });
   const requireRegistration = options.requireRegistration ?? false;
   const getWidget = options.getWidget ?? (async () => null);
 
-  const embedFile = options.embedFile === undefined ? resolve(DIST, 'embed.js') : options.embedFile;
+  const embedFile = options.embedFile === undefined ? join(DIST_FOLDER, 'embed.js') : options.embedFile;
+  const embedCaching = `public, max-age=${options.embedMaxAgeSeconds ?? DEFAULT_EMBED_MAX_AGE_SECONDS}`;
   if (embedFile !== null) {
-    app.get('/embed.js', async (_request, reply) => {
-      const script = await readFile(embedFile).catch(() => null);
-      if (script === null) return reply.code(503).type('text/plain; charset=utf-8').send('The embed script is not built: run `npm run build`.\n');
-      return reply.header('Cache-Control', 'no-cache').header('X-Content-Type-Options', 'nosniff').type('text/javascript; charset=utf-8').send(script);
+    app.get('/embed.js', async (request, reply) => {
+      const info = await stat(embedFile).catch(() => null);
+      const script = info?.isFile() ? await readFile(embedFile).catch(() => null) : null;
+      if (info === null || script === null) {
+        return reply.code(503).header('Cache-Control', 'no-store').type('text/plain; charset=utf-8').send('The embed script is not built: run `npm run build`.\n');
+      }
+      const etag = weakEtag(info);
+      reply.header('Cache-Control', embedCaching).header('ETag', etag).header('X-Content-Type-Options', 'nosniff');
+      if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+      return reply.type('text/javascript; charset=utf-8').send(script);
     });
   }
 
   registerStaticFolder(app, {
     prefix: '/',
-    dir: options.dir ?? resolve(DIST, 'widget'),
+    dir: options.dir ?? join(DIST_FOLDER, 'widget'),
     indexFile: 'widget.html',
     notBuilt: 'The widget app is not built: run `npm run build` and reload.',
     htmlHeaders: async (request) => {
