@@ -1,5 +1,5 @@
 import { builtinModules } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -29,12 +29,22 @@ function packageName(specifier: string): string {
 }
 
 /**
+ * The packages among the bundle's external `imports` that a production install would lack:
+ * neither in `dependencies` nor a Node built-in (`node:fs`, `fs`). Sorted, each once.
+ */
+export function packagesMissingAtRunTime(imports: readonly string[], dependencies: readonly string[]): string[] {
+  const runtime = new Set([...dependencies, ...builtinModules]);
+  const missing = imports.filter((path) => !path.startsWith('node:')).map(packageName).filter((name) => !runtime.has(name));
+  return [...new Set(missing)].sort();
+}
+
+/**
  * Builds the collector as plain JavaScript: `node dist/server/main.js` runs it with no
  * TypeScript tooling.
  *
- * 1. Each entry of {@link SERVER_ENTRIES} and everything it imports relatively (`server/`,
- *    `lib/protocol/`) bundled into ESM for Node 20, code shared by the entries in a chunk
- *    beside them; source maps linked (`node --enable-source-maps`).
+ * 1. The output folder emptied, then each entry of {@link SERVER_ENTRIES} and everything it
+ *    imports relatively (`server/`, `lib/protocol/`) bundled into ESM for Node 20, code shared
+ *    by the entries in a chunk beside them; source maps linked (`node --enable-source-maps`).
  * 2. npm packages stay imports, loaded from `node_modules` at run time (better-sqlite3 is
  *    native; the others are installed by `npm ci --omit=dev` anyway).
  * 3. Every such import must be a `dependencies` entry of `package.json`: a devDependency
@@ -42,6 +52,8 @@ function packageName(specifier: string): string {
  */
 export async function buildServer(options: BuildServerOptions = {}): Promise<string> {
   const outDir = resolve(ROOT, options.outDir ?? 'dist/server');
+  // Chunk names carry a hash: without this, each build would leave the previous chunk behind.
+  rmSync(outDir, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: Object.entries(SERVER_ENTRIES).map(([out, entry]) => ({ in: entry, out })),
@@ -57,17 +69,10 @@ export async function buildServer(options: BuildServerOptions = {}): Promise<str
     logLevel: 'warning',
   });
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-  const runtime = new Set([...Object.keys(manifest.dependencies ?? {}), ...builtinModules]);
-  const missing = new Set<string>();
-  for (const output of Object.values(result.metafile.outputs)) {
-    for (const imported of output.imports) {
-      if (!imported.external || imported.path.startsWith('node:')) continue;
-      const name = packageName(imported.path);
-      if (!runtime.has(name)) missing.add(name);
-    }
-  }
-  if (missing.size > 0) {
-    throw new Error(`the server imports ${[...missing].join(', ')}, not in package.json "dependencies": a production install would lack it`);
+  const external = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external).map((i) => i.path));
+  const missing = packagesMissingAtRunTime(external, Object.keys(manifest.dependencies ?? {}));
+  if (missing.length > 0) {
+    throw new Error(`the server imports ${missing.join(', ')}, not in package.json "dependencies": a production install would lack it`);
   }
   return outDir;
 }

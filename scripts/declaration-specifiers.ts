@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -62,13 +63,24 @@ export function rewriteDeclarations(dir: string): number {
   return changed;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const dir = resolve(process.argv[2] ?? 'dist/types');
+/**
+ * `build:lib`'s declarations: `dist/types/` emptied (a deleted source leaves no stale `.d.ts`
+ * behind), `tsc -p tsconfig.lib.json`, then {@link rewriteDeclarations}.
+ */
+function main(): number {
+  const root = resolve(import.meta.dirname, '..');
+  const dir = join(root, 'dist', 'types');
+  rmSync(dir, { recursive: true, force: true });
+  const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.lib.json'], { cwd: root, stdio: 'inherit' });
+  if (tsc.status !== 0) return 1;
   try {
     const changed = rewriteDeclarations(dir);
-    console.log(`declarations: relative specifiers resolved in ${changed} files under ${dir}`);
+    console.log(`declarations: relative specifiers resolved in ${changed} files under dist/types`);
+    return 0;
   } catch (error) {
     console.error(`declarations: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    return 1;
   }
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exit(main());
