@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,9 +14,22 @@ import { post, send } from './support/http';
 const ROOT = resolve(import.meta.dirname, '../..');
 
 /**
+ * The installed packages `npm ci --omit=dev` would install, as paths below the repository
+ * (`node_modules/fastify`, `node_modules/@scope/name`): no TypeScript, tsx or esbuild among them.
+ */
+function productionPackages(): string[] {
+  const listed = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8' });
+  return listed.stdout
+    .split('\n')
+    .map((path) => path.trim().slice(ROOT.length + 1))
+    .filter((path) => /^node_modules\/(@[^/]+\/)?[^/]+$/.test(path));
+}
+
+/**
  * A deployment as docs/DEPLOY.md describes it, in a temporary folder: `package.json`, the
- * built `dist/` and `node_modules` (the repository's, standing in for `npm ci --omit=dev`).
- * The server is built here, so `npm run test:server` needs no earlier `npm run build`.
+ * built `dist/` and a `node_modules` holding the production packages only (links to the
+ * repository's, standing in for `npm ci --omit=dev`). The server is built here, so
+ * `npm run test:server` needs no earlier `npm run build`.
  */
 let app: string;
 let databaseUrl: string;
@@ -25,7 +38,13 @@ const children: CollectorProcess[] = [];
 beforeAll(async () => {
   app = await mkdtemp(join(tmpdir(), 'framewire-built-'));
   await copyFile(join(ROOT, 'package.json'), join(app, 'package.json'));
-  await symlink(join(ROOT, 'node_modules'), join(app, 'node_modules'), 'dir');
+  const packages = productionPackages();
+  expect(packages).toContain('node_modules/fastify');
+  expect(packages).not.toContain('node_modules/tsx');
+  for (const path of packages) {
+    await mkdir(join(app, path, '..'), { recursive: true });
+    await symlink(join(ROOT, path), join(app, path), 'dir');
+  }
   await buildServer({ outDir: join(app, 'dist', 'server') });
   await mkdir(join(app, 'dist', 'dashboard'));
   await writeFile(join(app, 'dist', 'dashboard', 'dashboard.html'), '<!doctype html><title>built dashboard</title>');
