@@ -72,14 +72,15 @@ export function createWidgetApp(options: WidgetAppOptions = {}): FastifyInstance
   const embedCaching = `public, max-age=${options.embedMaxAgeSeconds ?? DEFAULT_EMBED_MAX_AGE_SECONDS}`;
   if (embedFile !== null) {
     app.get('/embed.js', async (request, reply) => {
+      const notBuilt = () =>
+        reply.code(503).header('Cache-Control', 'no-store').type('text/plain; charset=utf-8').send('The embed script is not built: run `npm run build`.\n');
       const info = await stat(embedFile).catch(() => null);
-      const script = info?.isFile() ? await readFile(embedFile).catch(() => null) : null;
-      if (info === null || script === null) {
-        return reply.code(503).header('Cache-Control', 'no-store').type('text/plain; charset=utf-8').send('The embed script is not built: run `npm run build`.\n');
-      }
+      if (!info?.isFile()) return notBuilt();
       const etag = weakEtag(info);
       reply.header('Cache-Control', embedCaching).header('ETag', etag).header('X-Content-Type-Options', 'nosniff');
       if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+      const script = await readFile(embedFile).catch(() => null);
+      if (script === null) return notBuilt();
       return reply.type('text/javascript; charset=utf-8').send(script);
     });
   }
