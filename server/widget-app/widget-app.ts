@@ -73,7 +73,7 @@ export function createWidgetApp(options: WidgetAppOptions = {}): FastifyInstance
   if (embedFile !== null) {
     app.get('/embed.js', async (request, reply) => {
       const notBuilt = () =>
-        reply.code(503).header('Cache-Control', 'no-store').type('text/plain; charset=utf-8').send('The embed script is not built: run `npm run build`.\n');
+        reply.removeHeader('ETag').code(503).header('Cache-Control', 'no-store').type('text/plain; charset=utf-8').send('The embed script is not built: run `npm run build`.\n');
       const info = await stat(embedFile).catch(() => null);
       if (!info?.isFile()) return notBuilt();
       const etag = weakEtag(info);
