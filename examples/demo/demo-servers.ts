@@ -85,6 +85,8 @@ export async function startDemoServers(options: DemoOptions = {}): Promise<Runni
       port: options.widgetPort ?? 0,
       dir: resolve(DIST, 'widget'),
       embedFile: resolve(DIST, 'embed.js'),
+      // Revalidated at every use (its ETag makes that a 304): a rebuild shows at the next reload.
+      embedMaxAgeSeconds: 0,
       ...(options.getWidget ? { getWidget: options.getWidget } : {}),
       requireRegistration: options.requireRegistration ?? false,
     });
