@@ -25,6 +25,7 @@ function row(overrides: Partial<EventRow> = {}): EventRow {
     userAgent: 'Mozilla/5.0',
     properties: { label: 'héllo 👋 مرحبا', nested: { list: [1, true, null] } },
     context: { page: 'https://shop.example/', utm: { source: 'news' } },
+    bot: false,
     ...overrides,
   };
 }
