@@ -1,5 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, test } from 'vitest';
 import { loadConfig, startCollector } from '../../server';
+import { botVerdict } from '../../server/ingest';
 import type { AnalyticsSummary, RunningCollector } from '../../server';
 import { ENGINES } from './support/engines';
 import type { EngineFixture } from './support/engines';
@@ -20,6 +21,19 @@ describe('the keepBots setting', () => {
     expect(loadConfig({}).keepBots).toBe(false);
     expect(loadConfig({ COLLECTOR_KEEP_BOTS: '1' }).keepBots).toBe(true);
     expect(() => loadConfig({ COLLECTOR_KEEP_BOTS: 'maybe' })).toThrow(/COLLECTOR_KEEP_BOTS/);
+  });
+});
+
+describe('the bot verdict', () => {
+  test('marks a headless browser, a crawler and a tool by their user agent, not a browser or a missing user agent', () => {
+    const isBot = botVerdict({ automated: false, keepBots: false });
+    expect([HEADLESS, 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 'curl/8.5.0'].map(isBot)).toEqual([true, true, true]);
+    expect([BROWSER_USER_AGENT, null].map(isBot)).toEqual([false, false]);
+  });
+
+  test('marks every event of an automated batch, whatever its user agent; marks nothing while bots are kept', () => {
+    expect([BROWSER_USER_AGENT, null].map(botVerdict({ automated: true, keepBots: false }))).toEqual([true, true]);
+    expect([HEADLESS, BROWSER_USER_AGENT].map(botVerdict({ automated: true, keepBots: true }))).toEqual([false, false]);
   });
 });
 
@@ -100,6 +114,14 @@ describe.each(ENGINES)('bot events on $name', ({ create }) => {
     const again = await post(running.url, ANALYTICS_BATCH, batch(headless, widgetId));
     expect(again.json).toEqual({ accepted: [], duplicates: headless.map((event) => event.id), failed: [] });
     expect((await summaryOf(running)).bots).toEqual({ excluded: 5 });
+  });
+
+  it('refuses an envelope whose automated flag is not a boolean with 400, storing nothing', async () => {
+    const running = await start(false);
+    const answer = await post(running.url, ANALYTICS_BATCH, { ...batch([eventOf('human', BROWSER_USER_AGENT, now)], widgetId), automated: 'yes' });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({ error: expect.stringContaining('automated') });
+    expect(await running.store.listEvents({ widgetId })).toEqual([]);
   });
 
   it('with keepBots counts bot events like any other', async () => {
