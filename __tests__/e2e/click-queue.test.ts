@@ -5,7 +5,7 @@ import { currentEngine, engineLabel, until } from './support/driver';
 import type { BrowserContextHandle, TestFrame, TestPage } from './support/driver';
 import { startFaultProxy } from './support/fault-proxy';
 import type { FaultProxy, ProxiedRequest } from './support/fault-proxy';
-import { createEngineStage, waitForState } from './support/stage';
+import { createEngineStage, waitForState, STAGE_COLLECTOR_OPTIONS } from './support/stage';
 import type { EngineStage } from './support/stage';
 import { DEMO_OFFER_IDS, showOffer } from './support/survey';
 
@@ -19,7 +19,7 @@ let proxy: FaultProxy;
 let stage: EngineStage;
 
 beforeAll(async () => {
-  collector = await startCollector({ port: 0, databaseUrl: ':memory:', logLevel: 'silent' });
+  collector = await startCollector({ ...STAGE_COLLECTOR_OPTIONS, port: 0, databaseUrl: ':memory:', logLevel: 'silent' });
   proxy = await startFaultProxy(collector.url);
   // Host page on localhost, widget on 127.0.0.1, collector (through the proxy) on a third port.
   stage = await createEngineStage({ collectorUrl: proxy.url });

@@ -8,7 +8,7 @@ import { engineLabel, sleep, until } from './support/driver';
 import type { TestFrame, TestPage } from './support/driver';
 import { startFaultProxy } from './support/fault-proxy';
 import type { FaultProxy } from './support/fault-proxy';
-import { createEngineStage, waitForState } from './support/stage';
+import { createEngineStage, waitForState, STAGE_COLLECTOR_OPTIONS } from './support/stage';
 import type { EngineStage } from './support/stage';
 
 /*
@@ -28,7 +28,7 @@ let proxy: FaultProxy;
 let stage: EngineStage;
 
 beforeAll(async () => {
-  collector = await startCollector({
+  collector = await startCollector({ ...STAGE_COLLECTOR_OPTIONS,
     port: 0,
     databaseUrl: ':memory:',
     logLevel: 'silent',

@@ -12,6 +12,7 @@ import { CONVERSATION_SECRET_HEADER } from '../../lib/protocol/conversations';
 import type { ConversationMessage, MessagePage, StartedConversation } from '../../lib/protocol/conversations';
 import { uuidv7 } from '../../lib/util/ids';
 import { launchChromium } from './support/harness';
+import { STAGE_COLLECTOR_OPTIONS } from './support/stage';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const API_KEY = 'dashboard-test-key-0123456789';
@@ -257,7 +258,7 @@ beforeAll(async () => {
   if (!existsSync(resolve(ROOT, 'dist/dashboard/dashboard.html'))) {
     throw new Error('The dashboard test runs against the build: run `npm run build:dashboard` first (`npm run test:e2e` builds everything).');
   }
-  collector = await startCollector({
+  collector = await startCollector({ ...STAGE_COLLECTOR_OPTIONS,
     port: 0,
     databaseUrl: ':memory:',
     logLevel: 'silent',

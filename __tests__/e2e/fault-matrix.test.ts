@@ -6,7 +6,7 @@ import { currentEngine, engineLabel, sleep, until } from './support/driver';
 import type { BrowserContextHandle, TestFrame, TestPage } from './support/driver';
 import { startFaultProxy } from './support/fault-proxy';
 import type { Fault, FaultProxy } from './support/fault-proxy';
-import { createEngineStage, waitForState } from './support/stage';
+import { createEngineStage, waitForState, STAGE_COLLECTOR_OPTIONS } from './support/stage';
 import type { EngineStage } from './support/stage';
 import { showOffer } from './support/survey';
 
@@ -66,7 +66,7 @@ let randomFigure: { clicks: number; requests: number; failed: number; rate: numb
 beforeAll(async () => {
   // Rate limiting off: every request of the whole file comes from one address, and the
   // collector's own 429 would blur the proxy's faults (429 is one of them).
-  collector = await startCollector({ port: 0, databaseUrl: ':memory:', logLevel: 'silent', rateLimit: { burstEvents: 0 } });
+  collector = await startCollector({ ...STAGE_COLLECTOR_OPTIONS, port: 0, databaseUrl: ':memory:', logLevel: 'silent', rateLimit: { burstEvents: 0 } });
   proxy = await startFaultProxy(collector.url);
   // debug: the widget exposes its bridge (window.framewireWidget), used to make many clicks fast.
   stage = await createEngineStage({ collectorUrl: proxy.url, init: { debug: true, queue: FAST } });

@@ -7,7 +7,7 @@ import { startCollector } from '../../server/index';
 import type { RunningCollector } from '../../server/index';
 import { engineLabel, until } from './support/driver';
 import type { TestPage } from './support/driver';
-import { createEngineStage } from './support/stage';
+import { createEngineStage, STAGE_COLLECTOR_OPTIONS } from './support/stage';
 import type { EngineStage } from './support/stage';
 import { showOffer } from './support/survey';
 
@@ -29,7 +29,7 @@ let collector: RunningCollector;
 let stage: EngineStage;
 
 beforeAll(async () => {
-  collector = await startCollector({ port: 0, databaseUrl: ':memory:', logLevel: 'silent' });
+  collector = await startCollector({ ...STAGE_COLLECTOR_OPTIONS, port: 0, databaseUrl: ':memory:', logLevel: 'silent' });
   stage = await createEngineStage({ collectorUrl: collector.url });
 });
 afterAll(async () => {

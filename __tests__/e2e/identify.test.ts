@@ -4,14 +4,14 @@ import type { RunningCollector } from '../../server/index';
 import { DAY_MS, isoDay } from '../../server/analytics/days';
 import { engineLabel, until } from './support/driver';
 import type { TestPage } from './support/driver';
-import { createEngineStage } from './support/stage';
+import { createEngineStage, STAGE_COLLECTOR_OPTIONS } from './support/stage';
 import type { EngineStage } from './support/stage';
 
 let collector: RunningCollector;
 let stage: EngineStage;
 
 beforeAll(async () => {
-  collector = await startCollector({ port: 0, databaseUrl: ':memory:', logLevel: 'silent', retention: { schedule: false } });
+  collector = await startCollector({ ...STAGE_COLLECTOR_OPTIONS, port: 0, databaseUrl: ':memory:', logLevel: 'silent', retention: { schedule: false } });
   stage = await createEngineStage({ collectorUrl: collector.url });
 });
 

@@ -27,7 +27,7 @@ const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like 
 /**
  * Random events: 1–3 visitors, times on a 5-minute grid over 4 h (exact 30-minute gaps are
  * common); clicks of offers and variants, `offer_shown` events with usable and unusable offer
- * ids.
+ * ids; about a quarter of them marked as bot events (which the analytics leave out).
  */
 const eventsArbitrary = fc
   .array(
@@ -39,6 +39,7 @@ const eventsArbitrary = fc
       offer: fc.constantFrom(...OFFERS),
       shownOffer: fc.constantFrom(...SHOWN_OFFERS),
       variant: fc.constantFrom(...VARIANTS),
+      bot: fc.constantFrom(false, false, false, true),
     }),
     { minLength: 1, maxLength: 40 },
   )
@@ -58,6 +59,7 @@ const eventsArbitrary = fc
         questionId: spec.click ? 'q1' : null,
         buttonVariantId: spec.click ? (spec.variant ?? null) : null,
         properties: shown ? properties : null,
+        bot: spec.bot,
       });
     }),
   );
@@ -130,7 +132,7 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
     'keeps daily counters, sessions and offer figures equal to the same aggregates computed from the raw events, whatever the order, batching and duplicates',
     async () => {
       await fc.assert(
-        fc.asyncProperty(deliveryArbitrary, async ([rows, order, sizes, resend, folds]) => {
+        fc.asyncProperty(deliveryArbitrary, async ([all, order, sizes, resend, folds]) => {
           const widgetId = `w${Math.random().toString(36).slice(2, 10)}`;
           const own = (list: readonly EventRow[]) => list.map((row) => ({ ...row, widgetId }));
           for (const [k, batch] of batches(own(order), sizes, resend).entries()) {
@@ -138,6 +140,9 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
             if (folds[k] === true) await store.advanceAnalytics({ maxBatches: 1 + (k % 3) });
           }
           await drainAnalytics(store);
+          // Every figure is of the events that are not bot events; bot events are only counted.
+          const rows = all.filter((row) => !row.bot);
+          const botDays = all.filter((row) => row.bot).map((row) => Math.floor(row.ts / DAY_MS));
 
           const range = { ...RANGE, widgetId };
           const expectedDays = referenceDaily(own(rows));
@@ -159,6 +164,7 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
               const inRange = rows.filter((row) => Math.floor(row.ts / DAY_MS) >= from && Math.floor(row.ts / DAY_MS) <= to);
               const part = await store.summary({ widgetId, from: isoDay(from), to: isoDay(to) });
               expect(part.visitors, `visitors ${isoDay(from)}..${isoDay(to)}`).toBe(new Set(inRange.map((row) => row.sessionId)).size);
+              expect(part.bots.excluded, `bots ${isoDay(from)}..${isoDay(to)}`).toBe(botDays.filter((day) => day >= from && day <= to).length);
             }
           }
           expect(summary.newVisitors).toBe(summary.visitors);

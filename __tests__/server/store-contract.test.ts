@@ -25,6 +25,7 @@ function row(overrides: Partial<EventRow> = {}): EventRow {
     userAgent: 'Mozilla/5.0',
     properties: { label: 'héllo 👋 مرحبا', nested: { list: [1, true, null] } },
     context: { page: 'https://shop.example/', utm: { source: 'news' } },
+    bot: false,
     ...overrides,
   };
 }
@@ -51,7 +52,7 @@ describe.each(ENGINES)('the $name event store', ({ create }) => {
   });
 
   it('stores a batch and reads every column back unchanged', async () => {
-    const batch = [row({ ts: 1 }), row({ ts: 2, kind: 'click', name: 'offer_click', offerId: 'o', questionId: 'q', buttonVariantId: 'b', properties: null, context: null })];
+    const batch = [row({ ts: 1 }), row({ ts: 2, kind: 'click', name: 'offer_click', offerId: 'o', questionId: 'q', buttonVariantId: 'b', properties: null, context: null, bot: true })];
     expect(await store.insertEvents(batch)).toEqual({ inserted: batch.map((r) => r.eventId), duplicates: [] });
     expect(await store.listEvents({ widgetId: 'demo' })).toEqual(batch);
     expect(await store.listEvents({ widgetId: 'demo', kind: 'click' })).toEqual([batch[1]]);

@@ -19,6 +19,7 @@ export function eventRow(overrides: Partial<EventRow> & Pick<EventRow, 'eventId'
     userAgent: null,
     properties: null,
     context: null,
+    bot: false,
     ...overrides,
   };
 }

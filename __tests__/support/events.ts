@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
+/** A desktop browser's user agent: what the embed sends from a visitor's page (`isbot` tells it from a bot's). */
+export const BROWSER_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
 let lastMs = 0;
 let sequence = 0;
 
@@ -25,7 +28,7 @@ export function click(overrides: Record<string, unknown> = {}): Record<string, u
     offerId: 'offer-1',
     buttonVariantId: 'variant-a',
     timestamp: Date.now(),
-    userAgent: 'Mozilla/5.0 (test)',
+    userAgent: BROWSER_USER_AGENT,
     ...overrides,
   };
 }
@@ -41,7 +44,7 @@ export function analytics(overrides: Record<string, unknown> = {}): Record<strin
     userId: null,
     timestamp: Date.now(),
     properties: { step: 1, label: 'hello' },
-    context: { page: 'https://shop.example/p', referrer: '', utm: { source: 'news' }, screen: '1920x1080', userAgent: 'Mozilla/5.0 (test)' },
+    context: { page: 'https://shop.example/p', referrer: '', utm: { source: 'news' }, screen: '1920x1080', userAgent: BROWSER_USER_AGENT },
     ...overrides,
   };
 }

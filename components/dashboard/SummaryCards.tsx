@@ -100,8 +100,22 @@ function cardsOf(summary: AnalyticsSummary): Card[] {
   ];
 }
 
-/** The headline numbers of the range, one card each. */
+/**
+ * The line that says how many bot events the figures leave out, or null when none were (or the
+ * collector, from before bots were told apart, does not say).
+ */
+export function botsNoteOf(summary: object): string | null {
+  const bots = (summary as { bots?: { excluded?: unknown } }).bots;
+  const excluded = figure(bots?.excluded);
+  if (excluded === null || excluded <= 0) return null;
+  return excluded === 1
+    ? '1 event from a bot or an automated browser left out of these figures'
+    : `${formatCount(excluded)} events from bots and automated browsers left out of these figures`;
+}
+
+/** The headline numbers of the range, one card each, and how many bot events they leave out. */
 export function SummaryCards({ summary }: { summary: AnalyticsSummary }) {
+  const botsNote = botsNoteOf(summary);
   return (
     <section aria-labelledby="fwd-summary-title">
       <h2 id="fwd-summary-title" className="fwd-visually-hidden">
@@ -123,6 +137,11 @@ export function SummaryCards({ summary }: { summary: AnalyticsSummary }) {
           </li>
         ))}
       </ul>
+      {botsNote !== null && (
+        <p className="fwd-fineprint fwd-bots-note" data-testid="bots-excluded">
+          {botsNote}
+        </p>
+      )}
     </section>
   );
 }

@@ -71,6 +71,18 @@ export interface AnalyticsSummary extends DailyCounters {
   firstResponseMedianMs: number | null;
   /** 90th percentile (nearest rank) of the same durations, ms; null when none has a reply. */
   firstResponseP90Ms: number | null;
+  /** Events from bots and automated browsers in the range, which every figure above leaves out. */
+  bots: BotFigures;
+}
+
+/** `bots` of `GET …/summary`. */
+export interface BotFigures {
+  /**
+   * Events of the range (by event time) that came from bots or automated browsers and were
+   * left out of the analytics: stored, but in no session, visitor, counter or offer figure.
+   * 0 while the collector keeps bots (`COLLECTOR_KEEP_BOTS`), whose events count like any other.
+   */
+  excluded: number;
 }
 
 /** One day of `GET …/trends`. */

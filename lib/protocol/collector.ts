@@ -109,6 +109,13 @@ export interface BatchEnvelope<Event = unknown> {
   widgetId: string;
   /** Optional, for logs: up to 128 characters. */
   batchId?: string | null;
+  /**
+   * `true` when the sending page runs in an automated browser (`navigator.webdriver`: a
+   * browser driven by WebDriver, Playwright, Puppeteer and the like); absent otherwise (the
+   * embed sends `undefined`, which JSON leaves out). The collector counts such a batch's events
+   * as bot events: stored, but left out of the analytics unless it keeps bots.
+   */
+  automated?: true | undefined;
   /** At most `COLLECTOR_LIMITS.maxEventsPerRequest`, each checked on its own. */
   events: Event[];
 }

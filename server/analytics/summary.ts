@@ -1,13 +1,13 @@
-import type { AnalyticsSummary, DailyCounters } from '../../lib/protocol/analytics-api';
+import type { AnalyticsSummary, BotFigures, DailyCounters } from '../../lib/protocol/analytics-api';
 import type { ConversationFigures } from './conversation-figures';
 import type { DayRange } from './types';
 
 /**
  * The summary of a range from its summed daily counters, its distinct visitors and its
  * conversation figures: the returning visitors and the per-session figures (each 0 when there
- * are no sessions).
+ * are no sessions); with the count of bot events the figures leave out.
  */
-export function summarize(range: DayRange, counters: DailyCounters, visitors: number, conversations: ConversationFigures): AnalyticsSummary {
+export function summarize(range: DayRange, counters: DailyCounters, visitors: number, conversations: ConversationFigures, bots: BotFigures): AnalyticsSummary {
   const per = (n: number): number => (counters.sessions > 0 ? n / counters.sessions : 0);
   return {
     widgetId: range.widgetId,
@@ -20,5 +20,6 @@ export function summarize(range: DayRange, counters: DailyCounters, visitors: nu
     avgSessionDurationMs: per(counters.sessionDurationMs),
     avgMessagesPerSession: per(counters.messagesSent),
     ...conversations,
+    bots,
   };
 }

@@ -25,6 +25,7 @@ export const DEFAULT_COLLECTOR_CONFIG: Readonly<CollectorConfig> = Object.freeze
   logLevel: 'info',
   apiKeys: Object.freeze([]),
   requireRegistration: false,
+  keepBots: false,
   webhooks: true,
   analyticsWorker: true,
   webhookAllowPrivate: false,

@@ -26,6 +26,7 @@ export const COLLECTOR_ENV_VARS = {
   COLLECTOR_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   COLLECTOR_LOG_LEVEL: 'logLevel',
   COLLECTOR_ANALYTICS_WORKER: 'analyticsWorker',
+  COLLECTOR_KEEP_BOTS: 'keepBots',
   FRAMEWIRE_API_KEYS: 'apiKeys',
   FRAMEWIRE_API_KEYS_FILE: 'apiKeys',
   FRAMEWIRE_REQUIRE_REGISTRATION: 'requireRegistration',
@@ -89,6 +90,7 @@ const envSchema = z.object({
     .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal, error, warn, info, debug, trace, silent'))
     .optional(),
   COLLECTOR_ANALYTICS_WORKER: flag,
+  COLLECTOR_KEEP_BOTS: flag,
   FRAMEWIRE_REQUIRE_REGISTRATION: flag,
   FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE: flag,
   FRAMEWIRE_WIDGET_ORIGINS: origins,
@@ -175,6 +177,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     shutdownTimeoutMs: e.COLLECTOR_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.COLLECTOR_LOG_LEVEL,
     analyticsWorker: e.COLLECTOR_ANALYTICS_WORKER,
+    keepBots: e.COLLECTOR_KEEP_BOTS,
     apiKeys,
     requireRegistration: e.FRAMEWIRE_REQUIRE_REGISTRATION,
     webhookAllowPrivate: e.FRAMEWIRE_WEBHOOK_ALLOW_PRIVATE,

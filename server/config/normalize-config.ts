@@ -46,6 +46,7 @@ const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   apiKeys: apiKeyGrantsSchema,
   requireRegistration: z.boolean(),
+  keepBots: z.boolean(),
   webhooks: z.boolean(),
   analyticsWorker: z.boolean(),
   webhookAllowPrivate: z.boolean(),

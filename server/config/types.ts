@@ -181,6 +181,15 @@ export interface CollectorConfig {
    */
   requireRegistration: boolean;
   /**
+   * Count events from bots and automated browsers in the analytics like any other
+   * (`COLLECTOR_KEEP_BOTS`). Off, they are stored but marked, left out of sessions, visitors,
+   * the daily rollups and the offers, and counted per widget and day as `bots.excluded` of the
+   * summary. A bot is a request whose event (or request) user agent `isbot` recognises, or a
+   * batch the embed marks `automated` (`navigator.webdriver`).
+   * @default false
+   */
+  keepBots: boolean;
+  /**
    * Run the webhook dispatcher in this collector (it posts visitor messages to widgets' bot
    * endpoints). Off only for tests and tools that must not send anything.
    * @default true

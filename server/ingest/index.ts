@@ -1,4 +1,5 @@
 export { anonymizeIp } from './anonymize-ip';
+export { botVerdict } from './bot-verdict';
 export { ingestBatch } from './ingest-batch';
 export { createRefusalLog } from './refusal-log';
 export { validateEvents } from './validate-events';
@@ -13,6 +14,7 @@ export {
   PROPERTIES_LIMITS,
 } from './schemas';
 export type { BatchAnswer, IngestDeps, RequestFacts } from './ingest-batch';
+export type { BotVerdictInput } from './bot-verdict';
 export type { RefusalCounts, RefusalLog, RefusalLogOptions, RefusalReason } from './refusal-log';
 export type { WidgetGate, WidgetGateOptions } from './widget-gate';
 export type { EventFailure, IngestContext, ValidatedBatch } from './validate-events';

@@ -5,6 +5,7 @@ import type { TokenBucketLimiter } from '../http';
 import type { EventKind, EventStore } from '../store';
 import { batchEnvelopeSchema } from './schemas';
 import { validateEvents } from './validate-events';
+import { botVerdict } from './bot-verdict';
 import type { WidgetGate } from './widget-gate';
 import type { BatchAnswer } from '../../lib/protocol/collector';
 
@@ -42,7 +43,8 @@ export interface RequestFacts {
  * 2. The widget's registry entry: a page origin outside its `allowedOrigins`, or an unregistered
  *    widget while registration is required → 403, nothing stored (see `createWidgetGate`).
  * 3. Rate limit: one token per event from the bucket of (widgetId, client address) → else 429.
- * 4. Each event validated on its own (see `validateEvents`).
+ * 4. Each event validated on its own (see `validateEvents`), and marked when it comes from a bot
+ *    or an automated browser (see `botVerdict`).
  * 5. The valid ones stored in one transaction, skipping known (widgetId, id), and queued for the
  *    analytics worker in the same transaction → else 503.
  * 6. Answer once the transaction has committed. Sessions and rollups follow within about a
@@ -71,7 +73,7 @@ async function ingest(kind: EventKind, body: unknown, facts: RequestFacts, deps:
   }
   const envelope = batchEnvelopeSchema.safeParse(body);
   if (!envelope.success) throw new CollectorError(COLLECTOR_ERROR_CODES.INVALID_REQUEST, `bad envelope: ${describeIssue(envelope.error)}`);
-  const { widgetId, batchId } = envelope.data;
+  const { widgetId, batchId, automated } = envelope.data;
   await deps.gate(widgetId, facts.origin);
 
   const take = deps.limiter.take(`${widgetId}\u0000${facts.ip}`, Math.max(1, envelope.data.events.length));
@@ -90,6 +92,7 @@ async function ingest(kind: EventKind, body: unknown, facts: RequestFacts, deps:
     maxEventBytes: config.maxEventBytes,
     maxEventAgeMs: config.maxEventAgeMs,
     maxFutureSkewMs: config.maxFutureSkewMs,
+    isBot: botVerdict({ automated: automated === true, keepBots: config.keepBots }),
   });
   const stored = await deps.store.insertEvents(validated.rows);
   if (stored.inserted.length > 0) deps.onStored?.();

@@ -19,6 +19,8 @@ export interface IngestContext {
   maxEventBytes: number;
   maxEventAgeMs: number;
   maxFutureSkewMs: number;
+  /** Whether an event with this stored user agent is a bot event (`botVerdict`). */
+  isBot: (userAgent: string | null) => boolean;
 }
 
 /** The outcome of validating a batch, in input order. */
@@ -41,6 +43,7 @@ function invalidReason(error: z.ZodError): string {
 }
 
 function clickRow(event: ClickEvent, ctx: IngestContext): EventRow {
+  const userAgent = event.userAgent ?? ctx.userAgent;
   return {
     widgetId: ctx.widgetId,
     eventId: event.id,
@@ -57,13 +60,15 @@ function clickRow(event: ClickEvent, ctx: IngestContext): EventRow {
     receivedAt: ctx.receivedAt,
     batchId: ctx.batchId,
     ip: ctx.ip,
-    userAgent: event.userAgent ?? ctx.userAgent,
+    userAgent,
     properties: null,
     context: null,
+    bot: ctx.isBot(userAgent),
   };
 }
 
 function analyticsRow(event: AnalyticsEvent, ctx: IngestContext): EventRow {
+  const userAgent = event.context?.userAgent ?? ctx.userAgent;
   return {
     widgetId: ctx.widgetId,
     eventId: event.id,
@@ -80,9 +85,10 @@ function analyticsRow(event: AnalyticsEvent, ctx: IngestContext): EventRow {
     receivedAt: ctx.receivedAt,
     batchId: ctx.batchId,
     ip: ctx.ip,
-    userAgent: event.context?.userAgent ?? ctx.userAgent,
+    userAgent,
     properties: event.properties,
     context: event.context,
+    bot: ctx.isBot(userAgent),
   };
 }
 
@@ -94,6 +100,7 @@ function analyticsRow(event: AnalyticsEvent, ctx: IngestContext): EventRow {
  * 3. Schema → `invalid: <first bad field path>`.
  * 4. `timestamp` older than `maxEventAgeMs` → `too_old`; beyond `maxFutureSkewMs` → `in_future`.
  * 5. An id seen earlier in the same batch → repeated (answered as a duplicate, stored once).
+ * Each row stores the event's own user agent, else the request's, and `ctx.isBot`'s verdict on it.
  */
 export function validateEvents(kind: EventKind, events: readonly unknown[], ctx: IngestContext): ValidatedBatch {
   const result: ValidatedBatch = { rows: [], failed: [], repeated: [] };

@@ -20,6 +20,7 @@ export const EVENT_COLUMNS = [
   'user_agent',
   'properties',
   'context',
+  'bot',
 ] as const;
 
 /** A row as the database drivers hand it back. */
@@ -46,6 +47,7 @@ export function rowToValues(row: EventRow): (string | number | null)[] {
     row.userAgent,
     row.properties === null ? null : JSON.stringify(row.properties),
     row.context === null ? null : JSON.stringify(row.context),
+    row.bot ? 1 : 0,
   ];
 }
 
@@ -76,5 +78,6 @@ export function recordToRow(record: RawEventRecord): EventRow {
     userAgent: str(record.user_agent),
     properties: json(record.properties),
     context: json(record.context),
+    bot: Number(record.bot) === 1,
   };
 }

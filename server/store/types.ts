@@ -37,6 +37,12 @@ export interface EventRow {
   userAgent: string | null;
   properties: JsonObject | null;
   context: JsonObject | null;
+  /**
+   * From a bot or an automated browser, and so left out of the analytics (only counted per
+   * widget and day as a bot event): the collector's verdict when it stored the event, false
+   * when it keeps bots (`CollectorConfig.keepBots`). See `botVerdict`.
+   */
+  bot: boolean;
 }
 
 /** What one {@link EventStore.insertEvents} call did, event ids in input order. */

@@ -17,6 +17,14 @@ export interface EngineStage {
   close(): Promise<void>;
 }
 
+/**
+ * What every browser test's collector starts with: the browsers the tests drive are automated
+ * (`navigator.webdriver`, and Chromium's user agent says `HeadlessChrome`), so their events
+ * would be left out of the analytics as bot events; with `keepBots` they count like any other.
+ * Only a test of the bot rule itself starts without it.
+ */
+export const STAGE_COLLECTOR_OPTIONS = { keepBots: true } as const;
+
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
 /** Waits until the widget's `connection-status` element is in `state`. */

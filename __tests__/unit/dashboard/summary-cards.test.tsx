@@ -78,6 +78,18 @@ describe('the summary cards', () => {
     expect(shown['first-response']).toContain('no conversation answered yet');
   });
 
+  test('says under the cards how many bot events the figures leave out, and nothing when none were or the collector does not say', () => {
+    const note = () => container.querySelector('[data-testid="bots-excluded"]')?.textContent ?? null;
+    act(() => root.render(<SummaryCards summary={{ ...SUMMARY, bots: { excluded: 1234 } }} />));
+    expect(note()).toBe('1,234 events from bots and automated browsers left out of these figures');
+    act(() => root.render(<SummaryCards summary={{ ...SUMMARY, bots: { excluded: 1 } }} />));
+    expect(note()).toBe('1 event from a bot or an automated browser left out of these figures');
+    act(() => root.render(<SummaryCards summary={{ ...SUMMARY, bots: { excluded: 0 } }} />));
+    expect(note()).toBeNull();
+    act(() => root.render(<SummaryCards summary={SUMMARY} />));
+    expect(note()).toBeNull();
+  });
+
   test('response times read as seconds, minutes and hours', () => {
     expect([400, 45_000, 80_000, 7_500_000].map(formatResponseTime)).toEqual(['0.4 s', '45 s', '1 m 20 s', '2 h 05 m']);
   });

@@ -4,7 +4,7 @@ import type { BatchAnswer } from '../../../lib/protocol/collector';
 import { DEFAULT_COLLECTOR_CONFIG, describeIssue } from '../../../server/config';
 import { CollectorError, COLLECTOR_ERROR_CODES, registerErrorHandler } from '../../../server/errors';
 import { registerJsonBodyParser } from '../../../server/http';
-import { anonymizeIp, batchEnvelopeSchema, validateEvents } from '../../../server/ingest';
+import { anonymizeIp, batchEnvelopeSchema, botVerdict, validateEvents } from '../../../server/ingest';
 import type { EventKind } from '../../../server/store';
 import type { FloorStore } from './floor-store';
 
@@ -48,6 +48,7 @@ export function createFloorApp(store: FloorStore): FastifyInstance {
       maxEventBytes: config.maxEventBytes,
       maxEventAgeMs: config.maxEventAgeMs,
       maxFutureSkewMs: config.maxFutureSkewMs,
+      isBot: botVerdict({ automated: envelope.data.automated === true, keepBots: config.keepBots }),
     });
     let stored;
     try {

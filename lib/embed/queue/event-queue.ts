@@ -98,7 +98,8 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
     if (!retrying && !destroyed && !offline()) void flush();
   };
 
-  const body = (batch: QueuedEvent[]): string => JSON.stringify({ widgetId: options.widgetId, events: batch } satisfies BatchEnvelope<QueuedEvent>);
+  const body = (batch: QueuedEvent[]): string =>
+    JSON.stringify({ widgetId: options.widgetId, automated: navigator.webdriver || undefined, events: batch } satisfies BatchEnvelope<QueuedEvent>);
   /** The oldest waiting events that fit in one request of at most `maxBytes`. */
   const pick = (maxBytes: number): [QueuedEvent[], string] => {
     let batch = waiting().slice(0, limit);

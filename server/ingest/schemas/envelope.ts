@@ -10,6 +10,8 @@ import { safeString, widgetIdSchema } from './safe-string';
 export const batchEnvelopeSchema = z.object({
   widgetId: widgetIdSchema,
   batchId: safeString(BATCH_ID_FIELD.max).nullish(),
+  /** The embed sends `true` or nothing; `false` (another client's way to say no) is accepted too. */
+  automated: z.boolean().nullish(),
   events: z.array(z.unknown()),
 });
 

@@ -22,6 +22,7 @@ import { deleteOldConversations, deleteVisitorWork, retentionWork } from './main
 import { readConversationCounts } from './conversation-reads';
 import { conversationFigures } from '../../analytics/conversation-figures';
 import { readOffers } from './offers';
+import { readBotsExcluded } from './bots';
 import type { Work } from '../sql-runner';
 import type { StoreEngine } from '../types';
 
@@ -112,14 +113,15 @@ export function createAnalyticsReader(query: QueryRows, runner: WorkRunner, engi
   return {
     async summary(range): Promise<AnalyticsSummary> {
       const { first, last } = dayBounds(range);
-      const [sums, distinct, conversations] = await Promise.all([
+      const [sums, distinct, conversations, botsExcluded] = await Promise.all([
         query(`SELECT ${SUMS} FROM daily_stats WHERE widget_id = ? AND day >= ? AND day <= ?`, [range.widgetId, first, last]),
         // Distinct visitors: the visitor-days of the range whose previous day seen is before it.
         query('SELECT SUM(visitors) AS n FROM daily_returns WHERE widget_id = ? AND day >= ? AND day <= ? AND previous_day < ?', [range.widgetId, first, last, first]),
         readConversationCounts(query, range),
+        readBotsExcluded(query, range),
       ]);
       const counters = countersOf(sums[0]);
-      return summarize(range, counters, Number(distinct[0]?.n ?? 0), conversationFigures(conversations, counters.sessions));
+      return summarize(range, counters, Number(distinct[0]?.n ?? 0), conversationFigures(conversations, counters.sessions), { excluded: botsExcluded });
     },
 
     async trends(range): Promise<AnalyticsTrends> {

@@ -17,6 +17,7 @@ import type { RawEventRecord } from '../row-codec';
 import { coalesceInserts, exec, placeholders, rows } from '../sql-runner';
 import type { Statement, StatementResult } from '../sql-runner';
 import { analyticsWrites, readStoredState } from './record-analytics';
+import { botWrites } from './bots';
 import type { RecentRows } from './recent-rows';
 
 /**
@@ -74,7 +75,10 @@ export const DEFAULT_FOLD_BATCHES = 200;
 export interface FoldResult {
   /** Queue rows folded (and deleted). */
   batches: number;
-  /** Events folded into the analytics (events deleted since they were queued are skipped). */
+  /**
+   * Events folded (events deleted since they were queued are skipped), bot events included:
+   * those are only counted per day (`daily_bots`), not in sessions and rollups.
+   */
   events: number;
   /** True when the queue held more rows than this fold took. */
   more: boolean;
@@ -110,8 +114,9 @@ function queuedIds(text: unknown): string[] {
  * 3. The stored state of the events' visitors (`readStoredState`).
  * With `bulk` (for a server that plans every statement: PostgreSQL), the reads are one
  * statement per table and the writes one multi-row statement per kind (`coalesceInserts`).
- * 4. The analytics writes for all the events at once (`analyticsWrites`: each session, visitor
- *    and rollup row written once per fold), and the delete of the folded queue rows.
+ * 4. The analytics writes for all the events at once but bot events (`analyticsWrites`: each
+ *    session, visitor and rollup row written once per fold), the daily counts of the bot events
+ *    (`botWrites`), and the delete of the folded queue rows.
  */
 export function* foldWork(maxBatches: number, recent?: RecentRows, bulk = false): FoldWork {
   const [queue, epoch] = yield [rows(SELECT_QUEUE, maxBatches), rows(SELECT_EPOCH)];
@@ -139,14 +144,14 @@ export function* foldWork(maxBatches: number, recent?: RecentRows, bulk = false)
     }
   }
   const deleteQueued: Statement = exec(`DELETE FROM analytics_queue WHERE id IN (${placeholders(ids.length)})`, ...ids);
-  if (events.size === 0) {
-    yield [deleteQueued];
-  } else {
-    const folded = [...events.values()];
+  const folded = [...events.values()].filter((event) => !event.bot);
+  const bots = [...events.values()].filter((event) => event.bot);
+  const writes = botWrites(bots);
+  if (folded.length > 0) {
     const state = yield* readStoredState(folded, bulk);
-    const writes = analyticsWrites(folded, state, 0);
-    yield [...(bulk ? coalesceInserts(writes) : writes), deleteQueued];
+    writes.unshift(...analyticsWrites(folded, state, 0));
   }
+  yield [...(bulk ? coalesceInserts(writes) : writes), deleteQueued];
   return { batches: found.length, events: events.size, more: found.length === maxBatches };
 }
 

@@ -4,6 +4,7 @@ import { eventsSchemaSql } from '../events-schema';
 import { widgetsSchemaSql } from '../widgets-schema';
 import { conversationsSchemaSql } from '../conversations-schema';
 import { analyticsQueueSchemaSql } from '../analytics/fold-queue';
+import { botsSchemaSql } from '../analytics/bots';
 
 /** One schema step; versions only grow, applied ones never change. */
 export interface PostgresMigration {
@@ -46,5 +47,10 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     version: 6,
     name: 'analytics queue: stored batches waiting to be folded into sessions and rollups',
     sql: analyticsQueueSchemaSql('postgres'),
+  },
+  {
+    version: 7,
+    name: 'bots: the bot mark on raw events, and the daily count of bot events left out of the analytics',
+    sql: botsSchemaSql('BIGINT'),
   },
 ];

@@ -4,6 +4,7 @@ import { eventsSchemaSql } from '../events-schema';
 import { widgetsSchemaSql } from '../widgets-schema';
 import { conversationsSchemaSql } from '../conversations-schema';
 import { analyticsQueueSchemaSql } from '../analytics/fold-queue';
+import { botsSchemaSql } from '../analytics/bots';
 import { SQLITE_LEASE_SCHEMA } from './analytics-lease';
 
 /** One schema step; versions only grow, applied ones never change. */
@@ -44,5 +45,10 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     version: 6,
     name: 'analytics queue: stored batches waiting to be folded into sessions and rollups; the lease of the process that folds',
     sql: analyticsQueueSchemaSql('sqlite') + SQLITE_LEASE_SCHEMA,
+  },
+  {
+    version: 7,
+    name: 'bots: the bot mark on raw events, and the daily count of bot events left out of the analytics',
+    sql: botsSchemaSql('INTEGER'),
   },
 ];
