@@ -3,7 +3,7 @@ import { startCollector } from '../../server/index';
 import type { RunningCollector } from '../../server/index';
 import { currentEngine, engineLabel, sleep, until } from './support/driver';
 import type { TestFrame, TestPage } from './support/driver';
-import { createEngineStage } from './support/stage';
+import { createEngineStage, waitForState } from './support/stage';
 import type { EngineStage } from './support/stage';
 import { showOffer } from './support/survey';
 
@@ -118,18 +118,18 @@ describe(`in ${engineLabel()}, consent on the host page`, () => {
 
   test('with consentRequired, a refusal drops the held events for good: consent on the next page sends only that page’s events', async () => {
     const context = await required.newContext();
-    const first = await required.openHost(context);
-    const visitor = await interact(first.page, first.widget);
-    await consent(first.page, false);
-    await askToFlush(first.page);
-    expect(await queueKeys(first.page)).toEqual([]);
-    await first.page.close();
+    const { page, widget } = await required.openHost(context);
+    const visitor = await interact(page, widget);
+    await consent(page, false);
+    await askToFlush(page);
+    expect(await queueKeys(page)).toEqual([]);
 
     // The visitor changes their mind on the next page view: only what happens from then on is sent.
-    const next = await required.openHost(context);
-    await consent(next.page, true);
+    await page.reload();
+    await waitForState(await required.widgetOf(page), 'connected');
+    await consent(page, true);
     await until('the next page’s widget_loaded stored', async () => (await storedFor(visitor)).names.includes('widget_loaded'), 15_000);
-    await askToFlush(next.page);
+    await askToFlush(page);
     await sleep(QUIET_MS);
     expect(await storedFor(visitor)).toEqual({ names: ['widget_loaded'], clicks: 0 });
     await context.close();
