@@ -1,6 +1,7 @@
 import { createEmbed } from '../lib/embed/embed';
 import type { Embed } from '../lib/embed/embed';
 import { parseIdentify } from '../lib/embed/identify';
+import { parseConsent } from '../lib/embed/consent';
 
 /** The global the snippet defines: a function that queues commands until this script runs. */
 interface FramewireGlobal {
@@ -26,13 +27,16 @@ function install(win: FramewireWindow): void {
   let embed: Embed | null = null;
   // `identify` before `init` (the page may know its user before it mounts the widget).
   const identities: unknown[][] = [];
+  // The page's last consent decision: it also holds for an `init` after it (a consent
+  // manager may answer before the widget is mounted), and for a new `init` after `destroy`.
+  let consent: boolean | undefined;
 
   const run = (...[name, ...args]: unknown[]): void => {
     try {
       switch (name) {
         case 'init':
           if (embed) return console.warn(`${PREFIX} Already initialised; destroy first.`);
-          embed = createEmbed(args[0], win);
+          embed = createEmbed(args[0], win, consent);
           for (const identity of identities.splice(0)) run('identify', ...identity);
           return;
         case 'identify':
@@ -40,6 +44,9 @@ function install(win: FramewireWindow): void {
           parseIdentify(args[0], args[1]); // Reports a bad call now rather than after init.
           identities.push(args);
           return;
+        case 'consent':
+          consent = parseConsent(args[0]);
+          return embed?.consent(args[0]);
         case 'open':
           return embed?.open();
         case 'close':

@@ -37,6 +37,13 @@ export interface EmbedConfig {
    * @default {} (every timing at its default)
    */
   queue?: QueueTimings | undefined;
+  /**
+   * Holds every analytics event and offer click on the page, in memory only, until the
+   * page calls `framewire('consent', { analytics: true })`; `{ analytics: false }` drops
+   * them. The chat works either way. The browser's Global Privacy Control has the same
+   * effect without this option. See docs/PRIVACY.md. @default false
+   */
+  consentRequired?: boolean | undefined;
 }
 
 /** {@link EmbedConfig} with every default applied. */
@@ -46,6 +53,7 @@ export type ResolvedEmbedConfig = Required<Pick<EmbedConfig, 'widgetId' | 'widge
   position: 'bottom-right' | 'bottom-left';
   title: string;
   queue: QueueTimings;
+  consentRequired: boolean;
 };
 
 export const DEFAULT_EMBED_CONFIG = {
@@ -53,6 +61,7 @@ export const DEFAULT_EMBED_CONFIG = {
   position: 'bottom-right',
   title: 'Chat',
   queue: {},
+  consentRequired: false,
 } as const satisfies Partial<EmbedConfig>;
 
 const isHttpUrl = (value: unknown): boolean => {
@@ -62,6 +71,8 @@ const isHttpUrl = (value: unknown): boolean => {
     return false;
   }
 };
+
+const isBoolean = (value: unknown): boolean => typeof value === 'boolean';
 
 const optional = (check: (value: unknown) => boolean) => (value: unknown) => value === undefined || check(value);
 
@@ -76,10 +87,11 @@ const FIELDS: Record<keyof EmbedConfig, [check: (value: unknown) => boolean, mes
   widgetId: [isWidgetId, 'must be 1-64 letters, digits, _ or -, starting with a letter or digit'],
   widgetUrl: [isHttpUrl, 'must be an absolute http(s) URL'],
   collectorUrl: [optional(isHttpUrl), 'must be an absolute http(s) URL'],
-  debug: [optional((v) => typeof v === 'boolean'), 'must be true or false'],
+  debug: [optional(isBoolean), 'must be true or false'],
   position: [optional((v) => v === 'bottom-right' || v === 'bottom-left'), "must be 'bottom-right' or 'bottom-left'"],
   title: [optional((v) => typeof v === 'string' && v.length >= 1 && v.length <= 80), 'must be 1-80 characters'],
   queue: [optional(isQueueTimings), `must be an object of ${QUEUE_TIMING_OPTIONS} (numbers ≥ 0)`],
+  consentRequired: [optional(isBoolean), 'must be true or false'],
 };
 
 /**

@@ -7,6 +7,7 @@ import { createHostApi } from './host-api';
 import { createHostBridge } from './host-bridge';
 import { createNamespacedStorage } from './namespaced-storage';
 import { createAnalyticsQueue, createClickQueue } from './click-queue';
+import { createConsentGate, parseConsent } from './consent';
 import { identify, storedUserId } from './identify';
 import { createTrack } from './track';
 
@@ -23,6 +24,13 @@ export interface Embed {
    */
   identify(userId: unknown, traits?: unknown): void;
   /**
+   * The visitor's decision on analytics (`{ analytics: true | false }`), from the page's
+   * consent manager: `true` sends held and new events, `false` drops held, stored and new
+   * ones. Kept for this page view only. See `createConsentGate` and docs/PRIVACY.md.
+   * @throws FramewireError `INVALID_CONFIG` for anything else (nothing changes then).
+   */
+  consent(choice: unknown): void;
+  /**
    * Removes the iframe and the launcher, the listener and the port, and stops the event
    * queues (their timers, listeners and requests); events not yet confirmed stay stored
    * for the next page.
@@ -33,9 +41,10 @@ export interface Embed {
 /**
  * Mounts a widget: validates the config, opens the widget's storage namespace, starts the
  * bridge and only then puts the iframe into the page, so the widget's first handshake
- * cannot arrive before the host listens.
+ * cannot arrive before the host listens. `consent` is the analytics decision the page made before
+ * `init` (it applies before any queue starts).
  */
-export function createEmbed(input: unknown, win: Window = window): Embed {
+export function createEmbed(input: unknown, win: Window = window, consent?: boolean): Embed {
   const resolved = resolveEmbedConfig(input);
   if (!resolved.ok) throw new FramewireError(ErrorCode.INVALID_CONFIG, resolved.error);
   const { config } = resolved;
@@ -51,14 +60,21 @@ export function createEmbed(input: unknown, win: Window = window): Embed {
   if (!storage.persistent) log('No localStorage: the data stays in memory.');
 
   // The queues start with the page, not with the widget: events a previous page left
-  // behind are sent even if the widget never connects.
+  // behind are sent even if the widget never connects. Unless the page asks for consent
+  // first, or the browser's Global Privacy Control says no (read once, here): then they
+  // start with `consent({ analytics: true })`.
   const queueLog = createLogger('EventQueue', config.debug);
   const queueOptions = { ...config.queue, collectorUrl: config.collectorUrl ?? '', widgetId: config.widgetId };
+  const gpc = (win.navigator as Navigator & { globalPrivacyControl?: unknown }).globalPrivacyControl === true;
   const queues = config.collectorUrl
-    ? {
-        clicks: createClickQueue(queueOptions, { window: win, log: queueLog }),
-        analytics: createAnalyticsQueue(queueOptions, { window: win, log: queueLog }),
-      }
+    ? createConsentGate(
+        () => ({
+          clicks: createClickQueue(queueOptions, { window: win, log: queueLog }),
+          analytics: createAnalyticsQueue(queueOptions, { window: win, log: queueLog }),
+        }),
+        consent ?? (config.consentRequired || gpc ? undefined : true),
+        () => win.localStorage,
+      )
     : null;
 
   const track = createTrack(queues, win, () => storedUserId(storage));
@@ -80,13 +96,16 @@ export function createEmbed(input: unknown, win: Window = window): Embed {
     close: () => frame.close(),
     isOpen: () => frame.isOpen(),
     identify: (userId, traits) => identify(storage, track, log, userId, traits),
+    consent(choice) {
+      const analytics = parseConsent(choice);
+      queues?.decide(analytics);
+    },
     destroy() {
       if (destroyed) return;
       destroyed = true;
       bridge.destroy();
       frame.destroy();
-      queues?.clicks.destroy();
-      queues?.analytics.destroy();
+      queues?.destroy();
     },
   };
 }

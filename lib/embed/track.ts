@@ -4,7 +4,7 @@ import type { HostResult, TrackEvent } from '../protocol/host-api';
 import { isTrackEvent } from '../protocol/methods';
 import { storableText, utf8Length } from '../protocol/storable';
 import { MAX_EVENT_BYTES } from './queue/config';
-import type { EventQueue } from './queue/event-queue';
+import type { EventSink } from './consent';
 
 /** The host side of the `track` method. */
 export type Track = (events: TrackEvent[]) => HostResult<{ queued: number }>;
@@ -50,7 +50,7 @@ function pageContext(win: Window): Record<string, unknown> {
  * `collectorUrl`) every call answers `INVALID_CONFIG`.
  */
 export function createTrack(
-  queues: { clicks: EventQueue; analytics: EventQueue } | null,
+  queues: { clicks: EventSink; analytics: EventSink } | null,
   win: Window = window,
   userId: () => string | null = () => null,
 ): Track {
@@ -60,7 +60,7 @@ export function createTrack(
     }
     const context = pageContext(win);
     const user = userId();
-    const items = events.map(({ type, ...event }): [EventQueue, Record<string, unknown>] =>
+    const items = events.map(({ type, ...event }): [EventSink, Record<string, unknown>] =>
       type === 'click'
         ? [queues.clicks, { ...event, userAgent: context.userAgent }]
         : [queues.analytics, user ? { ...event, userId: user, context } : { ...event, context }],

@@ -93,7 +93,7 @@ describe('resolveEmbedConfig', () => {
   test('applies the documented defaults', () => {
     expect(resolveEmbedConfig(CONFIG)).toEqual({
       ok: true,
-      config: { ...CONFIG, collectorUrl: undefined, debug: false, position: 'bottom-right', title: 'Chat', queue: {} },
+      config: { ...CONFIG, collectorUrl: undefined, debug: false, position: 'bottom-right', title: 'Chat', queue: {}, consentRequired: false },
     });
   });
 

@@ -81,6 +81,9 @@ function wrapContext(context: BrowserContext): BrowserContextHandle {
   return {
     newPage: async () => wrapPage(await context.newPage()),
     setOffline: (offline) => context.setOffline(offline),
+    async addInitScript(source) {
+      await context.addInitScript({ content: source });
+    },
     close: () => context.close(),
   };
 }
@@ -91,7 +94,7 @@ export async function launchChromium(executablePath: string): Promise<Engine & {
   return {
     name: 'chromium',
     version: `Chromium ${browser.version()}`,
-    capabilities: { offline: true, cdp: true, isolatedFrames: true },
+    capabilities: { offline: true, cdp: true, isolatedFrames: true, initScripts: true },
     browser,
     newContext: async () => wrapContext(await browser.newContext()),
     close: () => browser.close(),

@@ -86,6 +86,8 @@ function wrapPage(page: Page): TestPage {
 
 function wrapContext(context: BrowserContext, pages: Set<Page>): BrowserContextHandle {
   let offline = false;
+  /** Scripts for every new document: puppeteer adds them per page (BiDi preload scripts of the page's browsing context and its frames). */
+  const initScripts: string[] = [];
   return {
     async newPage() {
       // A window per page, not a tab: a background tab is hidden (visibilitychange, throttled
@@ -96,11 +98,16 @@ function wrapContext(context: BrowserContext, pages: Set<Page>): BrowserContextH
       pages.add(page);
       page.once('close', () => pages.delete(page));
       if (offline) await page.setOfflineMode(true);
+      for (const source of initScripts) await page.evaluateOnNewDocument(source);
       return wrapPage(page);
     },
     async setOffline(value) {
       offline = value;
       await Promise.all(Array.from(pages, (page) => page.setOfflineMode(value)));
+    },
+    async addInitScript(source) {
+      initScripts.push(source);
+      await Promise.all(Array.from(pages, (page) => page.evaluateOnNewDocument(source)));
     },
     async close() {
       // Tabs first, each as a user closes it (so `pagehide` runs), then the user context.
@@ -131,7 +138,7 @@ export async function launchFirefox(executablePath: string, endpoint?: string): 
     version: product.replace(/^firefox\//i, 'Firefox '),
     // BiDi's emulation.setNetworkConditions: navigator.onLine, the offline/online events and
     // failing requests, in the page and its cross-origin frames (the smoke test checks it).
-    capabilities: { offline: true, cdp: false, isolatedFrames: false },
+    capabilities: { offline: true, cdp: false, isolatedFrames: false, initScripts: true },
     browser,
     async newContext() {
       const context = wrapContext(await browser.createBrowserContext(), new Set());

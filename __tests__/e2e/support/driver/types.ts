@@ -28,6 +28,13 @@ export interface EngineCapabilities {
    * automation input does not reach the widget's iframe).
    */
   isolatedFrames: boolean;
+  /**
+   * A context can run a script in each of its documents before the document's own scripts
+   * (`BrowserContextHandle.addInitScript`): Chromium (playwright's `addInitScript`) and
+   * Firefox (BiDi `script.addPreloadScript`, through puppeteer's `evaluateOnNewDocument`).
+   * WebDriver classic, which drives WebKit, has no such command.
+   */
+  initScripts: boolean;
 }
 
 /** A running browser of one engine. */
@@ -48,6 +55,12 @@ export interface BrowserContextHandle {
   newPage(): Promise<TestPage>;
   /** Emulates losing / regaining the network; only where `capabilities.offline`, else it throws. */
   setOffline(offline: boolean): Promise<void>;
+  /**
+   * Runs `source` (a script's text) in every document the context's tabs load from now on,
+   * frames included, before the document's own scripts; only where
+   * `capabilities.initScripts`, else it throws.
+   */
+  addInitScript(source: string): Promise<void>;
   /** Closes every tab (each page gets its `pagehide`) and the context. */
   close(): Promise<void>;
 }

@@ -298,6 +298,9 @@ function wrapContext(session: Session): BrowserContextHandle {
     setOffline() {
       return Promise.reject(new Error('WebKitWebDriver cannot emulate losing the network (capabilities.offline is false): cut it at the fault proxy.'));
     },
+    addInitScript() {
+      return Promise.reject(new Error('WebDriver classic cannot run a script before the page’s own (capabilities.initScripts is false).'));
+    },
     async close() {
       for (const page of Array.from(open)) await page.close().catch(() => undefined);
       await session.close();
@@ -336,7 +339,7 @@ export async function launchWebKit(browserPath: string): Promise<Engine> {
   return {
     name: 'webkit',
     version: `WebKitGTK ${first.version}`,
-    capabilities: { offline: false, cdp: false, isolatedFrames: false },
+    capabilities: { offline: false, cdp: false, isolatedFrames: false, initScripts: false },
     async newContext() {
       // Taken before any await, so two contexts opened at once never share a session.
       const taken = spare;
