@@ -17,6 +17,7 @@ import {
   registerConversationRoutes,
   registerAnalyticsReadRoutes,
   registerDashboardRoutes,
+  registerExportRoutes,
   registerHealthRoutes,
   registerPrivacyRoutes,
   registerTrackClickRoutes,
@@ -117,6 +118,7 @@ export function createCollectorApp(config: CollectorConfig, store: EventStore, i
   const authenticate = requireApiKey(keyRing, 'widget', async (widgetId) => (await widgets.getWidget(widgetId))?.owner ?? null);
   registerAnalyticsReadRoutes(app, { store, now: config.now, authenticate });
   registerPrivacyRoutes(app, { store, authenticate });
+  registerExportRoutes(app, { store, now: config.now, authenticate });
   registerWidgetRoutes(app, { store, widgets, keyRing, now: config.now, webhookAllowPrivate: config.webhookAllowPrivate });
   registerAgentConversationRoutes(app, { store, bus: conversations, hub: streams, authenticate, now: config.now });
   if (config.apiKeys.length === 0) {
