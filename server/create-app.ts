@@ -9,6 +9,7 @@ import { createTokenBucketLimiter, registerCors, registerJsonBodyParser } from '
 import type { TokenBucketLimiter } from './http';
 import { createRefusalLog, createWidgetGate } from './ingest';
 import type { RefusalCounts } from './ingest';
+import { registerOpenApiRoute } from './openapi';
 import { createWidgetCache } from './registry';
 import type { WidgetCache } from './registry';
 import {
@@ -125,6 +126,7 @@ export function createCollectorApp(config: CollectorConfig, store: EventStore, i
     app.log.warn('no API keys configured (FRAMEWIRE_API_KEYS or FRAMEWIRE_API_KEYS_FILE): the analytics read API and the widget registry API answer 401');
   }
   registerDashboardRoutes(app);
+  registerOpenApiRoute(app);
   registerHealthRoutes(app, { store, isStopping, storageRetryAfterSeconds: config.storageRetryAfterSeconds, analytics: analytics.status });
   return { app, limiter, widgets, refusals: refusalLog.counts, conversations, streams };
 }
