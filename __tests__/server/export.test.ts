@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCollectorApp, normalizeConfig, openStore } from '../../server';
 import type { ApiKeyGrant, CollectorApp, EventRow, EventStore, ExportQuery } from '../../server';
+import { openExportStream } from '../../server/export';
 import { EXPORT_COLUMNS } from '../../server/store/export-rows';
 import { eventRow } from '../support/event-rows';
 import { parseCsv } from './support/csv';
@@ -220,6 +221,29 @@ describe.each(ENGINES)('the export on the $name store', ({ create }) => {
     expect(whole.count).toBe(1);
     expect(paged.count).toBe(Math.ceil(whole.rows.length / 7) + (whole.rows.length % 7 === 0 ? 1 : 0));
     expect(paged.rows).toEqual(whole.rows);
+  });
+
+  it('reads the next page only as the reader takes the text: a stalled download holds a few pages, not the export', async () => {
+    const read: number[] = [];
+    const counted = {
+      exportRows: (query: ExportQuery) => {
+        read.push(query.limit);
+        return store.exportRows(query);
+      },
+    };
+    const query: ExportQuery = { widgetId: 'w-acme', table: 'events', fromMs: FROM_MS, toMs: TO_MS, after: null, limit: 5 };
+    const stream = await openExportStream(counted, query, 'csv');
+    const totalPages = Math.ceil((await store.exportRows({ ...query, limit: 100_000 })).rows.length / 5);
+    // Nobody reads: asked to start, the stream fills its buffer (16 KB) and stops asking the store.
+    stream.read(0);
+    for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(read.length).toBeGreaterThan(0);
+    expect(read.length).toBeLessThan(totalPages / 4);
+    let text = '';
+    stream.setEncoding('utf8');
+    for await (const chunk of stream) text += chunk as string;
+    expect(read.length).toBeGreaterThanOrEqual(totalPages);
+    expect(parseCsv(text)).toHaveLength(1 + (await store.exportRows({ ...query, limit: 100_000 })).rows.length);
   });
 
   it('answers an empty range with the header line only, and ndjson with nothing', async () => {
