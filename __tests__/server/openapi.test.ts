@@ -9,7 +9,7 @@ import addFormats from 'ajv-formats';
 import type * as Fastify from 'fastify';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createCollectorApp, normalizeConfig, openStore } from '../../server';
+import { CollectorError, createCollectorApp, normalizeConfig, openStore } from '../../server';
 import type { ApiKeyGrant, CollectorApp, EventStore } from '../../server';
 import { collectorOpenApiDocument, COLLECTOR_ROUTES, openApiPath } from '../../server/openapi';
 import type { OpenApiDocument } from '../../server/openapi';
@@ -304,6 +304,25 @@ describe('the OpenAPI document of the collector', () => {
     const page = await collector.app.inject({ method: 'GET', url: '/dashboard/' });
     // 200 with a build of the dashboard, 503 without: both are documented.
     await call('GET', '/dashboard/*', '/dashboard/', page.statusCode);
+  });
+
+  it('matches the real answers when the store fails, and of a registry body over its limit', async () => {
+    const fail = async (): Promise<never> => {
+      throw new CollectorError('STORAGE_UNAVAILABLE', 'disk on fire');
+    };
+    const failing: EventStore = { ...store, insertEvents: fail, summary: fail, exportRows: fail, listWidgets: fail, getWidget: fail, conversationAccess: fail };
+    const healthy = collector;
+    collector = createCollectorApp(normalizeConfig({ logLevel: 'silent', apiKeys: KEYS, retention: { schedule: false } }), failing, () => false);
+    try {
+      await call('POST', '/api/track/click/batch', '/api/track/click/batch', 503, { body: batch([click()], 'w-acme') });
+      await call('GET', '/api/analytics/widget/:widgetId/summary', '/api/analytics/widget/w-acme/summary', 503, { headers: auth });
+      await call('GET', '/api/widgets/:widgetId/export', '/api/widgets/w-acme/export', 503, { headers: auth });
+      await call('GET', '/api/widgets', '/api/widgets', 503, { headers: auth });
+    } finally {
+      await collector.app.close();
+      collector = healthy;
+    }
+    await call('PUT', '/api/widgets/:widgetId', '/api/widgets/w-acme', 413, { headers: auth, body: widgetDocument({ name: 'x'.repeat(300_000) }) });
   });
 
   it('refuses an answer whose shape changed: a field more, a field less, a field of another type', async () => {
