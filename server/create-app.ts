@@ -9,6 +9,7 @@ import { createTokenBucketLimiter, registerCors, registerJsonBodyParser } from '
 import type { TokenBucketLimiter } from './http';
 import { createRefusalLog, createWidgetGate } from './ingest';
 import type { RefusalCounts } from './ingest';
+import { registerOpenApiRoute } from './openapi';
 import { createWidgetCache } from './registry';
 import type { WidgetCache } from './registry';
 import {
@@ -17,6 +18,7 @@ import {
   registerConversationRoutes,
   registerAnalyticsReadRoutes,
   registerDashboardRoutes,
+  registerExportRoutes,
   registerHealthRoutes,
   registerPrivacyRoutes,
   registerTrackClickRoutes,
@@ -117,12 +119,14 @@ export function createCollectorApp(config: CollectorConfig, store: EventStore, i
   const authenticate = requireApiKey(keyRing, 'widget', async (widgetId) => (await widgets.getWidget(widgetId))?.owner ?? null);
   registerAnalyticsReadRoutes(app, { store, now: config.now, authenticate });
   registerPrivacyRoutes(app, { store, authenticate });
+  registerExportRoutes(app, { store, now: config.now, authenticate });
   registerWidgetRoutes(app, { store, widgets, keyRing, now: config.now, webhookAllowPrivate: config.webhookAllowPrivate });
   registerAgentConversationRoutes(app, { store, bus: conversations, hub: streams, authenticate, now: config.now });
   if (config.apiKeys.length === 0) {
     app.log.warn('no API keys configured (FRAMEWIRE_API_KEYS or FRAMEWIRE_API_KEYS_FILE): the analytics read API and the widget registry API answer 401');
   }
   registerDashboardRoutes(app);
+  registerOpenApiRoute(app);
   registerHealthRoutes(app, { store, isStopping, storageRetryAfterSeconds: config.storageRetryAfterSeconds, analytics: analytics.status });
   return { app, limiter, widgets, refusals: refusalLog.counts, conversations, streams };
 }

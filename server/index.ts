@@ -28,4 +28,4 @@ export type { CollectorErrorCode } from './errors';
 export type { BatchAnswer, EventFailure } from './ingest';
 export type { CollectorDeps, RunningCollector } from './start-collector';
 export type { WebhookDispatcher, WebhookDispatcherOptions, WebhookOutbox, WebhookVerdict } from './webhooks';
-export type { AnalyticsLease, EventKind, EventQuery, EventRow, EventStore, FoldResult, InsertResult, JsonObject, StoreEngine } from './store';
+export type { AnalyticsLease, EventKind, EventQuery, EventRow, EventStore, ExportCursor, ExportPage, ExportQuery, ExportRecord, ExportTable, FoldResult, InsertResult, JsonObject, StoreEngine } from './store';

@@ -158,6 +158,7 @@ describe('whole-request errors', () => {
       analyticsBacklog: fail,
       acquireAnalyticsLease: fail,
       listEvents: async () => [],
+      exportRows: fail,
       ping: async () => {
         throw new CollectorError('STORAGE_UNAVAILABLE', 'disk on fire');
       },

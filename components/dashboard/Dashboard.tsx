@@ -5,6 +5,7 @@ import type { DashboardCredentials, RangeDays } from './api/index';
 import { DevicesPanel } from './DevicesPanel';
 import { formatClock, formatRange } from './format';
 import { usePolling } from './hooks/index';
+import { ExportButton } from './ExportButton';
 import { RangePicker } from './RangePicker';
 import type { OfferLabels } from './offer-labels';
 import { OffersPanel } from './OffersPanel';
@@ -116,6 +117,7 @@ export function Dashboard({ credentials, baseUrl, onAccessError, offerLabels }: 
         </div>
         <div className="fwd-toolbar__controls">
           <RangePicker value={days} onChange={setDays} />
+          <ExportButton credentials={credentials} range={() => lastDays(days, Date.now())} {...(baseUrl === undefined ? {} : { baseUrl })} />
           <button type="button" className="fwd-button" onClick={refreshAll}>
             {overview.busy && data !== null ? 'Refreshing…' : 'Refresh'}
           </button>

@@ -120,23 +120,8 @@ export interface BatchEnvelope<Event = unknown> {
   events: Event[];
 }
 
-/** One event the collector will not store, and why. */
-export interface EventFailure {
-  /** The event's id, or `#<index>` (0-based position in `events`) when it has no usable id. */
-  id: string;
-  /** `too_old`, `in_future`, `too_large` or `invalid: <field>`. */
-  reason: string;
-}
-
-/** The 200 answer to a batch request: every event of the request in one of the three lists. */
-export interface BatchAnswer {
-  /** Stored by this request. */
-  accepted: string[];
-  /** Already stored earlier (or repeated in this batch): the client drops them too. */
-  duplicates: string[];
-  /** Refused for good: the client drops them (retrying cannot help). */
-  failed: EventFailure[];
-}
+/** `EventFailure`, `BatchAnswer`: the answers of a batch request (types only here: the embed carries no zod). */
+export type { BatchAnswer, EventFailure } from './collector-answers';
 
 /**
  * The `error` of the 403 the collector answers when a registered widget's events come from

@@ -75,54 +75,9 @@ export const PostMessageSchema = z.strictObject({ id, text: MessageTextSchema })
 export type StartConversation = z.infer<typeof StartConversationSchema>;
 export type PostMessage = z.infer<typeof PostMessageSchema>;
 
-/** One message as every API answers it. */
-export interface ConversationMessage {
-  id: string;
-  conversationId: string;
-  author: MessageAuthor;
-  text: string;
-  /** When the collector stored it (ms since the epoch). */
-  createdAt: number;
-  /**
-   * Its place in the conversation: 1, 2, 3… without gaps, in the order the collector stored
-   * them. The cursor of `?after=` and the `id:` (and `Last-Event-ID`) of the stream.
-   */
-  seq: number;
-}
-
-/** One conversation as the APIs answer it. */
-export interface ConversationSummary {
-  id: string;
-  widgetId: string;
-  anonymousId: string;
-  userId: string | null;
-  status: ConversationStatus;
-  createdAt: number;
-  /** The last message's time (or the start). */
-  lastActivityAt: number;
-  /** The last message's `seq` (0 before the first). */
-  lastSeq: number;
-  /** The newest message, for the inbox's list; `null` before the first. */
-  lastMessage: ConversationMessage | null;
-  /** Visitor messages the team has not read (agent API only; the widget gets 0). */
-  unreadByAgent: number;
-}
-
-/** `201` of `POST /api/conversations`: the secret is shown this once; keep it (the widget: in the host's storage). */
-export interface StartedConversation {
-  conversation: ConversationSummary;
-  secret: string;
-}
-
-/** `GET …/messages?after=<seq>`: oldest first, at most `messagesPerPage`; `next` is the cursor to ask with next. */
-export interface MessagePage {
-  messages: ConversationMessage[];
-  /** The `seq` of the last message in `messages`, or `after` when there is none. */
-  next: number;
-  /** More messages after `next` right now. */
-  more: boolean;
-  status: ConversationStatus;
-}
+/** The answers (`ConversationMessage`, `ConversationSummary`, …): types only here, the widget carries none of their schemas. */
+export type { ConversationListAnswer, ConversationMessage, ConversationSummary, MessagePage, StartedConversation } from './conversation-answers';
+import type { ConversationMessage, ConversationSummary } from './conversation-answers';
 
 /**
  * What a stream sends (`text/event-stream`), each as `event: <type>`, `data: <JSON>`:

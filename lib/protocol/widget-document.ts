@@ -185,21 +185,8 @@ export type WidgetDocumentInput = z.infer<typeof WidgetDocumentInputSchema>;
 export type WidgetDocument = z.infer<typeof WidgetDocumentSchema>;
 export type WidgetConfig = z.infer<typeof WidgetConfigSchema>;
 
-/**
- * The answer of a `PUT`: the saved document, plus `webhookSecret` once, when this save set the
- * widget's first webhook URL and the collector made its signing secret.
- */
-export type SavedWidgetDocument = WidgetDocument & { webhookSecret?: string };
-
-/** `POST /api/widgets/:widgetId/webhook/secret`: the new signing secret, shown this once. */
-export interface WebhookSecretAnswer {
-  secret: string;
-}
-
-/** The answer of `GET /api/widgets`. */
-export interface WidgetList {
-  widgets: Pick<WidgetDocument, 'id' | 'owner' | 'name' | 'revision' | 'updatedAt'>[];
-}
+/** The registry API's answers: types only here, the widget carries none of their schemas. */
+export type { SavedWidgetDocument, WebhookSecretAnswer, WidgetList } from './registry-answers';
 
 /**
  * The content shown when a widget has no config (unregistered, collector never reached):

@@ -38,7 +38,11 @@ const isDay = (value: string): boolean => {
 const single = (message: string) => z.string({ error: 'must be given once' }).refine((value) => value.length > 0, message);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
-const day = optional(single('must be a UTC day as YYYY-MM-DD').refine(isDay, 'must be a UTC day as YYYY-MM-DD, e.g. 2025-01-31'));
+const DAY_MESSAGE = 'must be a UTC day as YYYY-MM-DD, e.g. 2025-01-31';
+// The pattern before the check of the calendar: the OpenAPI document shows it.
+const day = optional(single('must be a UTC day as YYYY-MM-DD').regex(DAY, DAY_MESSAGE).refine(isDay, DAY_MESSAGE)).describe(
+  'A UTC day, YYYY-MM-DD. `from` and `to` are both included; `to` defaults to today, `from` to 29 days before `to`.',
+);
 
 const whole = (min: number, max: number, fallback: number) =>
   optional(

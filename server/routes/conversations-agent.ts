@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AUTHOR_HEADER, CONVERSATION_LIMITS, PostMessageSchema } from '../../lib/protocol/conversations';
-import type { ConversationStatus, ConversationSummary, MessageAuthor } from '../../lib/protocol/conversations';
+import type { ConversationListAnswer, ConversationStatus, MessageAuthor } from '../../lib/protocol/conversations';
 import { NOT_FOUND } from '../auth';
 import { streamWidget } from '../conversations/conversation-stream';
 import { openEventStream } from '../conversations/event-stream';
@@ -36,11 +36,8 @@ export interface AgentConversationRoutesDeps {
 /** The header a bot (a webhook endpoint replying) sets to post as `bot`: the contract's. */
 export { AUTHOR_HEADER } from '../../lib/protocol/conversations';
 
-/** The answer shape of the list. */
-export interface ConversationListAnswer {
-  conversations: ConversationSummary[];
-  next: string | null;
-}
+/** The answer shape of the list (its schema: `ConversationListAnswerSchema`). */
+export type { ConversationListAnswer } from '../../lib/protocol/conversations';
 
 const PREFIX = '/api/widgets/:widgetId/conversations';
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventStore } from '../store';
 import type { AnalyticsWorkerStatus } from '../jobs/analytics-worker';
+import type { LivenessAnswer, ReadinessAnswer, UnreadyAnswer } from './health-answers';
 
 /** What the health routes look at. */
 export interface HealthDeps {
@@ -19,11 +20,13 @@ export interface HealthDeps {
  *   stored batches wait to be folded (`backlog`, the analytics' lag in batches).
  */
 export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', async (): Promise<LivenessAnswer> => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
-    const unavailable = (reason: string) =>
-      reply.code(503).header('Retry-After', String(deps.storageRetryAfterSeconds)).send({ status: 'unavailable', reason });
+    const unavailable = (reason: UnreadyAnswer['reason']) => {
+      const answer: UnreadyAnswer = { status: 'unavailable', reason };
+      return reply.code(503).header('Retry-After', String(deps.storageRetryAfterSeconds)).send(answer);
+    };
     if (deps.isStopping()) return unavailable('stopping');
     let backlog: number;
     try {
@@ -31,6 +34,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): vo
     } catch {
       return unavailable('storage unreachable');
     }
-    return { status: 'ready', engine: deps.store.engine, analytics: { leader: deps.analytics().leader, backlog } };
+    const answer: ReadinessAnswer = { status: 'ready', engine: deps.store.engine, analytics: { leader: deps.analytics().leader, backlog } };
+    return answer;
   });
 }

@@ -4,6 +4,8 @@ export { registerDashboardRoutes } from './dashboard';
 export { AUTHOR_HEADER, registerAgentConversationRoutes } from './conversations-agent';
 export { CONVERSATION_EXISTS_ERROR, MESSAGE_CONFLICT_ERROR, registerConversationRoutes } from './conversations';
 export { CONVERSATION_MAX_BODY_BYTES } from './conversation-params';
+export { EXPORT_PATH, registerExportRoutes } from './export';
+export { EXPORT_DEFAULTS, EXPORT_TABLES, exportQuerySchema } from './export-params';
 export { registerHealthRoutes } from './health';
 export { registerPrivacyRoutes } from './privacy';
 export { registerTrackClickRoutes } from './track-click';
@@ -12,6 +14,7 @@ export { registerWidgetRoutes, WIDGET_DOCUMENT_MAX_BODY_BYTES } from './widgets'
 export type { AnalyticsReadDeps } from './analytics-read';
 export type { AgentConversationRoutesDeps, ConversationListAnswer } from './conversations-agent';
 export type { ConversationRoutesDeps } from './conversations';
+export type { ExportRouteDeps } from './export';
 export type { HealthDeps } from './health';
 export type { PrivacyDeps } from './privacy';
 export type { WidgetConfigDeps } from './widget-config';

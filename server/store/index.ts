@@ -7,4 +7,4 @@ export type { OpenStoreOptions } from './open-store';
 export type { SqliteStoreOptions } from './sqlite/sqlite-store';
 export type { PostgresStoreOptions } from './postgres/postgres-store';
 export type { DatabaseTarget } from './parse-database-url';
-export type { AnalyticsLease, EventKind, EventQuery, EventRow, EventStore, FoldResult, InsertResult, JsonObject, StoreEngine } from './types';
+export type { AnalyticsLease, EventKind, ExportCursor, ExportPage, ExportQuery, ExportRecord, ExportTable, EventQuery, EventRow, EventStore, FoldResult, InsertResult, JsonObject, StoreEngine } from './types';

@@ -98,6 +98,12 @@ export interface EventStore extends AnalyticsReader, WidgetRegistry, WebhookOutb
   acquireAnalyticsLease(): Promise<AnalyticsLease | null>;
   /** Reads raw events of one widget. */
   listEvents(query: EventQuery): Promise<EventRow[]>;
+  /**
+   * One page of a table's rows of one widget, for the export: rows whose time (`ts` of an
+   * event, `first_ts` of a session) is in `[fromMs, toMs)`, in the order of (time, id), after
+   * the keyset `after`. Pages are read one at a time, so an export holds one page in memory.
+   */
+  exportRows(query: ExportQuery): Promise<ExportPage>;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
   /** Closes connections and files; later calls reject with `STORE_CLOSED`. Idempotent. */
@@ -110,6 +116,39 @@ export interface AnalyticsLease {
   readonly lost: Promise<void>;
   /** Gives the lease up. Idempotent. */
   release(): Promise<void>;
+}
+
+/** Tables the export reads. */
+export type ExportTable = 'events' | 'sessions';
+
+/** Where an export page ends: the (time, id) of its last row. */
+export interface ExportCursor {
+  time: number;
+  id: string;
+}
+
+/** A read of one export page (see {@link EventStore.exportRows}). */
+export interface ExportQuery {
+  widgetId: string;
+  table: ExportTable;
+  /** First time included (ms since the epoch). */
+  fromMs: number;
+  /** First time excluded (ms since the epoch). */
+  toMs: number;
+  /** The `next` of the previous page; `null` for the first. */
+  after: ExportCursor | null;
+  /** Most rows of the page. */
+  limit: number;
+}
+
+/** One exported row: its columns by their names in the table, as stored (JSON columns parsed). */
+export type ExportRecord = { readonly [column: string]: string | number | JsonObject | null };
+
+/** A page of an export. */
+export interface ExportPage {
+  rows: ExportRecord[];
+  /** Where the next page starts; `null` when this page was the last. */
+  next: ExportCursor | null;
 }
 
 /** Default of {@link EventQuery.limit}. */

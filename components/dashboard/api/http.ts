@@ -78,7 +78,7 @@ function problemsOf(value: unknown): DocumentProblem[] {
 }
 
 /** Maps a non-2xx answer to its {@link DashboardError}. */
-async function toError(response: Response): Promise<DashboardError> {
+export async function toError(response: Response): Promise<DashboardError> {
   const status = response.status;
   const body = await errorBody(response);
   const text = typeof body.error === 'string' ? body.error : response.statusText;

@@ -7,6 +7,7 @@ import { splitResults } from '../split-results';
 import { DEFAULT_EVENT_QUERY_LIMIT } from '../types';
 import type { EventQuery, EventRow, EventStore, InsertResult } from '../types';
 import { createAnalyticsReader } from '../analytics/analytics-reader';
+import { createRowExport } from '../export-rows';
 import { deleteVisitorWork } from '../analytics/maintenance';
 import { BACKLOG_SQL, DEFAULT_FOLD_BATCHES, foldWork, runFoldAsync } from '../analytics/fold-queue';
 import { inlineParams, runAsync, toPostgresPlaceholders } from '../sql-runner';
@@ -148,8 +149,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       return result;
     });
 
+  const queryRows = (sql: string, params: readonly unknown[]) => guard(async () => (await execute(pool, { sql, params, want: 'rows' })).rows);
   const reader = createAnalyticsReader(
-    (sql, params) => guard(async () => (await execute(pool, { sql, params, want: 'rows' })).rows),
+    queryRows,
     {
       inTransaction: <T>(work: Work<T>) => guard(() => transaction((client) => runAsync(work, (statement) => execute(client, statement)))),
       autocommit: <T>(work: Work<T>) => guard(() => runAsync(work, (statement) => execute(pool, statement))),
@@ -218,6 +220,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         const result = await pool.query<RawEventRecord>(LIST_SQL, [query.widgetId, query.kind ?? null, query.limit ?? DEFAULT_EVENT_QUERY_LIMIT]);
         return result.rows.map(recordToRow);
       }),
+    exportRows: createRowExport(queryRows),
     ping: () => guard(async () => void (await pool.query('SELECT 1'))),
     close: async () => {
       if (closed) return;

@@ -8,6 +8,7 @@ import { splitResults } from '../split-results';
 import { DEFAULT_EVENT_QUERY_LIMIT } from '../types';
 import type { EventQuery, EventRow, EventStore, InsertResult } from '../types';
 import { createAnalyticsReader } from '../analytics/analytics-reader';
+import { createRowExport } from '../export-rows';
 import { BACKLOG_SQL, DEFAULT_FOLD_BATCHES, ENQUEUE_SQL, foldWork, runFoldSync } from '../analytics/fold-queue';
 import { runSync } from '../sql-runner';
 import type { Statement, StatementResult, Work } from '../sql-runner';
@@ -122,7 +123,8 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     inTransaction: <T>(work: Work<T>) => guard(() => db.transaction(() => runSync(work, execute)).immediate()),
     autocommit: <T>(work: Work<T>) => guard(() => runSync(work, execute)),
   };
-  const reader = createAnalyticsReader((sql, params) => guard(() => execute({ sql, params, want: 'rows' }).rows), runners, 'sqlite');
+  const queryRows = (sql: string, params: readonly unknown[]) => guard(() => execute({ sql, params, want: 'rows' }).rows);
+  const reader = createAnalyticsReader(queryRows, runners, 'sqlite');
 
   return {
     ...reader,
@@ -153,6 +155,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
       guard(() =>
         (list.all(query.widgetId, query.kind ?? null, query.kind ?? null, query.limit ?? DEFAULT_EVENT_QUERY_LIMIT) as RawEventRecord[]).map(recordToRow),
       ),
+    exportRows: createRowExport(queryRows),
     ping: () => guard(() => void ping.get()),
     close: async () => {
       if (closed) return;
