@@ -89,7 +89,8 @@ describe('the dashboard export', () => {
   test('in Chromium, downloads the stored events of the range shown as CSV, the key never in a URL', async () => {
     const { filename, text, urls } = await exportFromDashboard('events', 'csv');
     expect(filename).toBe(`${WIDGET}-events-${weekAgo()}-${today()}.csv`);
-    const stored: EventRow[] = await collector.store.listEvents({ widgetId: WIDGET, limit: 1000 });
+    // The export lists events by id (SQLite compares them as bytes, as `<` does here).
+    const stored: EventRow[] = (await collector.store.listEvents({ widgetId: WIDGET, limit: 1000 })).sort((a, b) => (a.eventId < b.eventId ? -1 : 1));
     expect(stored).toHaveLength(9);
     const [header, ...lines] = parseCsv(text);
     const column = (name: string): number => header?.indexOf(name) ?? -1;

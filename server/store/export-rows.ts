@@ -28,16 +28,21 @@ const NUMBER_COLUMNS: ReadonlySet<string> = new Set([
   'user_ts',
   'source_ts',
   'device_ts',
+  'bot',
 ]);
 
 /**
- * The keyset of each table: the time column the range applies to, then the id that makes the
- * order total. Both are the leading columns of an index (`events_widget_ts` is `(widget_id, ts)`,
- * the primary key adds `event_id`; `sessions_first_ts` is `(widget_id, first_ts, session_id)`).
+ * The keyset of each table: the time column the range applies to, and the id that orders the
+ * pages. Each page is a range scan of an index from the previous page's last row, so an export
+ * reads each row of the widget once however many pages it has:
+ * - events by `event_id` alone, on the primary key `(widget_id, event_id)` (the raw events keep
+ *   no time index: see migration 6), the time range a filter on the way; event ids are UUIDv7
+ *   from the embed, so this is close to time order;
+ * - sessions by (`first_ts`, `session_id`), on `sessions_first_ts` `(widget_id, first_ts, session_id)`.
  */
-const KEYSET: Readonly<Record<ExportTable, { time: string; id: string }>> = Object.freeze({
-  events: { time: 'ts', id: 'event_id' },
-  sessions: { time: 'first_ts', id: 'session_id' },
+const KEYSET: Readonly<Record<ExportTable, { time: string; id: string; byTime: boolean }>> = Object.freeze({
+  events: { time: 'ts', id: 'event_id', byTime: false },
+  sessions: { time: 'first_ts', id: 'session_id', byTime: true },
 });
 
 const normalize = (column: string, value: unknown): unknown => {
@@ -48,25 +53,29 @@ const normalize = (column: string, value: unknown): unknown => {
 };
 
 function statementOf(query: ExportQuery): { sql: string; params: unknown[] } {
-  const { time, id } = KEYSET[query.table];
+  const { time, id, byTime } = KEYSET[query.table];
   const columns = EXPORT_COLUMNS[query.table];
   const params: unknown[] = [query.widgetId, query.fromMs, query.toMs];
   let after = '';
-  if (query.after !== null) {
+  if (query.after !== null && byTime) {
     // Written out rather than as a row comparison `(a, b) > (?, ?)`: both engines plan it on the index.
     after = ` AND (${time} > ? OR (${time} = ? AND ${id} > ?))`;
     params.push(query.after.time, query.after.time, query.after.id);
+  } else if (query.after !== null) {
+    after = ` AND ${id} > ?`;
+    params.push(query.after.id);
   }
   params.push(query.limit);
+  const order = byTime ? `${time}, ${id}` : id;
   return {
-    sql: `SELECT ${columns.join(', ')} FROM ${query.table} WHERE widget_id = ? AND ${time} >= ? AND ${time} < ?${after} ORDER BY ${time}, ${id} LIMIT ?`,
+    sql: `SELECT ${columns.join(', ')} FROM ${query.table} WHERE widget_id = ? AND ${time} >= ? AND ${time} < ?${after} ORDER BY ${order} LIMIT ?`,
     params,
   };
 }
 
 /**
  * `exportRows` written once for both engines: one keyset page of a table, the rows in the
- * order of (time, id), each column as stored (JSON columns parsed, 64-bit integers as numbers).
+ * order of its keyset (see `KEYSET`), each column as stored (JSON columns parsed, 64-bit integers as numbers).
  */
 export function createRowExport(query: QueryRows): (request: ExportQuery) => Promise<ExportPage> {
   return async (request) => {

@@ -100,8 +100,8 @@ export interface EventStore extends AnalyticsReader, WidgetRegistry, WebhookOutb
   listEvents(query: EventQuery): Promise<EventRow[]>;
   /**
    * One page of a table's rows of one widget, for the export: rows whose time (`ts` of an
-   * event, `first_ts` of a session) is in `[fromMs, toMs)`, in the order of (time, id), after
-   * the keyset `after`. Pages are read one at a time, so an export holds one page in memory.
+   * event, `first_ts` of a session) is in `[fromMs, toMs)`, after the keyset `after`: events
+   * in the order of their id, sessions of (`first_ts`, id). Pages are read one at a time, so an export holds one page in memory.
    */
   exportRows(query: ExportQuery): Promise<ExportPage>;
   /** Resolves when the store answers a trivial query. */
@@ -121,7 +121,7 @@ export interface AnalyticsLease {
 /** Tables the export reads. */
 export type ExportTable = 'events' | 'sessions';
 
-/** Where an export page ends: the (time, id) of its last row. */
+/** Where an export page ends: the (time, id) of its last row (events page by id alone). */
 export interface ExportCursor {
   time: number;
   id: string;
