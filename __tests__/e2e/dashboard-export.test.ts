@@ -8,6 +8,7 @@ import type { EventRow, RunningCollector } from '../../server/index';
 import { DEFAULT_WIDGET_CONTENT } from '../../lib/protocol/widget-document';
 import type { SessionPage } from '../../lib/protocol/analytics-api';
 import { parseCsv } from '../server/support/csv';
+import { BROWSER_USER_AGENT } from '../support/events';
 import { launchChromium } from './support/harness';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -33,7 +34,8 @@ async function ingest(now: number): Promise<void> {
   );
   const response = await fetch(`${collector.url}/api/analytics/events/batch`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // A visitor's browser, as the embed's requests come: Node's own user agent is a bot's.
+    headers: { 'content-type': 'application/json', 'user-agent': BROWSER_USER_AGENT },
     body: JSON.stringify({ widgetId: WIDGET, events }),
   });
   if (response.status !== 200) throw new Error(`ingestion answered ${response.status}`);
