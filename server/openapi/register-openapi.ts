@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import packageJson from '../../package.json' with { type: 'json' };
 import { buildOpenApiDocument } from './build-document';
 import type { OpenApiDocument } from './build-document';
 import type { RouteDoc } from './describe-route';
@@ -19,7 +20,7 @@ const DESCRIPTION = [
 
 /** The collector's OpenAPI 3.1 document. */
 export function collectorOpenApiDocument(routes: readonly RouteDoc[] = COLLECTOR_ROUTES): OpenApiDocument {
-  return buildOpenApiDocument(routes, { title: 'framewire collector', version: '0.1.0', description: DESCRIPTION });
+  return buildOpenApiDocument(routes, { title: 'framewire collector', version: packageJson.version, description: DESCRIPTION });
 }
 
 /**
