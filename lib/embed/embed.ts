@@ -7,6 +7,7 @@ import { createHostApi } from './host-api';
 import { createHostBridge } from './host-bridge';
 import { createNamespacedStorage } from './namespaced-storage';
 import { createAnalyticsQueue, createClickQueue } from './click-queue';
+import { createDeliveryHealth } from './queue/delivery-health';
 import { identify, storedUserId } from './identify';
 import { createTrack } from './track';
 
@@ -52,12 +53,13 @@ export function createEmbed(input: unknown, win: Window = window): Embed {
 
   // The queues start with the page, not with the widget: events a previous page left
   // behind are sent even if the widget never connects.
-  const queueLog = createLogger('EventQueue', config.debug);
+  // Both queues count into one set of delivery counters; the analytics queue reports them.
+  const queueDeps = { window: win, log: createLogger('EventQueue', config.debug), health: createDeliveryHealth() };
   const queueOptions = { ...config.queue, collectorUrl: config.collectorUrl ?? '', widgetId: config.widgetId };
   const queues = config.collectorUrl
     ? {
-        clicks: createClickQueue(queueOptions, { window: win, log: queueLog }),
-        analytics: createAnalyticsQueue(queueOptions, { window: win, log: queueLog }),
+        clicks: createClickQueue(queueOptions, queueDeps),
+        analytics: createAnalyticsQueue(queueOptions, { ...queueDeps, reports: true }),
       }
     : null;
 

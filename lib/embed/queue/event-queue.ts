@@ -48,7 +48,8 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
   const random = deps.random ?? Math.random;
   const post = deps.fetch ?? ((url, init) => win.fetch(url, init));
   const opened = openStorage(() => (deps.storage === undefined ? win.localStorage : deps.storage));
-  const store = createTabStore(config, opened.storage, opened.persistent, deps.locks ?? nav.locks, log, () => adopted());
+  const health = deps.health;
+  const store = createTabStore(config, opened.storage, opened.persistent, deps.locks ?? nav.locks, log, () => adopted(), health?.count);
   const inFlight = new Set<string>();
   const abort = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -99,9 +100,15 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
   };
 
   const body = (batch: QueuedEvent[]): string => JSON.stringify({ widgetId: options.widgetId, events: batch } satisfies BatchEnvelope<QueuedEvent>);
-  /** The oldest waiting events that fit in one request of at most `maxBytes`. */
+  /**
+   * The oldest waiting events that fit in one request of at most `maxBytes`; first, the
+   * page's `$delivery` report when this queue carries it and one is due (never on its own).
+   */
   const pick = (maxBytes: number): [QueuedEvent[], string] => {
     let batch = waiting().slice(0, limit);
+    const oldest = batch[0];
+    const report = oldest && health?.sending(oldest.timestamp, deps.reports);
+    if (report) batch = [report, ...batch.slice(0, limit - 1)];
     let text = body(batch);
     // Serialised once per size tried: this runs on every send.
     while (batch.length > 1 && utf8Length(text) > maxBytes) {
@@ -147,7 +154,7 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
       return SEND_OUTCOME.stop;
     }
     if (answer) {
-      const done = settledIds(answer, batch, log);
+      const done = settledIds(answer, batch, log, health);
       if (batch.some((event) => done.has(event.id))) {
         remove(done);
         failures = 0;
@@ -160,11 +167,13 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
       if (batch.length > 1) limit = (batch.length + 1) >> 1;
       else {
         log(`Event ${batch[0]?.id} refused: HTTP ${status}.`);
+        health?.count('refused_http');
         remove(new Set([batch[0]?.id]));
       }
       return SEND_OUTCOME.again;
     }
     failures++;
+    health?.count('retries');
     log(`Send failed: ${status || 'network'}.`);
     // Past maxRetries the queue stays paused (no timer) until online, hide, reload or flush().
     retrying = true;
