@@ -17,11 +17,20 @@ import {
 
 const whole = (max: number) => z.number().int().min(0).max(max);
 
-/** The properties of a `$delivery` event: only the known keys, each optional, whole numbers within the limits. */
+/**
+ * The properties of a `$delivery` event: only the known keys, each optional, whole numbers
+ * within the limits; a longer `oldest_ms` is taken as `MAX_PENDING_AGE_MS` (the embed does not
+ * cap it, to stay small).
+ */
 export const deliveryReportSchema = z.strictObject({
   ...Object.fromEntries(DELIVERY_COUNTERS.map((key) => [key, whole(MAX_HEALTH_COUNT).optional()])),
-  [OLDEST_PENDING_KEY]: whole(MAX_PENDING_AGE_MS).optional(),
-} as Record<string, z.ZodOptional<z.ZodNumber>>);
+  [OLDEST_PENDING_KEY]: z
+    .number()
+    .int()
+    .min(0)
+    .transform((ms) => Math.min(ms, MAX_PENDING_AGE_MS))
+    .optional(),
+} as Record<string, z.ZodType<number | undefined>>);
 
 /** The properties of a `$bridge` event. */
 export const bridgeReportSchema = z.strictObject({
@@ -49,7 +58,8 @@ export const deliveryHealthFiguresSchema = z.object({
   dropped: z.object({ count, bytes: count }),
   /** Events the collector refused, by reason. */
   refused: z.object({
-    status: count,
+    /** A single event answered 400 or 413. */
+    http: count,
     tooOld: count,
     inFuture: count,
     tooLarge: count,

@@ -89,8 +89,8 @@ export interface BridgeReport {
 export const MAX_HEALTH_COUNT = 1_000_000;
 
 /**
- * Largest `oldest_ms` (about 115 days, beyond any event age the collector accepts); the
- * embed reports older waits as this.
+ * Largest `oldest_ms` (about 115 days, beyond any event age the collector accepts): the
+ * collector takes a longer one as this.
  */
 export const MAX_PENDING_AGE_MS = 10_000_000_000;
 

@@ -22,6 +22,7 @@ import { deleteOldConversations, deleteVisitorWork, retentionWork } from './main
 import { readConversationCounts } from './conversation-reads';
 import { conversationFigures } from '../../analytics/conversation-figures';
 import { readOffers } from './offers';
+import { deliveryHealthAnswer, SELECT_DELIVERY_HEALTH } from './delivery-health';
 import type { Work } from '../sql-runner';
 import type { StoreEngine } from '../types';
 
@@ -194,6 +195,11 @@ export function createAnalyticsReader(query: QueryRows, runner: WorkRunner, engi
     },
 
     offers: (range) => readOffers(query, range),
+
+    async deliveryHealth(range) {
+      const { first, last } = dayBounds(range);
+      return deliveryHealthAnswer(range, await query(SELECT_DELIVERY_HEALTH, [range.widgetId, first, last]));
+    },
 
     deleteVisitor: ({ widgetId, id }) => runner.inTransaction(deleteVisitorWork(widgetId, id)),
 

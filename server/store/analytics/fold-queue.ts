@@ -17,6 +17,7 @@ import type { RawEventRecord } from '../row-codec';
 import { coalesceInserts, exec, placeholders, rows } from '../sql-runner';
 import type { Statement, StatementResult } from '../sql-runner';
 import { analyticsWrites, readStoredState } from './record-analytics';
+import { deliveryHealthWrites, isHealthReport } from './delivery-health';
 import type { RecentRows } from './recent-rows';
 
 /**
@@ -111,7 +112,9 @@ function queuedIds(text: unknown): string[] {
  * With `bulk` (for a server that plans every statement: PostgreSQL), the reads are one
  * statement per table and the writes one multi-row statement per kind (`coalesceInserts`).
  * 4. The analytics writes for all the events at once (`analyticsWrites`: each session, visitor
- *    and rollup row written once per fold), and the delete of the folded queue rows.
+ *    and rollup row written once per fold), the delivery health reports' rollup
+ *    (`deliveryHealthWrites`, apart from the visitor analytics), and the delete of the folded
+ *    queue rows.
  */
 export function* foldWork(maxBatches: number, recent?: RecentRows, bulk = false): FoldWork {
   const [queue, epoch] = yield [rows(SELECT_QUEUE, maxBatches), rows(SELECT_EPOCH)];
@@ -139,13 +142,18 @@ export function* foldWork(maxBatches: number, recent?: RecentRows, bulk = false)
     }
   }
   const deleteQueued: Statement = exec(`DELETE FROM analytics_queue WHERE id IN (${placeholders(ids.length)})`, ...ids);
-  if (events.size === 0) {
-    yield [deleteQueued];
+  // Delivery health reports go to their own rollup: they are not visitor activity (no
+  // session, no visitor, not in the daily counters or the top events).
+  const all = [...events.values()];
+  const reports = all.filter(isHealthReport);
+  const folded = all.filter((event) => !isHealthReport(event));
+  const health = deliveryHealthWrites(reports);
+  if (folded.length === 0) {
+    yield [...health, deleteQueued];
   } else {
-    const folded = [...events.values()];
     const state = yield* readStoredState(folded, bulk);
     const writes = analyticsWrites(folded, state, 0);
-    yield [...(bulk ? coalesceInserts(writes) : writes), deleteQueued];
+    yield [...(bulk ? coalesceInserts(writes) : writes), ...health, deleteQueued];
   }
   return { batches: found.length, events: events.size, more: found.length === maxBatches };
 }

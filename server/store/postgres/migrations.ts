@@ -4,6 +4,7 @@ import { eventsSchemaSql } from '../events-schema';
 import { widgetsSchemaSql } from '../widgets-schema';
 import { conversationsSchemaSql } from '../conversations-schema';
 import { analyticsQueueSchemaSql } from '../analytics/fold-queue';
+import { deliveryHealthSchemaSql } from '../analytics/delivery-health';
 
 /** One schema step; versions only grow, applied ones never change. */
 export interface PostgresMigration {
@@ -46,5 +47,11 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     version: 6,
     name: 'analytics queue: stored batches waiting to be folded into sessions and rollups',
     sql: analyticsQueueSchemaSql('postgres'),
+  },
+  // Version 7 belongs to another change (bots kept out of analytics).
+  {
+    version: 8,
+    name: 'delivery health: the host queues\' and the widgets\' reports per widget, day and figure',
+    sql: deliveryHealthSchemaSql('BIGINT'),
   },
 ];

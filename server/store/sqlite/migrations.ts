@@ -4,6 +4,7 @@ import { eventsSchemaSql } from '../events-schema';
 import { widgetsSchemaSql } from '../widgets-schema';
 import { conversationsSchemaSql } from '../conversations-schema';
 import { analyticsQueueSchemaSql } from '../analytics/fold-queue';
+import { deliveryHealthSchemaSql } from '../analytics/delivery-health';
 import { SQLITE_LEASE_SCHEMA } from './analytics-lease';
 
 /** One schema step; versions only grow, applied ones never change. */
@@ -44,5 +45,11 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     version: 6,
     name: 'analytics queue: stored batches waiting to be folded into sessions and rollups; the lease of the process that folds',
     sql: analyticsQueueSchemaSql('sqlite') + SQLITE_LEASE_SCHEMA,
+  },
+  // Version 7 belongs to another change (bots kept out of analytics).
+  {
+    version: 8,
+    name: 'delivery health: the host queues\' and the widgets\' reports per widget, day and figure',
+    sql: deliveryHealthSchemaSql('INTEGER'),
   },
 ];
