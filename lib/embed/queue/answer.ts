@@ -26,6 +26,6 @@ export function settledIds(answer: Answer, batch: QueuedEvent[], log: Logger, he
     health?.count(`refused_${String(failure?.reason).split(':')[0] as (typeof REFUSAL_REASONS)[number]}`);
     done.add(id);
   }
-  health?.settled(done);
+  health?.done(done);
   return done;
 }

@@ -13,18 +13,18 @@ export interface DeliveryHealth {
   /** Adds one to a counter. */
   count(key: DeliveryCounter): void;
   /**
-   * A queue is about to send a batch whose oldest event was recorded at `timestamp`: its age
+   * A queue makes a batch to send whose oldest event was recorded at `timestamp`: its age
    * is kept (the report's `oldest_ms` is the largest). With `carry` (the analytics queue),
    * returns the `$delivery` event to add to that batch: the one not confirmed yet (same id,
    * same figures: a resend is deduplicated), else a new one when the last was made at least
    * `DELIVERY_REPORT_INTERVAL_MS` ago and there is something to say; else `undefined`.
    */
-  sending(timestamp: number, carry?: boolean): QueuedEvent | undefined;
+  batch(timestamp: number, carry?: boolean): QueuedEvent | undefined;
   /**
    * Ids the collector settled (accepted, duplicate or failed): when the report is among
-   * them, it is done. Until then `sending` gives it again.
+   * them, it is done. Until then `batch` gives it again.
    */
-  settled(ids: Set<unknown>): void;
+  done(ids: Set<unknown>): void;
 }
 
 /**
@@ -46,7 +46,7 @@ export function createDeliveryHealth(): DeliveryHealth {
       counts[key] = (counts[key] ?? 0) + 1;
       counted = true;
     },
-    sending(timestamp, carry) {
+    batch(timestamp, carry) {
       const now = Date.now();
       oldest = Math.max(oldest, now - timestamp);
       // Worth a report: a counter, or an event that waited long.
@@ -62,7 +62,7 @@ export function createDeliveryHealth(): DeliveryHealth {
       }
       return pending;
     },
-    settled(ids) {
+    done(ids) {
       if (ids.has(pending?.id)) pending = undefined;
     },
   };

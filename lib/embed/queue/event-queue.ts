@@ -107,7 +107,8 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
   const pick = (maxBytes: number): [QueuedEvent[], string] => {
     let batch = waiting().slice(0, limit);
     const oldest = batch[0];
-    const report = oldest && health?.sending(oldest.timestamp, deps.reports);
+    // Never on its own: a refused batch split down to single events goes without it.
+    const report = oldest && health?.batch(oldest.timestamp, deps.reports && limit > 1);
     if (report) batch = [report, ...batch.slice(0, limit - 1)];
     let text = body(batch);
     // Serialised once per size tried: this runs on every send.
