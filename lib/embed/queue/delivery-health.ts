@@ -49,8 +49,8 @@ export function createDeliveryHealth(): DeliveryHealth {
     batch(timestamp, carry) {
       const now = Date.now();
       oldest = Math.max(oldest, now - timestamp);
-      // Worth a report: a counter, or an event that waited long.
       if (!carry) return undefined;
+      // Worth a report: a counter, or an event that waited long.
       if (!pending && (counted || oldest >= SLOW_PENDING_MS) && now - last >= DELIVERY_REPORT_INTERVAL_MS) {
         last = now;
         // The collector caps it at MAX_PENDING_AGE_MS, and fills in the session id.

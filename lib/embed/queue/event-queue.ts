@@ -39,6 +39,10 @@ export type { EventQueue, EventQueueDeps, EventQueueOptions } from './types';
  *    so they are dropped and counted (`refused()`), and the queue sends nothing more for the
  *    rest of the page view. The next page view asks again, once: a fixed `allowedOrigins`
  *    takes effect without a retry storm from every visitor in the meantime.
+ * 7. Drops by the bounds, refusals (400/413 of a single event, `failed` by reason) and
+ *    retried sends are counted in `deps.health`, with the age of each batch's oldest event;
+ *    with `deps.reports` the page's `$delivery` report goes first in a batch being sent
+ *    (never alone: not in a batch split down to single events). See `createDeliveryHealth`.
  */
 export function createEventQueue(options: EventQueueOptions, deps: EventQueueDeps = {}): EventQueue {
   const config = normalizeQueueConfig(options);
