@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
  * the budget ("≤ 8.5 kB") is read. gzip is measured at level 9; vite's own build line uses
  * its default level and may differ by a few dozen bytes.
  */
-export const EMBED_BUDGET_GZIP_BYTES = 8860;
+export const EMBED_BUDGET_GZIP_BYTES = 9000;
 
 const root = resolve(import.meta.dirname, '..');
 const file = resolve(root, 'dist/embed.js');

@@ -100,6 +100,9 @@ function fakeStore() {
       os: [],
       screens: [],
     })),
+    deliveryHealth: vi.fn(async () => {
+      throw new Error('not asked here');
+    }),
     offers: vi.fn(async ({ widgetId, from, to }) => ({
       widgetId,
       from,

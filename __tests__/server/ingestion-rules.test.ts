@@ -133,6 +133,7 @@ describe('whole-request errors', () => {
       trafficSources: fail,
       devices: fail,
       offers: fail,
+      deliveryHealth: fail,
       deleteVisitor: fail,
       applyRetention: fail,
       getWidget: fail,

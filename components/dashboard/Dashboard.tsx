@@ -2,6 +2,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { ActiveSessionsPanel } from './ActiveSessionsPanel';
 import { createAnalyticsClient, describeDashboardError, isCredentialError, isEmptyOverview, isKeyRefused, lastDays, loadOverview } from './api/index';
 import type { DashboardCredentials, RangeDays } from './api/index';
+import { DeliveryHealthSection } from './DeliveryHealthPanel';
 import { DevicesPanel } from './DevicesPanel';
 import { formatClock, formatRange } from './format';
 import { usePolling } from './hooks/index';
@@ -101,6 +102,7 @@ export function Dashboard({ credentials, baseUrl, onAccessError, offerLabels }: 
         </div>
         <OffersPanel data={offers.data} failed={offers.error !== null} {...(offerLabels === undefined ? {} : { labels: offerLabels })} />
         <TrafficSourcesPanel data={data.traffic} sessions={data.summary.sessions} />
+        <DeliveryHealthSection credentials={credentials} baseUrl={baseUrl} days={days} intervalMs={DASHBOARD_REFRESH.overviewMs} onAccessError={onAccessError} />
       </>
     );
   }

@@ -1,5 +1,5 @@
 import type { BridgeClient } from './bridge-client';
-import { ConnectionMonitor } from './connection-monitor';
+import { BridgeFigures, ConnectionMonitor } from './connection-monitor';
 import type { ConnectionMonitorConfig } from './connection-monitor';
 import { ParentStorageAdapter } from './parent-storage';
 import { EnhancedParentStorageAdapter } from './parent-storage-enhanced';
@@ -68,13 +68,16 @@ export function createChatServices(options: ChatServicesOptions): ChatServices {
   monitor?.start();
   const storage = new EnhancedParentStorageAdapter({ ...options.storageConfig, widgetId, bridge, monitor, debug });
   const outbox = new EventOutbox({ widgetId, bridge, monitor, debug });
+  // The heartbeat's figures, reported as `$bridge` events (see `BridgeFigures`).
+  const figures = monitor ? new BridgeFigures(monitor) : null;
   return {
     storage,
     monitor,
     enhanced: true,
-    tracker: new Tracker(outbox),
+    tracker: new Tracker(outbox, figures),
     outbox,
     destroy() {
+      figures?.destroy();
       outbox.destroy();
       storage.destroy();
       monitor?.destroy();

@@ -1,4 +1,6 @@
 import { OFFER_SHOWN_EVENT } from '../protocol/collector';
+import { BRIDGE_EVENT } from '../protocol/delivery-health';
+import type { BridgeReport } from '../protocol/delivery-health';
 import type { TrackEvent } from '../protocol/host-api';
 import { uuidv7 } from '../util/ids';
 import type { EventOutbox } from './event-outbox';
@@ -36,11 +38,17 @@ const MAX_PENDING = 200;
  */
 export class Tracker {
   readonly #outbox: Pick<EventOutbox, 'enqueue'>;
+  readonly #bridge: { take(): BridgeReport | null } | null;
   #sessionId: string | null = null;
   #pending: Pending[] = [];
 
-  constructor(outbox: Pick<EventOutbox, 'enqueue'>) {
+  /**
+   * @param bridge The bridge figures (`BridgeFigures`), on the enhanced path: a `$bridge`
+   *   report goes along with the events the widget records anyway, at most once a minute.
+   */
+  constructor(outbox: Pick<EventOutbox, 'enqueue'>, bridge: { take(): BridgeReport | null } | null = null) {
     this.#outbox = outbox;
+    this.#bridge = bridge;
   }
 
   /** Sets the session id (once); sends `widget_loaded` and the events that waited for it. */
@@ -89,6 +97,11 @@ export class Tracker {
     if (this.#sessionId === null) {
       // Bounded like the outbox: a session id that never comes must not grow memory.
       if (this.#pending.push(build) > MAX_PENDING) this.#pending.shift();
-    } else this.#outbox.enqueue(build(this.#sessionId));
+      return;
+    }
+    this.#outbox.enqueue(build(this.#sessionId));
+    // Never a request of its own: the report rides along with an event being recorded.
+    const report = this.#bridge?.take();
+    if (report) this.event(BRIDGE_EVENT, { ...report }, 'lifecycle');
   }
 }

@@ -8,6 +8,7 @@ import { createHostBridge } from './host-bridge';
 import { createNamespacedStorage } from './namespaced-storage';
 import { createAnalyticsQueue, createClickQueue } from './click-queue';
 import { createConsentGate, parseConsent } from './consent';
+import { createDeliveryHealth } from './queue/delivery-health';
 import { identify, storedUserId } from './identify';
 import { createTrack } from './track';
 
@@ -62,15 +63,16 @@ export function createEmbed(input: unknown, win: Window = window, consent?: bool
   // The queues start with the page, not with the widget: events a previous page left
   // behind are sent even if the widget never connects. Unless the page asks for consent
   // first, or the browser's Global Privacy Control says no (read once, here): then they
-  // start with `consent({ analytics: true })`.
-  const queueLog = createLogger('EventQueue', config.debug);
+  // start with `consent({ analytics: true })`. Both queues count into one set of delivery
+  // counters; the analytics queue reports them.
+  const queueDeps = { window: win, log: createLogger('EventQueue', config.debug), health: createDeliveryHealth() };
   const queueOptions = { ...config.queue, collectorUrl: config.collectorUrl ?? '', widgetId: config.widgetId };
   const gpc = (win.navigator as Navigator & { globalPrivacyControl?: unknown }).globalPrivacyControl === true;
   const queues = config.collectorUrl
     ? createConsentGate(
         () => ({
-          clicks: createClickQueue(queueOptions, { window: win, log: queueLog }),
-          analytics: createAnalyticsQueue(queueOptions, { window: win, log: queueLog }),
+          clicks: createClickQueue(queueOptions, queueDeps),
+          analytics: createAnalyticsQueue(queueOptions, { ...queueDeps, reports: true }),
         }),
         consent ?? (config.consentRequired || gpc ? undefined : true),
         () => win.localStorage,

@@ -14,6 +14,7 @@ import type {
   TrafficSources,
   VisitorDeletion,
 } from '../../lib/protocol/analytics-api';
+import type { DeliveryHealthAnswer } from '../../lib/protocol/delivery-health-schema';
 
 /** A range of whole UTC days, both ends included (`YYYY-MM-DD`). */
 export interface DayRange {
@@ -98,6 +99,8 @@ export interface AnalyticsReader {
   devices(range: DayRange & { limit: number }): Promise<DeviceBreakdown>;
   /** Offers shown and clicked per offer and button variant over the range (see `offerCountOf`). */
   offers(range: DayRange): Promise<OffersReport>;
+  /** The host queues' and widgets' delivery health reports, per day and over the range (see `delivery-health.ts`). */
+  deliveryHealth(range: DayRange): Promise<DeliveryHealthAnswer>;
   /** Removes every event and session of the id (anonymous id, user id or client session id). */
   deleteVisitor(query: { widgetId: string; id: string }): Promise<VisitorDeletion>;
   /** Deletes what is older than the policy allows, in chunks, relative to `now`. */

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { isEventId } from '../../lib/protocol/collector';
 import type { EventFailure } from '../../lib/protocol/collector';
 import { utf8Length } from '../../lib/protocol/storable';
+import { DELIVERY_EVENT, DELIVERY_SESSION_ID, RESERVED_EVENT_PREFIX } from '../../lib/protocol/delivery-health';
+import { RESERVED_EVENT_SCHEMAS } from '../../lib/protocol/delivery-health-schema';
 import type { EventKind, EventRow } from '../store';
 import { analyticsEventSchema, clickEventSchema } from './schemas';
 import type { AnalyticsEvent, ClickEvent } from './schemas';
@@ -40,6 +42,28 @@ function usableId(raw: unknown): string | null {
 function invalidReason(error: z.ZodError): string {
   const path = error.issues[0]?.path.map(String).join('.') ?? '';
   return path === '' ? 'invalid: event' : `invalid: ${path}`;
+}
+
+/** A `$delivery` event comes without a session id (the host page has none): it gets the reserved one. */
+function withReservedSession(raw: unknown): unknown {
+  const event = raw as { name?: unknown; sessionId?: unknown };
+  return event.name === DELIVERY_EVENT && event.sessionId === undefined ? { ...event, sessionId: DELIVERY_SESSION_ID } : raw;
+}
+
+/**
+ * A reserved event (name starting with `$`): only the known ones, with their properties as
+ * their schema wants them (see `delivery-health-schema.ts`). The answer is the parsed
+ * properties, or the reason to refuse the event.
+ */
+function reservedProperties(event: AnalyticsEvent): { properties: Record<string, unknown> } | { reason: string } {
+  const schema = RESERVED_EVENT_SCHEMAS[event.name];
+  if (schema === undefined) return { reason: 'invalid: name' };
+  const parsed = schema.safeParse(event.properties ?? {});
+  if (!parsed.success) {
+    const path = parsed.error.issues[0]?.path.map(String).join('.') ?? '';
+    return { reason: path === '' ? 'invalid: properties' : `invalid: properties.${path}` };
+  }
+  return { properties: parsed.data as Record<string, unknown> };
 }
 
 function clickRow(event: ClickEvent, ctx: IngestContext): EventRow {
@@ -97,7 +121,9 @@ function analyticsRow(event: AnalyticsEvent, ctx: IngestContext): EventRow {
  *
  * 1. No usable `id` → failed as `#<index>`, `invalid: id`.
  * 2. Compact JSON over `maxEventBytes` UTF-8 bytes → `too_large` (checked before the schema: cheap and bounded).
- * 3. Schema → `invalid: <first bad field path>`.
+ * 3. Schema → `invalid: <first bad field path>`. A reserved analytics event (`$delivery`,
+ *    `$bridge`) must also have the properties of its schema, else `invalid: properties.<key>`;
+ *    any other name starting with `$` → `invalid: name`.
  * 4. `timestamp` older than `maxEventAgeMs` → `too_old`; beyond `maxFutureSkewMs` → `in_future`.
  * 5. An id seen earlier in the same batch → repeated (answered as a duplicate, stored once).
  * Each row stores the event's own user agent, else the request's, and `ctx.isBot`'s verdict on it.
@@ -115,10 +141,18 @@ export function validateEvents(kind: EventKind, events: readonly unknown[], ctx:
       result.failed.push({ id, reason: 'too_large' });
       return;
     }
-    const parsed = kind === 'click' ? clickEventSchema.safeParse(raw) : analyticsEventSchema.safeParse(raw);
+    const parsed = kind === 'click' ? clickEventSchema.safeParse(raw) : analyticsEventSchema.safeParse(withReservedSession(raw));
     if (!parsed.success) {
       result.failed.push({ id, reason: invalidReason(parsed.error) });
       return;
+    }
+    if (kind === 'analytics' && (parsed.data as AnalyticsEvent).name.startsWith(RESERVED_EVENT_PREFIX)) {
+      const reserved = reservedProperties(parsed.data as AnalyticsEvent);
+      if ('reason' in reserved) {
+        result.failed.push({ id, reason: reserved.reason });
+        return;
+      }
+      (parsed.data as AnalyticsEvent).properties = reserved.properties as AnalyticsEvent['properties'];
     }
     const ts = parsed.data.timestamp;
     if (ts < ctx.receivedAt - ctx.maxEventAgeMs) {

@@ -12,6 +12,9 @@ export interface AnalyticsReadDeps {
   authenticate: onRequestAsyncHookHandler;
 }
 
+/** The delivery health route: the host queues' and widgets' reports (answer: `deliveryHealthAnswerSchema`). */
+export const DELIVERY_HEALTH_PATH = '/api/widgets/:widgetId/analytics/delivery';
+
 /** Prefix of every analytics route that carries a widget id. */
 export const ANALYTICS_WIDGET_PREFIX = '/api/analytics/widget/:widgetId';
 
@@ -36,6 +39,9 @@ function widgetOf(request: FastifyRequest): string {
  *    parameter); `from`/`to` default to the last 30 UTC days up to today.
  * 3. The store answers from its sessions and daily rollups; the JSON shapes are those of
  *    `lib/protocol/analytics-api.ts`.
+ *
+ * Also `GET /api/widgets/:widgetId/analytics/delivery` (`from`, `to`): delivery health, the
+ * same guard, answered as `deliveryHealthAnswerSchema` (`lib/protocol/delivery-health-schema.ts`).
  */
 export function registerAnalyticsReadRoutes(app: FastifyInstance, deps: AnalyticsReadDeps): void {
   const { store } = deps;
@@ -59,6 +65,7 @@ export function registerAnalyticsReadRoutes(app: FastifyInstance, deps: Analytic
     scope.get(`${ANALYTICS_WIDGET_PREFIX}/traffic-sources`, (request) => store.trafficSources(topOf(request)));
     scope.get(`${ANALYTICS_WIDGET_PREFIX}/devices`, (request) => store.devices(topOf(request)));
     scope.get(`${ANALYTICS_WIDGET_PREFIX}/offers`, (request) => store.offers(rangeOf(request)));
+    scope.get(DELIVERY_HEALTH_PATH, (request) => store.deliveryHealth(rangeOf(request)));
 
     scope.get(`${ANALYTICS_WIDGET_PREFIX}/sessions`, (request) => {
       const widgetId = widgetOf(request);

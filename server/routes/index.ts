@@ -1,4 +1,4 @@
-export { ANALYTICS_WIDGET_PREFIX, registerAnalyticsReadRoutes } from './analytics-read';
+export { ANALYTICS_WIDGET_PREFIX, DELIVERY_HEALTH_PATH, registerAnalyticsReadRoutes } from './analytics-read';
 export { registerAnalyticsEventRoutes } from './analytics-events';
 export { registerDashboardRoutes } from './dashboard';
 export { AUTHOR_HEADER, registerAgentConversationRoutes } from './conversations-agent';

@@ -28,6 +28,7 @@ export class ConnectionMonitor {
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #listeners = new Set<ConnectionListener>();
+  readonly #roundTripListeners = new Set<(ms: number) => void>();
   readonly #latencies: LatencyWindow;
   #pinger: Pinger | null;
   #target: EventSource | null | undefined;
@@ -85,6 +86,13 @@ export class ConnectionMonitor {
   destroy(): void {
     this.stop();
     this.#listeners.clear();
+    this.#roundTripListeners.clear();
+  }
+
+  /** Called with each answered probe's round trip (ms); returns the unsubscribe. */
+  addRoundTripListener(listener: (ms: number) => void): () => void {
+    this.#roundTripListeners.add(listener);
+    return () => void this.#roundTripListeners.delete(listener);
   }
 
   /** Called with the new state and the stats on every state change; returns the unsubscribe. */
@@ -140,6 +148,7 @@ export class ConnectionMonitor {
     this.#inFlight = null;
     const now = this.#now();
     this.#latencies.add(now - sentAt);
+    for (const listener of [...this.#roundTripListeners]) listener(Math.max(0, now - sentAt));
     this.#stats.lastPongTime = now;
     this.#stats.failedPings = 0;
     this.#setState('connected');

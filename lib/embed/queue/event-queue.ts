@@ -39,6 +39,10 @@ export type { EventQueue, EventQueueDeps, EventQueueOptions } from './types';
  *    so they are dropped and counted (`refused()`), and the queue sends nothing more for the
  *    rest of the page view. The next page view asks again, once: a fixed `allowedOrigins`
  *    takes effect without a retry storm from every visitor in the meantime.
+ * 7. Drops by the bounds, refusals (400/413 of a single event, `failed` by reason) and
+ *    retried sends are counted in `deps.health`, with the age of each batch's oldest event;
+ *    with `deps.reports` the page's `$delivery` report goes first in a batch being sent
+ *    (never alone: not in a batch split down to single events). See `createDeliveryHealth`.
  */
 export function createEventQueue(options: EventQueueOptions, deps: EventQueueDeps = {}): EventQueue {
   const config = normalizeQueueConfig(options);
@@ -48,7 +52,8 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
   const random = deps.random ?? Math.random;
   const post = deps.fetch ?? ((url, init) => win.fetch(url, init));
   const opened = openStorage(() => (deps.storage === undefined ? win.localStorage : deps.storage));
-  const store = createTabStore(config, opened.storage, opened.persistent, deps.locks ?? nav.locks, log, () => adopted());
+  const health = deps.health;
+  const store = createTabStore(config, opened.storage, opened.persistent, deps.locks ?? nav.locks, log, () => adopted(), health?.count);
   const inFlight = new Set<string>();
   const abort = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -100,9 +105,16 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
 
   const body = (batch: QueuedEvent[]): string =>
     JSON.stringify({ widgetId: options.widgetId, automated: navigator.webdriver || undefined, events: batch } satisfies BatchEnvelope<QueuedEvent>);
-  /** The oldest waiting events that fit in one request of at most `maxBytes`. */
+  /**
+   * The oldest waiting events that fit in one request of at most `maxBytes`; first, the
+   * page's `$delivery` report when this queue carries it and one is due (never on its own).
+   */
   const pick = (maxBytes: number): [QueuedEvent[], string] => {
     let batch = waiting().slice(0, limit);
+    const oldest = batch[0];
+    // Never on its own: a refused batch split down to single events goes without it.
+    const report = oldest && health?.batch(oldest.timestamp, deps.reports && limit > 1);
+    if (report) batch = [report, ...batch.slice(0, limit - 1)];
     let text = body(batch);
     // Serialised once per size tried: this runs on every send.
     while (batch.length > 1 && utf8Length(text) > maxBytes) {
@@ -148,7 +160,7 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
       return SEND_OUTCOME.stop;
     }
     if (answer) {
-      const done = settledIds(answer, batch, log);
+      const done = settledIds(answer, batch, log, health);
       if (batch.some((event) => done.has(event.id))) {
         remove(done);
         failures = 0;
@@ -161,11 +173,13 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
       if (batch.length > 1) limit = (batch.length + 1) >> 1;
       else {
         log(`Event ${batch[0]?.id} refused: HTTP ${status}.`);
+        health?.count('refused_http');
         remove(new Set([batch[0]?.id]));
       }
       return SEND_OUTCOME.again;
     }
     failures++;
+    health?.count('retries');
     log(`Send failed: ${status || 'network'}.`);
     // Past maxRetries the queue stays paused (no timer) until online, hide, reload or flush().
     retrying = true;

@@ -1,6 +1,7 @@
 import type { OptionsOf } from '../../util/normalize-options';
 import type { Logger } from '../../util/logger';
 import type { QueueConfig } from './config';
+import type { DeliveryHealth } from './delivery-health';
 import type { Locks } from './tab-store';
 
 /** Where a queue sends and what it may change. */
@@ -21,6 +22,13 @@ export interface EventQueueDeps {
   locks?: Locks;
   log?: Logger;
   random?: () => number;
+  /** The page's delivery counters, shared by its queues: the queue counts its drops, refusals and retries into them. */
+  health?: DeliveryHealth;
+  /**
+   * Adds the page's `$delivery` report to a batch it sends anyway (see `DeliveryHealth.report`):
+   * for the analytics queue, whose endpoint takes analytics events. @default false
+   */
+  reports?: boolean;
 }
 
 /** A persistent, batching, retrying queue of events for one collector endpoint. */

@@ -23,6 +23,7 @@ import { readConversationCounts } from './conversation-reads';
 import { conversationFigures } from '../../analytics/conversation-figures';
 import { readOffers } from './offers';
 import { readBotsExcluded } from './bots';
+import { deliveryHealthAnswer, SELECT_DELIVERY_HEALTH } from './delivery-health';
 import type { Work } from '../sql-runner';
 import type { StoreEngine } from '../types';
 
@@ -196,6 +197,11 @@ export function createAnalyticsReader(query: QueryRows, runner: WorkRunner, engi
     },
 
     offers: (range) => readOffers(query, range),
+
+    async deliveryHealth(range) {
+      const { first, last } = dayBounds(range);
+      return deliveryHealthAnswer(range, await query(SELECT_DELIVERY_HEALTH, [range.widgetId, first, last]));
+    },
 
     deleteVisitor: ({ widgetId, id }) => runner.inTransaction(deleteVisitorWork(widgetId, id)),
 

@@ -18,6 +18,7 @@ import { coalesceInserts, exec, placeholders, rows } from '../sql-runner';
 import type { Statement, StatementResult } from '../sql-runner';
 import { analyticsWrites, readStoredState } from './record-analytics';
 import { botWrites } from './bots';
+import { deliveryHealthWrites, isHealthReport } from './delivery-health';
 import type { RecentRows } from './recent-rows';
 
 /**
@@ -114,9 +115,11 @@ function queuedIds(text: unknown): string[] {
  * 3. The stored state of the events' visitors (`readStoredState`).
  * With `bulk` (for a server that plans every statement: PostgreSQL), the reads are one
  * statement per table and the writes one multi-row statement per kind (`coalesceInserts`).
- * 4. The analytics writes for all the events at once but bot events (`analyticsWrites`: each
- *    session, visitor and rollup row written once per fold), the daily counts of the bot events
- *    (`botWrites`), and the delete of the folded queue rows.
+ * 4. The analytics writes for all the events at once but bot events and delivery health
+ *    reports (`analyticsWrites`: each session, visitor and rollup row written once per fold),
+ *    the daily counts of the bot events (`botWrites`), the delivery health reports' rollup
+ *    (`deliveryHealthWrites`, apart from the visitor analytics), and the delete of the folded
+ *    queue rows.
  */
 export function* foldWork(maxBatches: number, recent?: RecentRows, bulk = false): FoldWork {
   const [queue, epoch] = yield [rows(SELECT_QUEUE, maxBatches), rows(SELECT_EPOCH)];
@@ -144,14 +147,18 @@ export function* foldWork(maxBatches: number, recent?: RecentRows, bulk = false)
     }
   }
   const deleteQueued: Statement = exec(`DELETE FROM analytics_queue WHERE id IN (${placeholders(ids.length)})`, ...ids);
-  const folded = [...events.values()].filter((event) => !event.bot);
-  const bots = [...events.values()].filter((event) => event.bot);
+  const all = [...events.values()];
+  const bots = all.filter((event) => event.bot);
+  // Delivery health reports go to their own rollup: they are not visitor activity (no
+  // session, no visitor, not in the daily counters or the top events).
+  const reports = all.filter((event) => !event.bot && isHealthReport(event));
+  const folded = all.filter((event) => !event.bot && !isHealthReport(event));
   const writes = botWrites(bots);
   if (folded.length > 0) {
     const state = yield* readStoredState(folded, bulk);
     writes.unshift(...analyticsWrites(folded, state, 0));
   }
-  yield [...(bulk ? coalesceInserts(writes) : writes), deleteQueued];
+  yield [...(bulk ? coalesceInserts(writes) : writes), ...deliveryHealthWrites(reports), deleteQueued];
   return { batches: found.length, events: events.size, more: found.length === maxBatches };
 }
 

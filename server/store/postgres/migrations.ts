@@ -5,6 +5,7 @@ import { widgetsSchemaSql } from '../widgets-schema';
 import { conversationsSchemaSql } from '../conversations-schema';
 import { analyticsQueueSchemaSql } from '../analytics/fold-queue';
 import { botsSchemaSql } from '../analytics/bots';
+import { deliveryHealthSchemaSql } from '../analytics/delivery-health';
 
 /** One schema step; versions only grow, applied ones never change. */
 export interface PostgresMigration {
@@ -52,5 +53,10 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     version: 7,
     name: 'bots: the bot mark on raw events, and the daily count of bot events left out of the analytics',
     sql: botsSchemaSql('BIGINT'),
+  },
+  {
+    version: 8,
+    name: 'delivery health: the host queues\' and the widgets\' reports per widget, day and figure',
+    sql: deliveryHealthSchemaSql('BIGINT'),
   },
 ];

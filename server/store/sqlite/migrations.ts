@@ -5,6 +5,7 @@ import { widgetsSchemaSql } from '../widgets-schema';
 import { conversationsSchemaSql } from '../conversations-schema';
 import { analyticsQueueSchemaSql } from '../analytics/fold-queue';
 import { botsSchemaSql } from '../analytics/bots';
+import { deliveryHealthSchemaSql } from '../analytics/delivery-health';
 import { SQLITE_LEASE_SCHEMA } from './analytics-lease';
 
 /** One schema step; versions only grow, applied ones never change. */
@@ -50,5 +51,10 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     version: 7,
     name: 'bots: the bot mark on raw events, and the daily count of bot events left out of the analytics',
     sql: botsSchemaSql('INTEGER'),
+  },
+  {
+    version: 8,
+    name: 'delivery health: the host queues\' and the widgets\' reports per widget, day and figure',
+    sql: deliveryHealthSchemaSql('INTEGER'),
   },
 ];
