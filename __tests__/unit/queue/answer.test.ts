@@ -1,12 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { settledIds } from '../../../lib/embed/queue/answer';
-import type { Logger } from '../../../lib/util/logger';
+import type { Note } from '../../../lib/embed/queue/delivery-health';
 
-/** A logger that keeps its lines. */
-const recorder = (lines: string[]): Logger =>
-  Object.assign((line: string) => {
-    lines.push(line);
-  }, { enabled: true });
+/** A note that keeps what it was told, as `counter detail`. */
+const recorder =
+  (lines: string[]): Note =>
+  (counter, detail) => {
+    lines.push(`${counter} ${String(detail)}`);
+  };
 
 const batch = [
   { id: 'a', timestamp: 1 },
@@ -15,11 +16,15 @@ const batch = [
 ];
 
 describe('settledIds', () => {
-  test('settles accepted, duplicate and refused ids, and logs each refusal with its reason', () => {
+  test('settles accepted, duplicate and refused ids, and notes each refusal under its reason, with the id', () => {
     const lines: string[] = [];
-    const done = settledIds({ accepted: ['a'], duplicates: ['b'], failed: [{ id: 'c', reason: 'too big' }] }, batch, recorder(lines));
-    expect([...done]).toEqual(['a', 'b', 'c']);
-    expect(lines).toEqual(['Event c refused: too big.']);
+    const done = settledIds(
+      { accepted: ['a'], duplicates: ['b'], failed: [{ id: 'c', reason: 'too_old' }, { id: 'a2', reason: 'invalid: properties.x' }] },
+      [...batch, { id: 'a2', timestamp: 4 }],
+      recorder(lines),
+    );
+    expect([...done]).toEqual(['a', 'b', 'c', 'a2']);
+    expect(lines).toEqual(['refused_too_old c too_old', 'refused_invalid a2 invalid: properties.x']);
   });
 
   test('maps a refusal named by position (`#1`) to the id at that position in the batch', () => {

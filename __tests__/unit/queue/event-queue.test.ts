@@ -186,7 +186,7 @@ describe('answers', () => {
     for (let i = 0; i < 4; i++) queue.enqueue(click(i));
     const ids = stored().map((e) => e.id);
     await queue.flush();
-    expect(log).toHaveBeenCalledWith(expect.stringContaining(`${ids[2]} refused: too_old`));
+    expect(log).toHaveBeenCalledWith(`refused_too_old ${ids[2]} too_old`);
     expect(collector.requests).toHaveLength(2);
     expect(collector.requests[1]?.batch.events.map((e) => e.id)).toEqual([ids[3]]);
     expect(queue.size()).toBe(0);

@@ -8,6 +8,9 @@ import type { DeliveryCounter, DeliveryReport } from '../../protocol/delivery-he
 import { uuidv7 } from '../../util/ids';
 import type { QueuedEvent } from './tab-store';
 
+/** Counts one of the delivery counters and says it in the queue's debug log, with a detail. */
+export type Note = (counter: DeliveryCounter, detail: unknown) => void;
+
 /** The delivery counters of one page, shared by its queues (see `DELIVERY_COUNTERS`). */
 export interface DeliveryHealth {
   /** Adds one to a counter. */

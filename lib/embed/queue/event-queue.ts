@@ -13,6 +13,7 @@ import type { SendOutcome } from './send-outcome';
 import { HEARTBEAT_INTERVAL, KEEPALIVE_BYTES, MAX_EVENTS_PER_REQUEST, MAX_REQUEST_BYTES, normalizeQueueConfig } from './config';
 import { createTabStore } from './tab-store';
 import type { QueuedEvent } from './tab-store';
+import type { Note } from './delivery-health';
 import type { EventQueue, EventQueueDeps, EventQueueOptions } from './types';
 
 // The types' home is `./types`; importers of this file keep finding them here.
@@ -53,7 +54,15 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
   const post = deps.fetch ?? ((url, init) => win.fetch(url, init));
   const opened = openStorage(() => (deps.storage === undefined ? win.localStorage : deps.storage));
   const health = deps.health;
-  const store = createTabStore(config, opened.storage, opened.persistent, deps.locks ?? nav.locks, log, () => adopted(), health?.count);
+  /**
+   * What the delivery counters count is also the queue's debug line, with its detail:
+   * `[EventQueue] retries 503`, `[EventQueue] refused_too_old <id> too_old`.
+   */
+  const note: Note = (counter, detail) => {
+    health?.count(counter);
+    log(`${counter} ${detail}`);
+  };
+  const store = createTabStore(config, opened.storage, opened.persistent, deps.locks ?? nav.locks, log, () => adopted(), note);
   const inFlight = new Set<string>();
   const abort = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -160,7 +169,8 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
       return SEND_OUTCOME.stop;
     }
     if (answer) {
-      const done = settledIds(answer, batch, log, health);
+      const done = settledIds(answer, batch, note);
+      health?.done(done);
       if (batch.some((event) => done.has(event.id))) {
         remove(done);
         failures = 0;
@@ -172,15 +182,13 @@ export function createEventQueue(options: EventQueueOptions, deps: EventQueueDep
     } else if (status === 400 || status === 413) {
       if (batch.length > 1) limit = (batch.length + 1) >> 1;
       else {
-        log(`Event ${batch[0]?.id} refused: HTTP ${status}.`);
-        health?.count('refused_http');
+        note('refused_http', `${batch[0]?.id} ${status}`);
         remove(new Set([batch[0]?.id]));
       }
       return SEND_OUTCOME.again;
     }
     failures++;
-    health?.count('retries');
-    log(`Send failed: ${status || 'network'}.`);
+    note('retries', status || 'network');
     // Past maxRetries the queue stays paused (no timer) until online, hide, reload or flush().
     retrying = true;
     if (failures <= config.maxRetries) arm(retryDelay(config, failures, retryAfter, random), true);

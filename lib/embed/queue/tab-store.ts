@@ -1,5 +1,5 @@
 import { uuidv7 } from '../../util/ids';
-import type { DeliveryCounter } from '../../protocol/delivery-health';
+import type { Note } from './delivery-health';
 import type { Logger } from '../../util/logger';
 import { createMemoryStorage } from '../../util/memory-storage';
 import { STALE_AFTER } from './config';
@@ -50,8 +50,8 @@ export function createTabStore(
   locks: Locks | undefined,
   log: Logger,
   onAdopt: () => void,
-  /** Counts each event dropped by a bound, by bound. */
-  onDrop?: (bound: DeliveryCounter) => void,
+  /** Notes each event dropped by a bound, by bound, with how many this tab dropped so far. */
+  onDrop: Note,
 ): TabStore {
   const prefix = `${config.storageKey}:`;
   // The random tail of a UUIDv7: 48 bits, plenty to tell a browser's tabs apart.
@@ -74,10 +74,8 @@ export function createTabStore(
     let text = serialise();
     // Oldest first out; the slow path (re-serialising) runs only when a bound is hit.
     while (events.length > config.maxEvents || text.length > config.maxBytes) {
-      onDrop?.(events.length > config.maxEvents ? 'dropped_count' : 'dropped_bytes');
+      onDrop(events.length > config.maxEvents ? 'dropped_count' : 'dropped_bytes', ++dropped);
       events = events.slice(1);
-      dropped++;
-      log(`Dropped ${dropped}.`);
       text = serialise();
     }
     try {
