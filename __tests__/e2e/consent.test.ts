@@ -3,7 +3,7 @@ import { startCollector } from '../../server/index';
 import type { RunningCollector } from '../../server/index';
 import { currentEngine, engineLabel, sleep, until } from './support/driver';
 import type { TestFrame, TestPage } from './support/driver';
-import { createEngineStage, waitForState } from './support/stage';
+import { createEngineStage, STAGE_COLLECTOR_OPTIONS, waitForState } from './support/stage';
 import type { EngineStage } from './support/stage';
 import { showOffer } from './support/survey';
 
@@ -23,7 +23,7 @@ let plain: EngineStage;
 let required: EngineStage;
 
 beforeAll(async () => {
-  collector = await startCollector({ port: 0, databaseUrl: ':memory:', logLevel: 'silent', retention: { schedule: false } });
+  collector = await startCollector({ ...STAGE_COLLECTOR_OPTIONS, port: 0, databaseUrl: ':memory:', logLevel: 'silent', retention: { schedule: false } });
   plain = await createEngineStage({ collectorUrl: collector.url, init: { queue: QUEUE } });
   required = await createEngineStage({ collectorUrl: collector.url, init: { consentRequired: true, queue: QUEUE } });
 });

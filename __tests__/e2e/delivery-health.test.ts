@@ -7,7 +7,7 @@ import type { DeliveryHealthAnswer } from '../../lib/protocol/delivery-health-sc
 import { engineLabel, until } from './support/driver';
 import { startFaultProxy } from './support/fault-proxy';
 import type { FaultProxy } from './support/fault-proxy';
-import { createEngineStage, waitForState } from './support/stage';
+import { createEngineStage, STAGE_COLLECTOR_OPTIONS, waitForState } from './support/stage';
 import type { EngineStage } from './support/stage';
 
 const WIDGET_ID = 'demo';
@@ -20,6 +20,7 @@ let stage: EngineStage;
 
 beforeAll(async () => {
   collector = await startCollector({
+    ...STAGE_COLLECTOR_OPTIONS,
     port: 0,
     databaseUrl: ':memory:',
     logLevel: 'silent',
