@@ -57,14 +57,21 @@ describe(`in ${engineLabel()}, framewire("identify") on the host page`, () => {
     // identify's own batch before a look at the queue would see it.
 
     // Two batch timers at most (identify's, then the message's), with room for a busy machine.
-    await until(
-      'the identify and message_sent events stored',
-      async () => {
-        const names = (await collector.store.listEvents({ widgetId: 'demo', kind: 'analytics' })).filter((row) => row.sessionId === visitor).map((row) => row.name);
-        return names.includes('identify') && names.includes('message_sent');
-      },
-      20_000,
-    );
+    let names: string[] = [];
+    try {
+      await until(
+        'the identify and message_sent events stored',
+        async () => {
+          names = (await collector.store.listEvents({ widgetId: 'demo', kind: 'analytics' })).filter((row) => row.sessionId === visitor).map((row) => row.name);
+          return names.includes('identify') && names.includes('message_sent');
+        },
+        20_000,
+      );
+    } catch (error) {
+      // Where the events were when time ran out: stored, or still in the page's queues.
+      const queued = await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('srv_')).map((key) => `${key}=${localStorage.getItem(key) ?? ''}`));
+      throw new Error(`${(error as Error).message}; stored: ${names.join(', ') || 'none'}; in the page: ${queued.join(' | ') || 'nothing'}`, { cause: error });
+    }
     const events = (await collector.store.listEvents({ widgetId: 'demo', kind: 'analytics' })).filter((row) => row.sessionId === visitor);
     const identify = events.find((row) => row.name === 'identify');
     expect(identify?.properties).toEqual({ plan: 'pro' });
