@@ -281,6 +281,11 @@ describe('the OpenAPI document of the collector', () => {
       await call('GET', `${prefix}/${name}`, `/api/analytics/widget/w-acme/${name}`, 404, { headers: { authorization: `Bearer ${OTHER_KEY}` } });
       await call('GET', `${prefix}/${name}`, `/api/analytics/widget/w-acme/${name}?from=x&minutes=99`, 400, { headers: auth });
     }
+    const delivery = '/api/widgets/:widgetId/analytics/delivery';
+    await call('GET', delivery, '/api/widgets/w-acme/analytics/delivery', 200, { headers: auth });
+    await call('GET', delivery, '/api/widgets/w-acme/analytics/delivery', 401);
+    await call('GET', delivery, '/api/widgets/w-acme/analytics/delivery', 404, { headers: { authorization: `Bearer ${OTHER_KEY}` } });
+    await call('GET', delivery, '/api/widgets/w-acme/analytics/delivery?from=x', 400, { headers: auth });
     await call('DELETE', `${prefix}/users/:id`, '/api/analytics/widget/w-acme/users/anon-1', 200, { headers: auth });
     await call('DELETE', `${prefix}/users/:id`, '/api/analytics/widget/w-acme/users/anon-1', 401);
     const exported = await call('GET', '/api/widgets/:widgetId/export', '/api/widgets/w-acme/export', 200, { headers: auth });

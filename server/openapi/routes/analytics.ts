@@ -11,7 +11,9 @@ import {
   VisitorDeletionSchema,
 } from '../../../lib/protocol/analytics-api';
 import { activeQuerySchema, rangeQuerySchema, sessionsQuerySchema, topQuerySchema, widgetParamsSchema } from '../../routes/analytics-read-queries';
+import { DELIVERY_HEALTH_PATH } from '../../routes/analytics-read';
 import { exportQuerySchema } from '../../routes/export-params';
+import { deliveryHealthAnswerSchema } from '../../../lib/protocol/delivery-health-schema';
 import { visitorParamsSchema } from '../../routes/privacy-params';
 import { ANSWERS } from '../answers';
 import { describeRoute } from '../describe-route';
@@ -62,6 +64,19 @@ export const ANALYTICS_ROUTES: readonly RouteDoc[] = [
     responses: { 200: { description: 'The active sessions.', schema: ActiveSessionsSchema }, ...guarded },
   }),
   describeRoute({
+    method: 'GET',
+    path: DELIVERY_HEALTH_PATH,
+    operationId: 'analyticsDeliveryHealth',
+    summary: 'What the pages and widgets reported about their delivery, per day and over the range',
+    description:
+      'Folded from the `$delivery` and `$bridge` reports (docs/WIDGET_ANALYTICS.md): events dropped by bound, refused by reason, retries, the oldest wait, bridge disconnects and round trips. Days as the read API. `Cache-Control: no-store`.',
+    tags: ['analytics'],
+    security: 'apiKey',
+    params: widgetParamsSchema,
+    query: rangeQuerySchema,
+    responses: { 200: { description: 'The delivery health of the range.', schema: deliveryHealthAnswerSchema }, ...guarded },
+  }),
+  describeRoute({
     method: 'DELETE',
     path: `${PREFIX}/users/:id`,
     operationId: 'deleteVisitor',
@@ -78,7 +93,7 @@ export const ANALYTICS_ROUTES: readonly RouteDoc[] = [
     operationId: 'exportRows',
     summary: 'Every stored row of one table of the widget in a range of days, as a CSV or ndjson download',
     description:
-      'Events whose `ts`, sessions whose `first_ts` is in `[from 00:00 UTC, to + 1 day 00:00 UTC)`, ordered by that time then id; `from`/`to` as the read API. Streamed a page at a time. CSV: RFC 4180, a header line, CRLF; a text cell starting with `= + - @`, tab or CR gets a leading `\'`. ndjson: one object per line, the columns as keys.',
+      'Events whose `ts`, sessions whose `first_ts` is in `[from 00:00 UTC, to + 1 day 00:00 UTC)`; events ordered by id, sessions by `first_ts` then id; `from`/`to` as the read API. Streamed a page at a time. CSV: RFC 4180, a header line, CRLF; a text cell starting with `= + - @`, tab or CR gets a leading `\'`. ndjson: one object per line, the columns as keys.',
     tags: ['analytics'],
     security: 'apiKey',
     params: widgetParamsSchema,
