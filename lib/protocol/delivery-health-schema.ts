@@ -17,20 +17,45 @@ import {
 
 const whole = (max: number) => z.number().int().min(0).max(max);
 
+const REFUSED_PREFIX = 'refused_';
+const OTHER = 'refused_other';
+const KNOWN_COUNTERS: ReadonlySet<string> = new Set(DELIVERY_COUNTERS);
+
 /**
- * The properties of a `$delivery` event: only the known keys, each optional, whole numbers
- * within the limits; a longer `oldest_ms` is taken as `MAX_PENDING_AGE_MS` (the embed does not
- * cap it, to stay small).
+ * A page counts each refusal under `refused_<reason>`, the reason as the collector named it.
+ * A reason this collector does not list (one a later version adds, or an older page keeps) is
+ * added to `refused_other` rather than failing the whole report.
  */
-export const deliveryReportSchema = z.strictObject({
-  ...Object.fromEntries(DELIVERY_COUNTERS.map((key) => [key, whole(MAX_HEALTH_COUNT).optional()])),
-  [OLDEST_PENDING_KEY]: z
-    .number()
-    .int()
-    .min(0)
-    .transform((ms) => Math.min(ms, MAX_PENDING_AGE_MS))
-    .optional(),
-} as Record<string, z.ZodType<number | undefined>>);
+function foldUnknownRefusals(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const folded: Record<string, unknown> = {};
+  let other = 0;
+  for (const [key, count] of Object.entries(value)) {
+    if (!key.startsWith(REFUSED_PREFIX) || (KNOWN_COUNTERS.has(key) && key !== OTHER)) folded[key] = count;
+    else if (typeof count !== 'number') return value;
+    else other += count;
+  }
+  if (other !== 0 || OTHER in value) folded[OTHER] = other;
+  return folded;
+}
+
+/**
+ * The properties of a `$delivery` event: only the known keys (unknown refusal reasons counted
+ * as `refused_other`), each optional, whole numbers within the limits; a longer `oldest_ms` is
+ * taken as `MAX_PENDING_AGE_MS` (the embed does not cap it, to stay small).
+ */
+export const deliveryReportSchema = z.preprocess(
+  foldUnknownRefusals,
+  z.strictObject({
+    ...Object.fromEntries(DELIVERY_COUNTERS.map((key) => [key, whole(MAX_HEALTH_COUNT).optional()])),
+    [OLDEST_PENDING_KEY]: z
+      .number()
+      .int()
+      .min(0)
+      .transform((ms) => Math.min(ms, MAX_PENDING_AGE_MS))
+      .optional(),
+  } as Record<string, z.ZodType<number | undefined>>),
+);
 
 /** The properties of a `$bridge` event. */
 export const bridgeReportSchema = z.strictObject({
