@@ -9,9 +9,6 @@
  * sessions, visitors, the daily counters and the top events.
  */
 
-/** Names starting with this are reserved for framewire's own reports. */
-export const RESERVED_EVENT_PREFIX = '$';
-
 /**
  * The host queues' report: counters since the last report the collector confirmed, added by
  * the analytics queue to a batch it is sending anyway.

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { isEventId } from '../../lib/protocol/collector';
 import type { EventFailure } from '../../lib/protocol/collector';
 import { utf8Length } from '../../lib/protocol/storable';
-import { DELIVERY_EVENT, DELIVERY_SESSION_ID, RESERVED_EVENT_PREFIX } from '../../lib/protocol/delivery-health';
+import { DELIVERY_EVENT, DELIVERY_SESSION_ID } from '../../lib/protocol/delivery-health';
 import { RESERVED_EVENT_SCHEMAS } from '../../lib/protocol/delivery-health-schema';
 import type { EventKind, EventRow } from '../store';
 import { analyticsEventSchema, clickEventSchema } from './schemas';
@@ -51,13 +51,11 @@ function withReservedSession(raw: unknown): unknown {
 }
 
 /**
- * A reserved event (name starting with `$`): only the known ones, with their properties as
- * their schema wants them (see `delivery-health-schema.ts`). The answer is the parsed
- * properties, or the reason to refuse the event.
+ * A reserved event (`$delivery`, `$bridge`): its properties as its schema wants them (see
+ * `delivery-health-schema.ts`). The answer is the parsed properties, or the reason to refuse
+ * the event.
  */
-function reservedProperties(event: AnalyticsEvent): { properties: Record<string, unknown> } | { reason: string } {
-  const schema = RESERVED_EVENT_SCHEMAS[event.name];
-  if (schema === undefined) return { reason: 'invalid: name' };
+function reservedProperties(event: AnalyticsEvent, schema: z.ZodType): { properties: Record<string, unknown> } | { reason: string } {
   const parsed = schema.safeParse(event.properties ?? {});
   if (!parsed.success) {
     const path = parsed.error.issues[0]?.path.map(String).join('.') ?? '';
@@ -146,8 +144,13 @@ export function validateEvents(kind: EventKind, events: readonly unknown[], ctx:
       result.failed.push({ id, reason: invalidReason(parsed.error) });
       return;
     }
-    if (kind === 'analytics' && (parsed.data as AnalyticsEvent).name.startsWith(RESERVED_EVENT_PREFIX)) {
-      const reserved = reservedProperties(parsed.data as AnalyticsEvent);
+    // Other names, `$` ones included, are ordinary events: the embed's `track` accepts them,
+    // so the collector does (the contract in lib/protocol/collector.ts).
+    const name = (parsed.data as AnalyticsEvent).name;
+    // Own keys only: `constructor` or `toString` are ordinary names too.
+    const reservedSchema = kind === 'analytics' && Object.hasOwn(RESERVED_EVENT_SCHEMAS, name) ? RESERVED_EVENT_SCHEMAS[name] : undefined;
+    if (reservedSchema !== undefined) {
+      const reserved = reservedProperties(parsed.data as AnalyticsEvent, reservedSchema);
       if ('reason' in reserved) {
         result.failed.push({ id, reason: reserved.reason });
         return;
