@@ -10,6 +10,9 @@ import { exec } from '../sql-runner';
 import type { Statement } from '../sql-runner';
 import type { QueryRows } from './analytics-reader';
 
+/** The `bot` mark on the raw events (migration 7), also on the benchmark floor's copy of the table. */
+export const EVENTS_BOT_COLUMN_SQL = 'ALTER TABLE events ADD COLUMN bot INTEGER NOT NULL DEFAULT 0;';
+
 /**
  * Migration 7: the `bot` mark on the raw events (0 for every event stored before: they are
  * folded already, as they were), and the daily count of the events left out. Like the other
@@ -18,7 +21,7 @@ import type { QueryRows } from './analytics-reader';
  */
 export function botsSchemaSql(bigint: 'INTEGER' | 'BIGINT'): string {
   return `
-      ALTER TABLE events ADD COLUMN bot INTEGER NOT NULL DEFAULT 0;
+      ${EVENTS_BOT_COLUMN_SQL}
       CREATE TABLE daily_bots (
         widget_id  TEXT    NOT NULL,
         day        INTEGER NOT NULL,
