@@ -131,17 +131,18 @@ describe('the widget registry', () => {
     const refused = await context.newPage();
     await refused.goto(stage.demo.otherHostUrl);
     // The embed mounts the iframe; the browser refuses to render widget.html in it, so the
-    // widget never runs: no handshake, no session id written into this page's storage.
+    // widget never runs: no handshake, and nothing the widget writes through the bridge (its
+    // config copy) in this page's storage. (The visitor id is the embed's own, made at init.)
     await refused.waitFor(() => (document.querySelector('[data-framewire]') ? true : null), undefined, { timeout: 5_000, message: 'the embed to mount' });
     const allowed = await stage.openHost(context);
-    // The widget writes its session id through the bridge once connected, a moment later.
-    const written = await allowed.page.waitFor((name) => localStorage.getItem(name), SESSION_KEY, {
+    // The widget writes its config copy through the bridge once connected and the config fetched.
+    const written = await allowed.page.waitFor((name) => localStorage.getItem(name), CONFIG_KEY, {
       timeout: 5_000,
-      message: 'the allowed page to hold a session id',
+      message: 'the allowed page to hold the widget config copy',
     });
     expect(written).not.toBeNull();
     await sleep(REFUSED_WATCH_MS);
-    expect(await hostItem(refused, SESSION_KEY)).toBeNull();
+    expect(await hostItem(refused, CONFIG_KEY)).toBeNull();
     await context.close();
   });
 

@@ -9,7 +9,7 @@ import { createNamespacedStorage } from './namespaced-storage';
 import { createAnalyticsQueue, createClickQueue } from './click-queue';
 import { createConsentGate, parseConsent } from './consent';
 import { createDeliveryHealth } from './queue/delivery-health';
-import { identify, storedUserId } from './identify';
+import { identify, storedUserId, visitorId } from './identify';
 import { createTrack } from './track';
 
 /** One widget mounted on a host page. */
@@ -53,12 +53,13 @@ export function createEmbed(input: unknown, win: Window = window, consent?: bool
   // A sandboxed iframe with allow-scripts and allow-same-origin on the host's own origin
   // could lift its own sandbox and reach into the page: the widget must live elsewhere.
   if (widgetOrigin === win.location.origin) {
-    throw new FramewireError(ErrorCode.INVALID_CONFIG, 'Invalid framewire config: widgetUrl must be on another origin than the page.');
+    throw new FramewireError(ErrorCode.INVALID_CONFIG, 'Invalid framewire config: widgetUrl must be on another origin.');
   }
   const log = createLogger('FramewireEmbed', config.debug);
 
   const storage = createNamespacedStorage({ widgetId: config.widgetId });
-  if (!storage.persistent) log('No localStorage: the data stays in memory.');
+  if (!storage.persistent) log('No localStorage: in memory only.');
+  visitorId(storage);
 
   // The queues start with the page, not with the widget: events a previous page left
   // behind are sent even if the widget never connects. Unless the page asks for consent

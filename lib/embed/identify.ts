@@ -60,6 +60,25 @@ export function storedUserId(storage: Pick<NamespacedStorage, 'getItem'>): strin
 }
 
 /**
+ * The visitor's id, `framewire:<widgetId>:session_id`, made and stored here when there is none
+ * (or one the collector would refuse: the widget shares the namespace). The embed calls it at
+ * `init`, before the widget can ask for it, so the widget and `identify` find the same id: if
+ * each made its own, the widget's read, `identify`'s write and the widget's write could
+ * interleave and leave `identify`'s event under an id nobody keeps. Never throws: with the
+ * host's storage full the id is not kept, and `init` goes on.
+ */
+export function visitorId(storage: Pick<NamespacedStorage, 'getItem' | 'setItem'>): string {
+  const stored = storage.getItem(SESSION_ID_KEY);
+  const sessionId = stored !== null && isText(stored, ANALYTICS_FIELDS.sessionId) ? stored : uuidv7();
+  try {
+    if (sessionId !== stored) storage.setItem(SESSION_ID_KEY, sessionId);
+  } catch {
+    // The host's storage is full: the id serves this call, and the widget makes one as it can.
+  }
+  return sessionId;
+}
+
+/**
  * `framewire('identify', userId, traits?)`.
  *
  * 1. Check the arguments (see {@link parseIdentify}); a bad call changes nothing.
@@ -67,19 +86,14 @@ export function storedUserId(storage: Pick<NamespacedStorage, 'getItem'>): strin
  *    survives reloads), or remove it for `null`. From then on `track` adds it to every
  *    analytics event as `userId`.
  * 3. With traits, queue one analytics event `identify` (category `identity`, the traits as
- *    `properties`) for the visitor's id `framewire:<widgetId>:session_id`. A first visit
- *    may come before the widget has made that id: the host makes it then, and the widget
- *    finds it there.
+ *    `properties`) for the visitor's id (see {@link visitorId}).
  */
 export function identify(storage: NamespacedStorage, track: Track, log: Logger, userId: unknown, traits?: unknown): void {
   const properties = parseIdentify(userId, traits);
   if (userId === null) storage.removeItem(USER_ID_KEY);
   else storage.setItem(USER_ID_KEY, userId as string);
   if (!properties) return;
-  // The widget shares the namespace: a stored id the collector would refuse is replaced.
-  const stored = storage.getItem(SESSION_ID_KEY);
-  const sessionId = stored !== null && isText(stored, ANALYTICS_FIELDS.sessionId) ? stored : uuidv7();
-  if (sessionId !== stored) storage.setItem(SESSION_ID_KEY, sessionId);
+  const sessionId = visitorId(storage);
   const timestamp = Date.now();
   const result = track([{ type: 'analytics', id: uuidv7(timestamp), timestamp, sessionId, name: 'identify', category: 'identity', properties }]);
   if (!result.ok) log(`identify: ${result.message}`);

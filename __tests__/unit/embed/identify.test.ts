@@ -201,6 +201,22 @@ describe("framewire('identify') in the embed script", () => {
     expect(storedAnalytics()).toEqual([expect.objectContaining({ name: 'identify', userId: 'user-2', properties: { plan: 'pro' } })]);
   });
 
+  test("init makes the visitor id before the widget can ask for it, and a later identify's event carries that same id", async () => {
+    const framewire = await loadEmbed([['init', CONFIG]]);
+    // Before any widget connects: the widget will find this id instead of making its own.
+    const visitor = localStorage.getItem(SESSION_KEY);
+    expect(visitor).toMatch(/^[0-9a-f-]{36}$/);
+    framewire('identify', 'user-1', { plan: 'pro' });
+    expect(storedAnalytics()).toEqual([expect.objectContaining({ name: 'identify', sessionId: visitor })]);
+    expect(localStorage.getItem(SESSION_KEY)).toBe(visitor);
+  });
+
+  test('init keeps a visitor id the widget made on an earlier page', async () => {
+    localStorage.setItem(SESSION_KEY, '0190aaaa-0000-7000-8000-000000000001');
+    await loadEmbed([['init', CONFIG]]);
+    expect(localStorage.getItem(SESSION_KEY)).toBe('0190aaaa-0000-7000-8000-000000000001');
+  });
+
   test('after init it applies at once; the id survives a reload and identify(null) removes it', async () => {
     const framewire = await loadEmbed([['init', CONFIG]]);
     framewire('identify', 'user-1');
