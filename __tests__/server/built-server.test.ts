@@ -59,7 +59,7 @@ afterAll(async () => {
 
 /** `node <script>` in the deployment folder, without any loader (no tsx, no NODE_OPTIONS). */
 async function startBuilt(env: Record<string, string>): Promise<CollectorProcess> {
-  const child = await startServerProcess(join(app, 'dist', 'server', 'main.js'), 'the built collector', { NODE_OPTIONS: '', ...env }, app);
+  const child = await startServerProcess(join(app, 'dist', 'server', 'main.js'), 'the built collector', { NODE_OPTIONS: '', ...env }, { cwd: app });
   children.push(child);
   return child;
 }

@@ -29,8 +29,16 @@ export interface CollectorProcess {
  * Starts `server/main.ts` with `env` added and waits for its "listening on" line: at most
  * `START_DEADLINE_MS`, then the process is stopped and the start rejects.
  */
-export function startCollectorProcess(env: Record<string, string>): Promise<CollectorProcess> {
-  return startServerProcess('server/main.ts', 'the collector', { COLLECTOR_PORT: '0', COLLECTOR_LOG_LEVEL: 'warn', ...env });
+export function startCollectorProcess(env: Record<string, string>, options: ServerProcessOptions = {}): Promise<CollectorProcess> {
+  return startServerProcess('server/main.ts', 'the collector', { COLLECTOR_PORT: '0', COLLECTOR_LOG_LEVEL: 'warn', ...env }, options);
+}
+
+/** Where and how {@link startServerProcess} runs a script. */
+export interface ServerProcessOptions {
+  /** The working directory; the repository by default. */
+  cwd?: string;
+  /** Node's own flags (such as `--cpu-prof`, which `NODE_OPTIONS` does not take). */
+  nodeArgs?: readonly string[];
 }
 
 /**
@@ -39,9 +47,9 @@ export function startCollectorProcess(env: Record<string, string>): Promise<Coll
  * A `.ts` script runs under `tsx`, a `.js` one under plain `node`; `cwd` defaults to the
  * repository. `name` names it in errors.
  */
-export function startServerProcess(script: string, name: string, env: Record<string, string>, cwd = ROOT): Promise<CollectorProcess> {
-  const child = spawn(process.execPath, [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], {
-    cwd,
+export function startServerProcess(script: string, name: string, env: Record<string, string>, options: ServerProcessOptions = {}): Promise<CollectorProcess> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], {
+    cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

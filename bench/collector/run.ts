@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPgCluster } from '../../__tests__/support/pg-cluster';
 import type { PgCluster } from '../../__tests__/support/pg-cluster';
 import { startCollectorProcess } from '../../__tests__/support/collector-process';
-import type { CollectorProcess } from '../../__tests__/support/collector-process';
+import type { CollectorProcess, ServerProcessOptions } from '../../__tests__/support/collector-process';
 import { startFloorProcess } from './floor/floor-process';
 import { FRESHNESS_DEFAULTS, measureLag, percentile, waitForCatchUp } from './freshness';
 import type { AnalyticsReader, LagFigures } from './freshness';
@@ -35,6 +35,10 @@ const ROUNDS = Math.min(5, Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3)));
 const LAG_S = Math.min(30, Math.max(2, Number(process.env.BENCH_LAG_S ?? 10)));
 const SCALE_OUT = process.env.BENCH_SCALE_OUT !== '0';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+/** `sqlite` or `postgres` for one engine only (the scale-out step is PostgreSQL's). */
+const ENGINES = process.env.BENCH_ENGINES ?? 'sqlite,postgres';
+/** A folder: each server process writes a CPU profile into a subfolder named after its round. */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 const EVENTS_PER_BATCH = 10;
 
 /** A read key for the bench's own widgets (the read API needs one). */
@@ -48,6 +52,12 @@ const BUDGETS = {
   lagP99Ms: 1_000,
   scaleOutFactor: 1.6,
 } as const;
+
+/**
+ * Cores from which the scale-out goal is judged: the load generator, PostgreSQL and two
+ * collectors each need about one.
+ */
+const SCALE_OUT_MIN_CORES = 4;
 
 type Engine = 'SQLite' | 'PostgreSQL';
 type Server = 'floor' | 'collector';
@@ -66,8 +76,12 @@ interface EngineResult {
 }
 
 /** A collector in its own process, without the per-IP rate limit (all load comes from one address). */
-const startBenchCollector = (databaseUrl: string): Promise<CollectorProcess> =>
-  startCollectorProcess({ DATABASE_URL: databaseUrl, COLLECTOR_RATE_LIMIT_BURST: '0', FRAMEWIRE_API_KEYS: `${API_KEY}=bench:*` });
+const startBenchCollector = (databaseUrl: string, profileName: string): Promise<CollectorProcess> =>
+  startCollectorProcess({ DATABASE_URL: databaseUrl, COLLECTOR_RATE_LIMIT_BURST: '0', FRAMEWIRE_API_KEYS: `${API_KEY}=bench:*` }, profiled(profileName));
+
+/** Node's flags for a server process: a CPU profile in `BENCH_CPU_PROF`/`name` when asked for. */
+const profiled = (name: string): ServerProcessOptions =>
+  CPU_PROF_DIR === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF_DIR, name)}`] };
 
 const loadOf = (urls: readonly string[], durationSeconds: number) => runLoad({ urls, connections: CONNECTIONS, durationSeconds, eventsPerBatch: EVENTS_PER_BATCH });
 
@@ -83,7 +97,9 @@ const figuresLine = (name: string, f: LoadFigures): string =>
 
 /** Warm-up then the measured load; for a collector, the catch-up of its analytics afterwards. */
 async function round(engine: Engine, server: Server, index: number, databaseUrl: string): Promise<Round> {
-  const running = server === 'floor' ? await startFloorProcess({ DATABASE_URL: databaseUrl }) : await startBenchCollector(databaseUrl);
+  const profileName = `${engine}-${server}-${index + 1}`;
+  const running =
+    server === 'floor' ? await startFloorProcess({ DATABASE_URL: databaseUrl }, profiled(profileName)) : await startBenchCollector(databaseUrl, profileName);
   try {
     // A short warm-up so JIT and connection pools are ready.
     const warmUp = await loadOf([running.url], 1);
@@ -112,7 +128,7 @@ async function benchEngine(engine: Engine, freshDatabase: (name: string) => Prom
     }
   }
   const floorRate = median(rounds.filter((r) => r.server === 'floor').map((r) => r.figures.requestsPerSecond));
-  const collector = await startBenchCollector(await freshDatabase('lag'));
+  const collector = await startBenchCollector(await freshDatabase('lag'), `${engine}-lag`);
   try {
     const reader: AnalyticsReader = { url: collector.url, apiKey: API_KEY };
     const warmUp = await loadOf([collector.url], 1);
@@ -179,7 +195,7 @@ function engineSummary(result: EngineResult): boolean[] {
 /** Two collectors on one PostgreSQL database, the load split between them. */
 async function scaleOut(cluster: PgCluster): Promise<LoadFigures> {
   const sharedUrl = await cluster.createDatabase('bench_two');
-  const collectors = [await startBenchCollector(sharedUrl), await startBenchCollector(sharedUrl)];
+  const collectors = [await startBenchCollector(sharedUrl, 'PostgreSQL-two-1'), await startBenchCollector(sharedUrl, 'PostgreSQL-two-2')];
   try {
     const urls = collectors.map((c) => c.url);
     await loadOf(urls, 1);
@@ -197,23 +213,29 @@ async function main(): Promise<void> {
       `${ROUNDS} floor/collector round pairs of ${DURATION_S} s per engine, lag over ${LAG_S} s\n`,
   );
   const dir = mkdtempSync(join(tmpdir(), 'framewire-bench-'));
-  const cluster = await startPgCluster({ fsync: true });
+  const cluster = ENGINES.includes('postgres') ? await startPgCluster({ fsync: true }) : undefined;
   try {
-    const sqlite = await benchEngine('SQLite', async (name) => `sqlite:${join(dir, `${name}.db`)}`);
-    const postgres = await benchEngine('PostgreSQL', (name) => cluster.createDatabase(`bench_${name}`));
-    const scaled = SCALE_OUT ? await scaleOut(cluster) : undefined;
+    const engines: EngineResult[] = [];
+    if (ENGINES.includes('sqlite')) engines.push(await benchEngine('SQLite', async (name) => `sqlite:${join(dir, `${name}.db`)}`));
+    const postgres = cluster === undefined ? undefined : await benchEngine('PostgreSQL', (name) => cluster.createDatabase(`bench_${name}`));
+    if (postgres !== undefined) engines.push(postgres);
+    const scaled = SCALE_OUT && cluster !== undefined ? await scaleOut(cluster) : undefined;
 
     console.log('');
-    const results = [...engineSummary(sqlite), ...engineSummary(postgres)];
-    if (scaled !== undefined) {
+    const results = engines.flatMap(engineSummary);
+    if (scaled !== undefined && postgres !== undefined) {
       const factor = scaled.eventsPerSecond / median(postgres.rounds.filter((r) => r.server === 'collector').map((r) => r.figures.eventsPerSecond));
-      results.push(budget(`2 collectors >= ${BUDGETS.scaleOutFactor}x one (PostgreSQL)`, factor >= BUDGETS.scaleOutFactor, `${factor.toFixed(2)}x`));
+      const label = `2 collectors >= ${BUDGETS.scaleOutFactor}x one (PostgreSQL)`;
+      // Two collectors can only scale where they have cores of their own: with fewer, the load
+      // generator, PostgreSQL and both collectors share them, and the figure is only printed.
+      if (availableParallelism() >= SCALE_OUT_MIN_CORES) results.push(budget(label, factor >= BUDGETS.scaleOutFactor, `${factor.toFixed(2)}x`));
+      else console.log(`budget NOT JUDGED  ${label}: ${factor.toFixed(2)}x, on ${availableParallelism()} cores shared by the load, PostgreSQL and both collectors (judged from ${SCALE_OUT_MIN_CORES})`);
     }
-    const all = [...sqlite.rounds, ...postgres.rounds].map((r) => r.figures).concat(scaled === undefined ? [] : [scaled]);
+    const all = engines.flatMap((e) => e.rounds.map((r) => r.figures)).concat(scaled === undefined ? [] : [scaled]);
     results.push(budget('no errors or non-2xx answers', all.every((f) => f.errors === 0 && f.non2xx === 0), ''));
     if (process.env.BENCH_STRICT === '1' && results.includes(false)) process.exitCode = 1;
   } finally {
-    await cluster.stop();
+    await cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -52,25 +52,43 @@ const EVENT_VALUES = `(${EVENT_COLUMNS.map((c) => (c === 'properties' || c === '
  * pairs skipped, and one `analytics_queue` row per widget naming the events it stored; the
  * answer names the rows it stored.
  */
-const insertStatement = (rows: readonly EventRow[]): Statement => ({
-  sql: `WITH stored AS (
-      INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${rows.map(() => EVENT_VALUES).join(', ')}
+const insertSql = (count: number): string => `WITH stored AS (
+      INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${Array.from({ length: count }, () => EVENT_VALUES).join(', ')}
       ON CONFLICT (widget_id, event_id) DO NOTHING RETURNING widget_id, event_id
     ), queued AS (
       INSERT INTO analytics_queue (widget_id, event_ids) SELECT widget_id, json_agg(event_id)::text FROM stored GROUP BY widget_id
       RETURNING id, widget_id, event_ids
     )
     SELECT 'stored' AS what, widget_id, event_id, NULL AS event_ids, NULL::bigint AS queue_id FROM stored
-    UNION ALL SELECT 'queued', widget_id, NULL, event_ids, id FROM queued`,
-  params: rows.flatMap(rowToValues),
-  want: 'rows',
-});
+    UNION ALL SELECT 'queued', widget_id, NULL, event_ids, id FROM queued`;
+
+/** {@link insertSql} by row count: a batch's text is built once, not on every request. */
+const insertSqlByCount = new Map<number, string>();
+
+const insertStatement = (rows: readonly EventRow[]): Statement => {
+  let sql = insertSqlByCount.get(rows.length);
+  if (sql === undefined) insertSqlByCount.set(rows.length, (sql = insertSql(rows.length)));
+  return { sql, params: rows.flatMap(rowToValues), want: 'rows' };
+};
+
+/**
+ * Prepared statements by text, up to {@link PREPARED_CACHE_LIMIT} texts: hashing and numbering
+ * the placeholders of a batch's insert cost more than its bind, so each text is done once.
+ */
+const preparedByText = new Map<string, { name: string; text: string }>();
+const PREPARED_CACHE_LIMIT = 1000;
 
 /** Prepared once per connection under a name derived from the text. */
-const prepared = (sql: string): { name: string; text: string } => ({
-  name: `fw_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`,
-  text: toPostgresPlaceholders(sql),
-});
+const prepared = (sql: string): { name: string; text: string } => {
+  let query = preparedByText.get(sql);
+  if (query === undefined) {
+    // Texts with a list of variable length (`IN (?, ?, …)`) are many: start over when full.
+    if (preparedByText.size >= PREPARED_CACHE_LIMIT) preparedByText.clear();
+    query = { name: `fw_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, text: toPostgresPlaceholders(sql) };
+    preparedByText.set(sql, query);
+  }
+  return query;
+};
 
 async function execute(client: pg.ClientBase | pg.Pool, { sql, params }: Statement): Promise<StatementResult> {
   const result = await client.query({ ...prepared(sql), values: params as unknown[] });
