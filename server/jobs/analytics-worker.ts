@@ -69,8 +69,11 @@ export interface AnalyticsWorkerTimings {
    */
   busyFoldMs: number;
   /**
-   * Target length of one fold otherwise.
-   * @default 5
+   * Target event-loop time of one fold otherwise (ingestion below saturation). Larger folds
+   * cost less per batch, as a fold's fixed part (the queue read and delete, the daily rows, the
+   * commit: about 0.8 ms on SQLite) is shared by more batches: 150–200 µs a batch in folds of
+   * 10–25, 90–120 µs in folds of 100–200. A request that arrives during a fold waits for it.
+   * @default 12
    */
   foldMs: number;
   /**
@@ -96,7 +99,7 @@ export const DEFAULT_ANALYTICS_WORKER_TIMINGS: Readonly<AnalyticsWorkerTimings> 
   saturatedInFlight: 12,
   busyWindowMs: 200,
   busyFoldMs: 4,
-  foldMs: 5,
+  foldMs: 12,
   maxBatches: 500,
   retryMs: 1000,
 });
