@@ -9,11 +9,12 @@ import { transformSync } from 'esbuild';
  * Summarises V8 CPU profiles (`.cpuprofile`, as written by `node --cpu-prof`): self and total
  * time per function, self time per file and per area of the collector.
  *
- * Profile a collector under the benchmark's load, for instance:
- *   NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' DATABASE_URL=… COLLECTOR_RATE_LIMIT_BURST=0 \
- *     node --import tsx server/main.ts
- * then load it (`runLoad` of `load.ts`), stop it with SIGTERM (the profile is written on exit) and run
- *   npx tsx bench/collector/profile-summary.ts /tmp/prof/*.cpuprofile [--top 25]
+ * Profile the servers of a benchmark run (each writes its profile on exit, into a folder named
+ * after its round, such as `PostgreSQL-collector-1`):
+ *   BENCH_CPU_PROF=/tmp/prof BENCH_ENGINES=postgres BENCH_ROUNDS=1 npm run bench:collector
+ *   npx tsx bench/collector/profile-summary.ts /tmp/prof/PostgreSQL-collector-1/*.cpuprofile [--top 25]
+ * (`--cpu-prof` is a flag of node itself, which `NODE_OPTIONS` does not take.) Profiling slows a
+ * server down by about half: compare profiles with each other, not with unprofiled figures.
  * Several files are summed. Times are sample counts turned into % of all samples and of the busy
  * ones (without `(idle)`). Builtins such as `JSON.parse`, and the native calls of
  * better-sqlite3, have no frame of their own: their time is the self time of the function that

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { startPgCluster } from '../../__tests__/support/pg-cluster';
 import type { PgCluster } from '../../__tests__/support/pg-cluster';
 import { startCollectorProcess } from '../../__tests__/support/collector-process';
@@ -17,8 +18,8 @@ import type { LoadFigures } from './load';
  * does on the same stack, raw events only, primary key only).
  *
  * Per engine (SQLite file; PostgreSQL throwaway cluster with fsync on):
- * 1. `BENCH_ROUNDS` (default 3) pairs of rounds, floor then collector, each on a fresh database
- *    with a 1 s warm-up, `BENCH_DURATION_S` seconds (default 8, at most 10) of saturating load.
+ * 1. `BENCH_ROUNDS` (default 5) pairs of rounds, floor then collector, each on a fresh database
+ *    (PostgreSQL: after a checkpoint; dropped or deleted after its round) with a 1 s warm-up, `BENCH_DURATION_S` seconds (default 8, at most 10) of saturating load.
  *    After each collector round: the time until the analytics summary counts every event the
  *    collector answered 200 for (catch-up).
  * 2. The collector under a fixed-rate load at half the floor's median rate for `BENCH_LAG_S`
@@ -31,7 +32,7 @@ import type { LoadFigures } from './load';
  */
 
 const DURATION_S = Math.min(10, Math.max(1, Number(process.env.BENCH_DURATION_S ?? 8)));
-const ROUNDS = Math.min(5, Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3)));
+const ROUNDS = Math.min(5, Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5)));
 const LAG_S = Math.min(30, Math.max(2, Number(process.env.BENCH_LAG_S ?? 10)));
 const SCALE_OUT = process.env.BENCH_SCALE_OUT !== '0';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -120,31 +121,84 @@ async function round(engine: Engine, server: Server, index: number, databaseUrl:
 }
 
 /** Alternating floor and collector rounds on fresh databases, then the lag at half the floor's rate. */
-async function benchEngine(engine: Engine, freshDatabase: (name: string) => Promise<string>): Promise<EngineResult> {
+/**
+ * A fresh database for one step, and how to get rid of it afterwards: so that no step pays for
+ * the one before (PostgreSQL's autovacuum of its tables, its dirty pages, a file's writeback).
+ */
+interface Databases {
+  create(name: string): Promise<string>;
+  dispose(name: string): Promise<void>;
+}
+
+/** SQLite files in `dir`, deleted after their step. */
+const sqliteDatabases = (dir: string): Databases => ({
+  create: async (name) => `sqlite:${join(dir, `${name}.db`)}`,
+  dispose: async (name) => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `${name}.db${suffix}`), { force: true });
+  },
+});
+
+/**
+ * Databases of the throwaway cluster: each step starts after a checkpoint, and its database is
+ * dropped afterwards.
+ */
+const postgresDatabases = (cluster: PgCluster): Databases => {
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: cluster.adminUrl, connectionTimeoutMillis: 10_000, query_timeout: 60_000 });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    create: async (name) => {
+      const url = await cluster.createDatabase(`bench_${name}`);
+      await admin('CHECKPOINT');
+      return url;
+    },
+    dispose: (name) => admin(`DROP DATABASE IF EXISTS bench_${name} WITH (FORCE)`),
+  };
+};
+
+/** Runs `step` on a fresh database named `name`, disposed of afterwards. */
+async function withDatabase<T>(databases: Databases, name: string, step: (url: string) => Promise<T>): Promise<T> {
+  const url = await databases.create(name);
+  try {
+    return await step(url);
+  } finally {
+    await databases.dispose(name);
+  }
+}
+
+async function benchEngine(engine: Engine, databases: Databases): Promise<EngineResult> {
   const rounds: Round[] = [];
   for (let i = 0; i < ROUNDS; i += 1) {
     for (const server of ['floor', 'collector'] as const) {
-      rounds.push(await round(engine, server, i, await freshDatabase(`${server}_${i}`)));
+      rounds.push(await withDatabase(databases, `${server}_${i}`, (url) => round(engine, server, i, url)));
     }
   }
   const floorRate = median(rounds.filter((r) => r.server === 'floor').map((r) => r.figures.requestsPerSecond));
-  const collector = await startBenchCollector(await freshDatabase('lag'), `${engine}-lag`);
-  try {
-    const reader: AnalyticsReader = { url: collector.url, apiKey: API_KEY };
-    const warmUp = await loadOf([collector.url], 1);
-    // The lag is that of a steady load: the analytics first catch up with the warm-up's
-    // saturating second (catch-up after saturation is measured above).
-    await waitForCatchUp(reader, BENCH_WIDGET_ID, warmUp.acceptedEvents, Date.now());
-    const lag = await measureLag(reader, { connections: CONNECTIONS, eventsPerBatch: EVENTS_PER_BATCH, requestsPerSecond: floorRate / 2, durationSeconds: LAG_S });
-    console.log(
-      `${`${engine} lag at ${((floorRate / 2) * EVENTS_PER_BATCH).toFixed(0)} events/s`.padEnd(30)} ` +
-        `(measured ${lag.loadEventsPerSecond.toFixed(0)} events/s)  ${lag.lagsMs.length} probes  ` +
-        `p50 ${percentile(lag.lagsMs, 0.5)} ms  p99 ${percentile(lag.lagsMs, 0.99)} ms  max ${lag.lagsMs.at(-1) ?? NaN} ms  missed ${lag.missed}`,
-    );
-    return { engine, rounds, lag };
-  } finally {
-    await collector.stop();
-  }
+  const lag = await withDatabase(databases, 'lag', async (url) => {
+    const collector = await startBenchCollector(url, `${engine}-lag`);
+    try {
+      const reader: AnalyticsReader = { url: collector.url, apiKey: API_KEY };
+      const warmUp = await loadOf([collector.url], 1);
+      // The lag is that of a steady load: the analytics first catch up with the warm-up's
+      // saturating second (catch-up after saturation is measured above).
+      await waitForCatchUp(reader, BENCH_WIDGET_ID, warmUp.acceptedEvents, Date.now());
+      return await measureLag(reader, { connections: CONNECTIONS, eventsPerBatch: EVENTS_PER_BATCH, requestsPerSecond: floorRate / 2, durationSeconds: LAG_S });
+    } finally {
+      await collector.stop();
+    }
+  });
+  console.log(
+    `${`${engine} lag at ${((floorRate / 2) * EVENTS_PER_BATCH).toFixed(0)} events/s`.padEnd(30)} ` +
+      `(measured ${lag.loadEventsPerSecond.toFixed(0)} events/s)  ${lag.lagsMs.length} probes  ` +
+      `p50 ${percentile(lag.lagsMs, 0.5)} ms  p99 ${percentile(lag.lagsMs, 0.99)} ms  max ${lag.lagsMs.at(-1) ?? NaN} ms  missed ${lag.missed}`,
+  );
+  return { engine, rounds, lag };
 }
 
 function budget(label: string, ok: boolean, detail: string): boolean {
@@ -193,18 +247,19 @@ function engineSummary(result: EngineResult): boolean[] {
 }
 
 /** Two collectors on one PostgreSQL database, the load split between them. */
-async function scaleOut(cluster: PgCluster): Promise<LoadFigures> {
-  const sharedUrl = await cluster.createDatabase('bench_two');
-  const collectors = [await startBenchCollector(sharedUrl, 'PostgreSQL-two-1'), await startBenchCollector(sharedUrl, 'PostgreSQL-two-2')];
-  try {
-    const urls = collectors.map((c) => c.url);
-    await loadOf(urls, 1);
-    const figures = await loadOf(urls, DURATION_S);
-    console.log(figuresLine('PostgreSQL, 2 collectors', figures));
-    return figures;
-  } finally {
-    await Promise.all(collectors.map((c) => c.stop()));
-  }
+async function scaleOut(databases: Databases): Promise<LoadFigures> {
+  return withDatabase(databases, 'two', async (sharedUrl) => {
+    const collectors = [await startBenchCollector(sharedUrl, 'PostgreSQL-two-1'), await startBenchCollector(sharedUrl, 'PostgreSQL-two-2')];
+    try {
+      const urls = collectors.map((c) => c.url);
+      await loadOf(urls, 1);
+      const figures = await loadOf(urls, DURATION_S);
+      console.log(figuresLine('PostgreSQL, 2 collectors', figures));
+      return figures;
+    } finally {
+      await Promise.all(collectors.map((c) => c.stop()));
+    }
+  });
 }
 
 async function main(): Promise<void> {
@@ -216,10 +271,10 @@ async function main(): Promise<void> {
   const cluster = ENGINES.includes('postgres') ? await startPgCluster({ fsync: true }) : undefined;
   try {
     const engines: EngineResult[] = [];
-    if (ENGINES.includes('sqlite')) engines.push(await benchEngine('SQLite', async (name) => `sqlite:${join(dir, `${name}.db`)}`));
-    const postgres = cluster === undefined ? undefined : await benchEngine('PostgreSQL', (name) => cluster.createDatabase(`bench_${name}`));
+    if (ENGINES.includes('sqlite')) engines.push(await benchEngine('SQLite', sqliteDatabases(dir)));
+    const postgres = cluster === undefined ? undefined : await benchEngine('PostgreSQL', postgresDatabases(cluster));
     if (postgres !== undefined) engines.push(postgres);
-    const scaled = SCALE_OUT && cluster !== undefined ? await scaleOut(cluster) : undefined;
+    const scaled = SCALE_OUT && cluster !== undefined ? await scaleOut(postgresDatabases(cluster)) : undefined;
 
     console.log('');
     const results = engines.flatMap(engineSummary);
