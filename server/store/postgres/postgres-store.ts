@@ -48,9 +48,9 @@ export interface PostgresStoreOptions {
 const EVENT_VALUES = `(${EVENT_COLUMNS.map((c) => (c === 'properties' || c === 'context' ? '?::jsonb' : '?')).join(', ')})`;
 
 /**
- * The insert of a batch in one statement (so one round trip, in autocommit): the rows, stored
+ * The insert of rows in one statement (so one round trip, in autocommit): the rows, stored
  * pairs skipped, and one `analytics_queue` row per widget naming the events it stored; the
- * answer names the rows it stored.
+ * answer names the rows it stored and the queue rows. For rows of several widgets.
  */
 const insertSql = (count: number): string => `WITH stored AS (
       INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${Array.from({ length: count }, () => EVENT_VALUES).join(', ')}
@@ -62,13 +62,27 @@ const insertSql = (count: number): string => `WITH stored AS (
     SELECT 'stored' AS what, widget_id, event_id, NULL AS event_ids, NULL::bigint AS queue_id FROM stored
     UNION ALL SELECT 'queued', widget_id, NULL, event_ids, id FROM queued`;
 
-/** {@link insertSql} by row count: a batch's text is built once, not on every request. */
-const insertSqlByCount = new Map<number, string>();
+/**
+ * The insert of one widget's rows, which is every ingestion request's: the same queue row, and
+ * an answer of the stored ids (in the order the queue row names them) with the queue row's id.
+ * Leaner for the database than {@link insertSql}: no grouping, no union, no ids sent back twice.
+ */
+const oneWidgetInsertSql = (count: number): string => `WITH stored AS (
+      INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${Array.from({ length: count }, () => EVENT_VALUES).join(', ')}
+      ON CONFLICT (widget_id, event_id) DO NOTHING RETURNING event_id
+    ), queued AS (
+      INSERT INTO analytics_queue (widget_id, event_ids) SELECT ?, json_agg(event_id)::text FROM stored HAVING count(*) > 0
+      RETURNING id
+    )
+    SELECT event_id, (SELECT id FROM queued) AS queue_id FROM stored`;
 
-const insertStatement = (rows: readonly EventRow[]): Statement => {
-  let sql = insertSqlByCount.get(rows.length);
-  if (sql === undefined) insertSqlByCount.set(rows.length, (sql = insertSql(rows.length)));
-  return { sql, params: rows.flatMap(rowToValues), want: 'rows' };
+/** Statement texts by kind and row count: a batch's text is built once, not on every request. */
+const insertTexts = new Map<string, string>();
+const insertText = (kind: 'one' | 'any', count: number): string => {
+  const key = `${kind}:${count}`;
+  let sql = insertTexts.get(key);
+  if (sql === undefined) insertTexts.set(key, (sql = kind === 'one' ? oneWidgetInsertSql(count) : insertSql(count)));
+  return sql;
 };
 
 /**
@@ -201,10 +215,24 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     insertEvents: (rows): Promise<InsertResult> =>
       guard(async () => {
         if (rows.length === 0) return { inserted: [], duplicates: [] };
-        const result = await execute(pool, insertStatement(rows));
+        const params = rows.flatMap(rowToValues);
+        const widgetId = (rows[0] as EventRow).widgetId;
+        if (rows.every((row) => row.widgetId === widgetId)) {
+          const result = await execute(pool, { sql: insertText('one', rows.length), params: [...params, widgetId], want: 'rows' });
+          const storedIds = result.rows.map((r) => String(r.event_id));
+          const inserted = new Set(storedIds);
+          const split = splitResults(rows, (row) => inserted.has(row.eventId));
+          // Committed (autocommit): hand the rows to this process's folds, in the queue row's order.
+          const queueId = result.rows[0]?.queue_id;
+          if (queueId !== undefined && queueId !== null) {
+            const byId = new Map(rows.map((row) => [row.eventId, row]));
+            recent.add(Number(queueId), storedIds.map((id) => byId.get(id) as EventRow));
+          }
+          return split;
+        }
+        const result = await execute(pool, { sql: insertText('any', rows.length), params, want: 'rows' });
         const inserted = new Set(result.rows.filter((r) => r.what === 'stored').map((r) => `${String(r.widget_id)}\u0000${String(r.event_id)}`));
         const split = splitResults(rows, (row) => inserted.has(`${row.widgetId}\u0000${row.eventId}`));
-        // Committed (autocommit): hand the rows to this process's folds, in the queue row's order.
         for (const queued of result.rows.filter((r) => r.what === 'queued')) {
           const byId = new Map(rows.filter((row) => row.widgetId === queued.widget_id).map((row) => [row.eventId, row]));
           const ids = JSON.parse(String(queued.event_ids)) as string[];
