@@ -45,9 +45,17 @@ function e2eProject(engine: 'chromium' | 'firefox' | 'webkit', groupOrder: numbe
 }
 
 /**
+ * Test files of the unit and server tiers that run at once. Vitest's default on two cores is
+ * one; the server tier mostly waits on its databases and sockets, so two halve its time there.
+ * (Projects of one `groupOrder` must agree on it.)
+ */
+const SIDE_BY_SIDE_FILES = 2;
+
+/**
  * Three test tiers:
  * - unit:   logic in jsdom with fake timers; the integration suite runs the real bridge client and host bridge over a MessageChannel;
- * - server: the collector over real HTTP against SQLite and a throwaway PostgreSQL;
+ * - server: the collector over real HTTP against SQLite and a throwaway PostgreSQL (each file
+ *   its own databases, servers on free ports: files run side by side);
  * - e2e-chromium, e2e-firefox, e2e-webkit: real browsers, host page and widget on two
  *   origins, one engine after the other.
  */
@@ -60,6 +68,7 @@ export default defineConfig({
           name: 'unit',
           environment: 'jsdom',
           include: ['__tests__/unit/**/*.test.{ts,tsx}', '__tests__/integration/**/*.test.{ts,tsx}'],
+          maxWorkers: SIDE_BY_SIDE_FILES,
         },
       },
       {
@@ -69,7 +78,7 @@ export default defineConfig({
           include: ['__tests__/server/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          maxWorkers: SIDE_BY_SIDE_FILES,
         },
       },
       e2eProject('chromium', 1),
