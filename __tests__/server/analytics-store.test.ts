@@ -9,6 +9,7 @@ import type { DailyCounters } from '../../lib/protocol/analytics-api';
 import { eventRow, referenceDaily, referenceOffers, referenceSessions } from './support/analytics-rows';
 import { ENGINES } from './support/engines';
 import { ingest } from './support/ingest';
+import { rawSql } from './support/raw-sql';
 import type { EngineFixture } from './support/engines';
 
 const MIN = 60_000;
@@ -206,6 +207,29 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
       expect(page.sessions.map((session) => session.visitorId)).toEqual(['staying']);
     } finally {
       await lease?.release();
+    }
+  });
+
+  it('folds the batches a process stored from the rows it kept, without reading them back, for one widget and several', async () => {
+    const url = await fixture.freshDatabaseUrl();
+    const own = await openStore({ databaseUrl: url });
+    const lease = await own.acquireAnalyticsLease();
+    expect(lease).not.toBeNull();
+    try {
+      // A process trusts kept rows only once a fold has seen the deletion epoch.
+      await drainAnalytics(own);
+      await own.insertEvents([eventRow({ eventId: 'a1', sessionId: 'v1', ts: BASE }), eventRow({ eventId: 'a2', sessionId: 'v1', ts: BASE + MIN })]);
+      await own.insertEvents([eventRow({ eventId: 'b1', sessionId: 'v2', ts: BASE }), eventRow({ eventId: 'a1', sessionId: 'v1', ts: BASE })]);
+      await own.insertEvents([eventRow({ eventId: 'c1', sessionId: 'v3', ts: BASE }), eventRow({ eventId: 'c1', widgetId: 'other', sessionId: 'v3', ts: BASE })]);
+      // Behind the store's back (no deletion epoch raised): a fold that read its events back
+      // would find none of them.
+      await rawSql(url, 'DELETE FROM events');
+      await drainAnalytics(own);
+      expect(await own.summary(RANGE)).toMatchObject({ events: 4, visitors: 3 });
+      expect(await own.summary({ ...RANGE, widgetId: 'other' })).toMatchObject({ events: 1, visitors: 1 });
+    } finally {
+      await lease?.release();
+      await own.close();
     }
   });
 
