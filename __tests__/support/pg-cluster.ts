@@ -12,6 +12,8 @@ export interface PgCluster {
   port: number;
   /** Creates an empty database and gives its URL. */
   createDatabase(name?: string): Promise<string>;
+  /** Runs one statement as the superuser on the `postgres` database (`CHECKPOINT`, `DROP DATABASE …`). */
+  adminQuery(sql: string): Promise<void>;
   /** Stops the server and removes its data directory. Idempotent. */
   stop(): Promise<void>;
 }
@@ -108,19 +110,23 @@ export async function startPgCluster(options: PgClusterOptions = {}): Promise<Pg
   }
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let counter = 0;
+  const adminQuery = async (sql: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
   return {
     adminUrl,
     port,
     async createDatabase(name = `framewire_${process.pid}_${++counter}`) {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
+      await adminQuery(`CREATE DATABASE ${name}`);
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
+    adminQuery,
     stop,
   };
 }

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { startPgCluster } from '../../__tests__/support/pg-cluster';
 import type { PgCluster } from '../../__tests__/support/pg-cluster';
 import { startCollectorProcess } from '../../__tests__/support/collector-process';
@@ -19,7 +18,8 @@ import type { LoadFigures } from './load';
  *
  * Per engine (SQLite file; PostgreSQL throwaway cluster with fsync on):
  * 1. `BENCH_ROUNDS` (default 5) pairs of rounds, floor then collector, each on a fresh database
- *    (PostgreSQL: after a checkpoint; dropped or deleted after its round) with a 1 s warm-up, `BENCH_DURATION_S` seconds (default 8, at most 10) of saturating load.
+ *    (PostgreSQL: after a checkpoint; dropped or deleted after its round) with a 1 s warm-up,
+ *    then `BENCH_DURATION_S` seconds (default 8, at most 10) of saturating load.
  *    After each collector round: the time until the analytics summary counts every event the
  *    collector answered 200 for (catch-up).
  * 2. The collector under a fixed-rate load at half the floor's median rate for `BENCH_LAG_S`
@@ -120,7 +120,6 @@ async function round(engine: Engine, server: Server, index: number, databaseUrl:
   }
 }
 
-/** Alternating floor and collector rounds on fresh databases, then the lag at half the floor's rate. */
 /**
  * A fresh database for one step, and how to get rid of it afterwards: so that no step pays for
  * the one before (PostgreSQL's autovacuum of its tables, its dirty pages, a file's writeback).
@@ -142,25 +141,14 @@ const sqliteDatabases = (dir: string): Databases => ({
  * Databases of the throwaway cluster: each step starts after a checkpoint, and its database is
  * dropped afterwards.
  */
-const postgresDatabases = (cluster: PgCluster): Databases => {
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: cluster.adminUrl, connectionTimeoutMillis: 10_000, query_timeout: 60_000 });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  return {
-    create: async (name) => {
-      const url = await cluster.createDatabase(`bench_${name}`);
-      await admin('CHECKPOINT');
-      return url;
-    },
-    dispose: (name) => admin(`DROP DATABASE IF EXISTS bench_${name} WITH (FORCE)`),
-  };
-};
+const postgresDatabases = (cluster: PgCluster): Databases => ({
+  create: async (name) => {
+    const url = await cluster.createDatabase(`bench_${name}`);
+    await cluster.adminQuery('CHECKPOINT');
+    return url;
+  },
+  dispose: (name) => cluster.adminQuery(`DROP DATABASE IF EXISTS bench_${name} WITH (FORCE)`),
+});
 
 /** Runs `step` on a fresh database named `name`, disposed of afterwards. */
 async function withDatabase<T>(databases: Databases, name: string, step: (url: string) => Promise<T>): Promise<T> {
@@ -172,6 +160,7 @@ async function withDatabase<T>(databases: Databases, name: string, step: (url: s
   }
 }
 
+/** Alternating floor and collector rounds on fresh databases, then the lag at half the floor's rate. */
 async function benchEngine(engine: Engine, databases: Databases): Promise<EngineResult> {
   const rounds: Round[] = [];
   for (let i = 0; i < ROUNDS; i += 1) {
