@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFloorApp } from '../../bench/collector/floor/create-floor-app';
 import type { FloorStore } from '../../bench/collector/floor/floor-store';
-import { openPostgresFloorStore } from '../../bench/collector/floor/postgres-floor-store';
-import { openSqliteFloorStore } from '../../bench/collector/floor/sqlite-floor-store';
+import { openFloorStore } from '../../bench/collector/floor/open-floor-store';
 import { analytics, batch, BROWSER_USER_AGENT, click, uuidv7 } from '../support/events';
 import { ENGINES } from './support/engines';
 import type { EngineFixture } from './support/engines';
@@ -18,8 +17,7 @@ describe.each(ENGINES)('the floor server on $name', ({ create }) => {
 
   beforeAll(async () => {
     fixture = create();
-    const url = await fixture.freshDatabaseUrl();
-    store = url.startsWith('sqlite:') ? openSqliteFloorStore(url.slice('sqlite:'.length)) : await openPostgresFloorStore(url);
+    store = await openFloorStore(await fixture.freshDatabaseUrl());
   }, 120_000);
 
   afterAll(async () => {

@@ -1,8 +1,6 @@
 import { parseDatabaseUrl } from '../../../server/store/parse-database-url';
 import { createFloorApp } from './create-floor-app';
-import type { FloorStore } from './floor-store';
-import { openPostgresFloorStore } from './postgres-floor-store';
-import { openSqliteFloorStore } from './sqlite-floor-store';
+import { openFloorStore } from './open-floor-store';
 
 /**
  * The floor server in its own process (like the collector's `server/main.ts`): `DATABASE_URL`
@@ -13,7 +11,7 @@ async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (url === undefined) throw new Error('DATABASE_URL is required');
   const target = parseDatabaseUrl(url);
-  const store: FloorStore = target.engine === 'sqlite' ? openSqliteFloorStore(target.filename) : await openPostgresFloorStore(target.connectionString);
+  const store = await openFloorStore(url);
   const app = createFloorApp(store);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   console.log(`framewire floor listening on ${address} (storage: ${target.engine})`);
