@@ -29,6 +29,9 @@ export interface PgClusterOptions {
 }
 
 const PG_ROOT = '/usr/lib/postgresql';
+/** Deadlines of an admin statement: connecting, then the statement (a `CHECKPOINT` with fsync on can take seconds). */
+const ADMIN_CONNECT_MS = 10_000;
+const ADMIN_STATEMENT_MS = 60_000;
 const HOW_TO_GET = 'PostgreSQL server binaries not found: install them (Debian/Ubuntu: apt-get install -y postgresql) and run the tests again';
 
 function findBinDir(): string | null {
@@ -111,7 +114,7 @@ export async function startPgCluster(options: PgClusterOptions = {}): Promise<Pg
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let counter = 0;
   const adminQuery = async (sql: string): Promise<void> => {
-    const client = new pg.Client({ connectionString: adminUrl });
+    const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: ADMIN_CONNECT_MS, query_timeout: ADMIN_STATEMENT_MS });
     await client.connect();
     try {
       await client.query(sql);
