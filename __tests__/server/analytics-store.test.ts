@@ -288,6 +288,18 @@ describe.each(ENGINES)('analytics on the $name store', ({ name, create }) => {
     expect((await store.activeSessions({ widgetId: 'demo', now: BASE + 10 * MIN, windowMs: 5 * MIN })).count).toBe(0);
   });
 
+  it('counts a session of the day before as active just after midnight UTC (active sessions are found by day)', async () => {
+    const midnight = (Math.floor(BASE / DAY_MS) + 1) * DAY_MS;
+    await ingest(store, [
+      eventRow({ eventId: 'old', ts: midnight - 20 * MIN, sessionId: 'v-old' }),
+      eventRow({ eventId: 'late', ts: midnight - 2 * MIN, sessionId: 'v-late' }),
+      eventRow({ eventId: 'new', ts: midnight + MIN, sessionId: 'v-new' }),
+    ]);
+    const active = await store.activeSessions({ widgetId: 'demo', now: midnight + 2 * MIN, windowMs: 5 * MIN });
+    expect(active.count).toBe(2);
+    expect(active.sessions.map((s) => s.visitorId)).toEqual(['v-new', 'v-late']);
+  });
+
   it('keeps quotes, backslashes, SQL and unicode in visitor ids, pages and names verbatim', async () => {
     const hostile = [`o'brien\\"; DROP TABLE events; --`, 'back\\slash \\\' quote', 'héllo 👋 مرحبا ?$1 %s'];
     await ingest(store, 

@@ -1,5 +1,5 @@
 import { DAILY_COUNTER_COLUMNS, DAILY_COUNTERS, zeroCounters } from '../../analytics/daily-deltas';
-import { DAY_MS, dayBounds, isoDay } from '../../analytics/days';
+import { DAY_MS, dayBounds, dayOf, isoDay } from '../../analytics/days';
 import type { Dimension, SessionRecord } from '../../analytics/sessionize';
 import { summarize } from '../../analytics/summary';
 import { CollectorError, COLLECTOR_ERROR_CODES } from '../../errors';
@@ -146,9 +146,11 @@ export function createAnalyticsReader(query: QueryRows, runner: WorkRunner, engi
 
     async activeSessions({ widgetId, now, windowMs }): Promise<ActiveSessions> {
       const since = now - windowMs;
+      // A session lies within one UTC day, so one active since `since` is of that day or later:
+      // the day bound lets the widget's sessions be found by day (there is no index by `last_ts`).
       const [count, list] = await Promise.all([
-        query('SELECT COUNT(*) AS n FROM sessions WHERE widget_id = ? AND last_ts >= ?', [widgetId, since]),
-        query(`${SESSION_SELECT} WHERE s.widget_id = ? AND s.last_ts >= ? ORDER BY s.last_ts DESC, s.session_id LIMIT ?`, [widgetId, since, ACTIVE_LIST_LIMIT]),
+        query('SELECT COUNT(*) AS n FROM sessions WHERE widget_id = ? AND day >= ? AND last_ts >= ?', [widgetId, dayOf(since), since]),
+        query(`${SESSION_SELECT} WHERE s.widget_id = ? AND s.day >= ? AND s.last_ts >= ? ORDER BY s.last_ts DESC, s.session_id LIMIT ?`, [widgetId, dayOf(since), since, ACTIVE_LIST_LIMIT]),
       ]);
       return { widgetId, at: now, windowMs, count: Number(count[0]?.n ?? 0), sessions: list.map(summaryOf) };
     },

@@ -1,4 +1,4 @@
-import { analyticsSchemaSql } from '../analytics/schema';
+import { analyticsSchemaSql, DROP_SESSIONS_LAST_TS_INDEX_SQL } from '../analytics/schema';
 import { offersSchemaSql } from '../analytics/offers';
 import { eventsSchemaSql } from '../events-schema';
 import { widgetsSchemaSql } from '../widgets-schema';
@@ -58,5 +58,10 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     version: 8,
     name: 'delivery health: the host queues\' and the widgets\' reports per widget, day and figure',
     sql: deliveryHealthSchemaSql('BIGINT'),
+  },
+  {
+    version: 9,
+    name: 'sessions: no index by last event time (every fold moved it; active sessions are found by day)',
+    sql: DROP_SESSIONS_LAST_TS_INDEX_SQL,
   },
 ];
