@@ -17,6 +17,7 @@ import type { RawEventRecord } from '../row-codec';
 import { coalesceInserts, exec, placeholders, rows } from '../sql-runner';
 import type { Statement, StatementResult } from '../sql-runner';
 import { analyticsWrites, readStoredState } from './record-analytics';
+import { groupByVisitorDay } from '../../analytics/sessionize';
 import { botWrites } from './bots';
 import { deliveryHealthWrites, isHealthReport } from './delivery-health';
 import type { RecentRows } from './recent-rows';
@@ -155,8 +156,9 @@ export function* foldWork(maxBatches: number, recent?: RecentRows, bulk = false)
   const folded = all.filter((event) => !event.bot && !isHealthReport(event));
   const writes = botWrites(bots);
   if (folded.length > 0) {
-    const state = yield* readStoredState(folded, bulk);
-    writes.unshift(...analyticsWrites(folded, state, 0));
+    const groups = groupByVisitorDay(folded);
+    const state = yield* readStoredState(groups, bulk);
+    writes.unshift(...analyticsWrites(folded, groups, state, 0));
   }
   yield [...(bulk ? coalesceInserts(writes) : writes), ...deliveryHealthWrites(reports), deleteQueued];
   return { batches: found.length, events: events.size, more: found.length === maxBatches };

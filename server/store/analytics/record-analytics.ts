@@ -1,6 +1,6 @@
 import { DailyDeltas, DAILY_COUNTER_COLUMNS, DAILY_COUNTERS } from '../../analytics/daily-deltas';
 import { dayOf } from '../../analytics/days';
-import { groupByVisitorDay, planSessions, visitorOf } from '../../analytics/sessionize';
+import { planSessions, visitorOf } from '../../analytics/sessionize';
 import type { EventRow } from '../types';
 import { recordToSession, SESSION_COLUMNS, sessionToValues } from './session-codec';
 import type { RawSessionRecord } from './session-codec';
@@ -46,7 +46,9 @@ export interface StoredState {
 
 /**
  * Reads what {@link analyticsWrites} needs about the events' visitors, as steps of statements
- * independent of each other within a step (an engine may send a step in one round trip):
+ * independent of each other within a step (an engine may send a step in one round trip). The
+ * events come grouped by visitor and UTC day (`groupByVisitorDay`, done once per fold for the
+ * reads and the writes):
  *
  * 1. Per visitor and UTC day its stored sessions of that day; per visitor its first-seen row.
  * 2. Only where a visitor is seen on a day for the first time and it was already seen on that
@@ -54,8 +56,8 @@ export interface StoredState {
  *    asking: none for a new visitor, and for a visitor coming back after its last day seen,
  *    that day is the nearest one before.
  */
-export function* readStoredState(events: readonly EventRow[], bulk = false): Generator<Statement[], StoredState, StatementResult[]> {
-  const groups = groupByVisitorDay(events).map((group) => {
+export function* readStoredState(grouped: readonly (readonly EventRow[])[], bulk = false): Generator<Statement[], StoredState, StatementResult[]> {
+  const groups = grouped.map((group) => {
     const first = group[0] as EventRow;
     return { widgetId: first.widgetId, visitorId: visitorOf(first), day: dayOf(first.ts) };
   });
@@ -101,7 +103,8 @@ export function* readStoredState(events: readonly EventRow[], bulk = false): Gen
 
 /**
  * The writes that bring sessions, visitors and the daily rollups up to date with newly
- * stored events, given what the reads found. They run inside a fold's transaction, after the
+ * stored events (`inserted`, and the same grouped by visitor and UTC day), given what the reads
+ * found. They run inside a fold's transaction, after the
  * reads, with the delete of the folded queue rows (see `foldWork`): each stored event counts
  * once, and a duplicate, never stored, never.
  *
@@ -118,14 +121,14 @@ export function* readStoredState(events: readonly EventRow[], bulk = false): Gen
  *    other shards come from when every ingest transaction wrote its own); reads add the
  *    shards up.
  */
-export function analyticsWrites(inserted: readonly EventRow[], stored: StoredState, shard: number): Statement[] {
+export function analyticsWrites(inserted: readonly EventRow[], grouped: readonly (readonly EventRow[])[], stored: StoredState, shard: number): Statement[] {
   const writes: Statement[] = [];
   if (inserted.length === 0) return writes;
   const deltas = new DailyDeltas();
   deltas.addEvents(inserted);
   const newDays = new Map<string, number[]>();
 
-  for (const group of groupByVisitorDay(inserted)) {
+  for (const group of grouped) {
     const first = group[0] as EventRow;
     const { widgetId } = first;
     const visitorId = visitorOf(first);

@@ -242,16 +242,21 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         return split;
       }),
     /**
-     * BEGIN and the fold lock, then one round trip per step of the fold, then COMMIT. The
-     * commit does not wait for its WAL flush (`synchronous_commit = off`, this transaction
-     * only): a crash can lose the whole fold, queue deletes included, which is then folded
-     * again; the next ingest commit's flush covers it anyway.
+     * One round trip per step of the fold, the first opening the transaction and taking the fold
+     * lock, then COMMIT. The commit does not wait for its WAL flush (`synchronous_commit = off`,
+     * this transaction only): a crash can lose the whole fold, queue deletes included, which is
+     * then folded again; the next ingest commit's flush covers it anyway.
      */
     advanceAnalytics: (options = {}) =>
       guard(() =>
         onClient(async (client) => {
-          await executeAll(client, ['BEGIN', 'SET LOCAL synchronous_commit = off', FOLD_LOCK_SQL]);
-          const result = await runFoldAsync(foldWork(options.maxBatches ?? DEFAULT_FOLD_BATCHES, recent, true), (statements) => executeAll(client, statements));
+          // The transaction opens in the first step's round trip.
+          let opening: string[] = ['BEGIN', 'SET LOCAL synchronous_commit = off', FOLD_LOCK_SQL];
+          const result = await runFoldAsync(foldWork(options.maxBatches ?? DEFAULT_FOLD_BATCHES, recent, true), async (statements) => {
+            const head = opening;
+            opening = [];
+            return (await executeAll(client, [...head, ...statements])).slice(head.length);
+          });
           await client.query('COMMIT');
           return result;
         }),
