@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_ANALYTICS_WORKER_TIMINGS, startAnalyticsWorker } from '../../server';
-import type { AnalyticsLease, AnalyticsWorker, FoldResult } from '../../server';
+import { ANALYTICS_WORKER_TIMINGS_BY_ENGINE, DEFAULT_ANALYTICS_WORKER_TIMINGS, startAnalyticsWorker } from '../../server';
+import type { AnalyticsLease, AnalyticsWorker, AnalyticsWorkerTimings, FoldResult } from '../../server';
 
 /**
  * A store whose queue is a number of batches. A fold takes `msPerBatch` of the worker's clock
@@ -84,7 +84,12 @@ describe('the analytics worker’s schedule', () => {
    * `requests` of the event loop (folds take the rest they are given): their share of the time
    * and their longest fold.
    */
-  async function busyFolds(requests: number, inFlight = 0): Promise<{ share: number; longest: number; pending: number }> {
+  async function busyFolds(
+    requests: number,
+    inFlight = 0,
+    timings: Partial<AnalyticsWorkerTimings> = {},
+    window: [fromMs: number, toMs: number] = [3000, Infinity],
+  ): Promise<{ share: number; longest: number; pending: number }> {
     const { store, clock, folds, state } = fakeStore({ pending: 100_000, msPerBatch: 0.5 });
     let lookedAt = Date.now();
     let seenFolds = 0;
@@ -95,14 +100,14 @@ describe('the analytics worker’s schedule', () => {
       lookedAt = clock();
       return window > 0 ? Math.min(1, requests + folded / window) : requests;
     };
-    worker = startAnalyticsWorker({ store, logger, clock, loopUtilization });
+    worker = startAnalyticsWorker({ store, logger, clock, loopUtilization, timings });
     for (let i = 0; i < inFlight; i++) worker.ingesting(1);
     for (let t = 0; t < 6000; t += 10) {
       worker.notify();
       await vi.advanceTimersByTimeAsync(10);
     }
-    // After the smoothing has settled.
-    const late = folds.filter((f) => f.at - (folds[0]?.at ?? 0) > 3000);
+    // By default after the smoothing has settled.
+    const late = folds.filter((f) => f.at - (folds[0]?.at ?? 0) > window[0] && f.at - (folds[0]?.at ?? 0) < window[1]);
     const first = late[0]?.at ?? 0;
     const last = late.at(-1);
     const took = late.reduce((sum, f) => sum + f.took, 0);
@@ -126,6 +131,19 @@ describe('the analytics worker’s schedule', () => {
   it('while ingestion requests pile up (saturatedInFlight), takes busyShare whatever the loop shows', async () => {
     const { share } = await busyFolds(0.2, T.saturatedInFlight);
     expect(share).toBeLessThanOrEqual(T.busyShare + 0.02);
+  });
+
+  it('with PostgreSQL’s timings, takes 10 % of the time while it catches up, and 5 % once it has stayed behind for lateAfterMs', async () => {
+    const postgres = ANALYTICS_WORKER_TIMINGS_BY_ENGINE.postgres;
+    expect(postgres.lateShare).toBeLessThan(postgres.busyShare ?? 1);
+    const catchingUp = await busyFolds(0.2, 0, postgres, [0, T.lateAfterMs - 100]);
+    expect(catchingUp.share).toBeGreaterThan((postgres.busyShare ?? 0) - 0.02);
+    expect(catchingUp.share).toBeLessThanOrEqual((postgres.busyShare ?? 0) + 0.02);
+    await worker?.stop();
+    worker = undefined;
+    const late = await busyFolds(0.2, 0, postgres, [T.lateAfterMs + 500, Infinity]);
+    expect(late.share).toBeGreaterThan((postgres.lateShare ?? 0) - 0.01);
+    expect(late.share).toBeLessThanOrEqual((postgres.lateShare ?? 0) + 0.01);
   });
 
   it('when ingestion pauses, folds back to back until the queue is empty', async () => {

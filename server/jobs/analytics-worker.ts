@@ -82,6 +82,18 @@ export interface AnalyticsWorkerTimings {
    */
   maxBatches: number;
   /**
+   * Once the folds have stayed behind for `lateAfterMs` (every fold since left batches queued),
+   * the most time they may take: a load that outruns them that long saturates the collector,
+   * so ingestion gets the rest, and the analytics catch up once the load eases.
+   * @default 1 (no limit beyond the others)
+   */
+  lateShare: number;
+  /**
+   * How long the folds may stay behind before they keep to `lateShare`.
+   * @default 3000
+   */
+  lateAfterMs: number;
+  /**
    * Wait after a failed fold or lease attempt before the next.
    * @default 1000
    */
@@ -101,19 +113,22 @@ export const DEFAULT_ANALYTICS_WORKER_TIMINGS: Readonly<AnalyticsWorkerTimings> 
   busyFoldMs: 4,
   foldMs: 12,
   maxBatches: 500,
+  lateShare: 1,
+  lateAfterMs: 3000,
   retryMs: 1000,
 });
 
 /**
  * What differs by engine: a PostgreSQL fold hardly holds the event loop; its cost is on the
  * database, shared with ingestion, which the loop does not show. So its share of the time is a
- * fixed 10 %: about four times cheaper per event than ingestion, a fold keeps up with any load
- * up to about half of what saturates the database, and falls behind above it (catching up
- * once the load eases) instead of taking capacity from ingestion.
+ * fixed 10 % while it catches up: about four times cheaper per event than ingestion, a fold
+ * keeps up with any load up to about half of what saturates the database. Behind for longer
+ * than `lateAfterMs`, it keeps to 5 %, leaving the database to a load that saturates it, and
+ * catches up once the load eases.
  */
 export const ANALYTICS_WORKER_TIMINGS_BY_ENGINE: Readonly<Record<StoreEngine, Partial<AnalyticsWorkerTimings>>> = Object.freeze({
   sqlite: Object.freeze({}),
-  postgres: Object.freeze({ busyShare: 0.1, spareShare: 0.1 }),
+  postgres: Object.freeze({ busyShare: 0.1, spareShare: 0.1, lateShare: 0.05 }),
 });
 
 /** Options of {@link startAnalyticsWorker}. */
@@ -196,8 +211,9 @@ export async function drainAnalytics(store: Pick<EventStore, 'advanceAnalytics'>
  * 2. Leader loop: fold; when the queue had more, fold again at once if ingestion is quiet, or
  *    else after a pause that keeps folds to the room ingestion leaves on the event loop
  *    (`targetUtilization`), at least `busyShare` and at most `spareShare` of the time, and to
- *    `busyShare` while ingestion requests pile up (`saturatedInFlight`); when the queue is
- *    empty, wait for a stored batch (`notify`) or `pollMs`, then `settleMs`.
+ *    `busyShare` while ingestion requests pile up (`saturatedInFlight`), and to `lateShare`
+ *    once the folds have stayed behind for `lateAfterMs`; when the queue is empty, wait for a
+ *    stored batch (`notify`) or `pollMs`, then `settleMs`.
  * 3. A failed fold rolls back whole (nothing counted, queue rows kept) and is retried after
  *    `retryMs`.
  */
@@ -229,6 +245,8 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
   let perBatchMs = 0.5;
   let wake: (() => void) | undefined;
   let notified = false;
+  /** When the first of the folds that have all left batches queued since began (null: the last emptied it). */
+  let behindSince: number | null = null;
 
   /** Resolves after `ms`, or earlier on `notify` (when `wakeOnNotify`) or `stop`. */
   const pause = (ms: number, wakeOnNotify: boolean): Promise<void> =>
@@ -308,11 +326,13 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
         // on PostgreSQL is mostly round trips and would shrink folds to a batch.
         if (result.batches > 0) perBatchMs = Math.max(0.001, heldMs / result.batches);
         more = result.more;
+        behindSince = more ? (behindSince ?? started) : null;
         // Let requests in between folds (a SQLite fold resolves without leaving the microtask queue).
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (more && !busy()) continue;
         if (more) {
-          await pause((took * (1 - share)) / share, false);
+          const kept = clock() - (behindSince ?? started) >= t.lateAfterMs ? Math.min(share, t.lateShare) : share;
+          await pause((took * (1 - kept)) / kept, false);
           continue;
         }
       } catch (error) {
