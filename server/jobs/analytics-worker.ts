@@ -121,14 +121,14 @@ export const DEFAULT_ANALYTICS_WORKER_TIMINGS: Readonly<AnalyticsWorkerTimings> 
 /**
  * What differs by engine: a PostgreSQL fold hardly holds the event loop; its cost is on the
  * database, shared with ingestion, which the loop does not show. So its share of the time is a
- * fixed 10 % while it catches up: about four times cheaper per event than ingestion, a fold
- * keeps up with any load up to about half of what saturates the database. Behind for longer
- * than `lateAfterMs`, it keeps to 5 %, leaving the database to a load that saturates it, and
- * catches up once the load eases.
+ * fixed 20 % while ingestion is busy, whether folds keep up or catch up: enough for half of
+ * what saturates the database with room to catch up after a slow fold (a fold's wall time per
+ * batch doubles under such a load). Behind for longer than `lateAfterMs`, folds keep to 5 %,
+ * leaving the database to a load that saturates it, and catch up once the load eases.
  */
 export const ANALYTICS_WORKER_TIMINGS_BY_ENGINE: Readonly<Record<StoreEngine, Partial<AnalyticsWorkerTimings>>> = Object.freeze({
   sqlite: Object.freeze({}),
-  postgres: Object.freeze({ busyShare: 0.1, spareShare: 0.1, lateShare: 0.05 }),
+  postgres: Object.freeze({ busyShare: 0.2, spareShare: 0.2, lateShare: 0.05 }),
 });
 
 /** Options of {@link startAnalyticsWorker}. */
@@ -213,7 +213,8 @@ export async function drainAnalytics(store: Pick<EventStore, 'advanceAnalytics'>
  *    (`targetUtilization`), at least `busyShare` and at most `spareShare` of the time, and to
  *    `busyShare` while ingestion requests pile up (`saturatedInFlight`), and to `lateShare`
  *    once the folds have stayed behind for `lateAfterMs`; when the queue is empty, wait for a
- *    stored batch (`notify`) or `pollMs`, then `settleMs`.
+ *    stored batch (`notify`) or `pollMs`, then `settleMs`, and while ingestion is busy at least
+ *    the same pause (so folds that each empty the queue keep to their share too).
  * 3. A failed fold rolls back whole (nothing counted, queue rows kept) and is retried after
  *    `retryMs`.
  */
@@ -313,6 +314,8 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
       const maxBatches = busy() ? Math.max(1, Math.min(t.maxBatches, Math.floor(targetMs / perBatchMs))) : t.maxBatches;
       const started = clock();
       let more: boolean;
+      /** The rest after this fold that keeps folds to `share`. */
+      let restMs: number;
       try {
         // What a fold holds the event loop for is the part of the call that runs before it
         // returns its promise: all of a SQLite fold (synchronous), little of a PostgreSQL one
@@ -327,6 +330,7 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
         if (result.batches > 0) perBatchMs = Math.max(0.001, heldMs / result.batches);
         more = result.more;
         behindSince = more ? (behindSince ?? started) : null;
+        restMs = (took * (1 - share)) / share;
         // Let requests in between folds (a SQLite fold resolves without leaving the microtask queue).
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (more && !busy()) continue;
@@ -340,8 +344,12 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
         await pause(t.retryMs, false);
         continue;
       }
+      // The queue is empty: wait for a stored batch, then `settleMs`, and while ingestion is busy
+      // at least the rest that keeps folds to their share (even folds that each empty the queue
+      // could otherwise take most of the time under a load they only just keep up with).
+      const endedAt = clock();
       await pause(t.pollMs, true);
-      if (notified) await pause(t.settleMs, false);
+      if (notified) await pause(Math.max(t.settleMs, busy() ? endedAt + restMs - clock() : 0), false);
     }
   };
 
