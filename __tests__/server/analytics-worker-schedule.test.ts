@@ -91,6 +91,7 @@ describe('the analytics worker’s schedule', () => {
     inFlight = 0,
     timings: Partial<AnalyticsWorkerTimings> = {},
     window: [fromMs: number, toMs: number] = [3000, Infinity],
+    storedPer10Ms = 1,
   ): Promise<{ share: number; longest: number; pending: number }> {
     const { store, clock, folds, state } = fakeStore({ pending: 100_000, msPerBatch: 0.5 });
     let lookedAt = Date.now();
@@ -105,7 +106,7 @@ describe('the analytics worker’s schedule', () => {
     worker = startAnalyticsWorker({ store, logger, clock, loopUtilization, timings });
     for (let i = 0; i < inFlight; i++) worker.ingesting(1);
     for (let t = 0; t < 6000; t += 10) {
-      worker.notify();
+      for (let i = 0; i < storedPer10Ms; i++) worker.notify();
       await vi.advanceTimersByTimeAsync(10);
     }
     // By default after the smoothing has settled.
@@ -135,17 +136,26 @@ describe('the analytics worker’s schedule', () => {
     expect(share).toBeLessThanOrEqual(T.busyShare + 0.02);
   });
 
-  it('with PostgreSQL’s timings, takes busyShare of the time while it catches up, and lateShare once it has stayed behind for lateAfterMs', async () => {
+  it('with PostgreSQL’s timings, takes busyShare of the time while it catches up, and lateShare once behind for lateAfterMs with the backlog growing', async () => {
     const postgres = ANALYTICS_WORKER_TIMINGS_BY_ENGINE.postgres;
     expect(postgres.lateShare).toBeLessThan(postgres.busyShare ?? 1);
-    const catchingUp = await busyFolds(0.2, 0, postgres, [0, T.lateAfterMs - 100]);
+    // 1,000 batches stored a second, folds of 0.5 ms a batch at 20 % fold 400: the backlog grows.
+    const catchingUp = await busyFolds(0.2, 0, postgres, [0, T.lateAfterMs - 100], 10);
     expect(catchingUp.share).toBeGreaterThan((postgres.busyShare ?? 0) - 0.02);
     expect(catchingUp.share).toBeLessThanOrEqual((postgres.busyShare ?? 0) + 0.02);
     await worker?.stop();
     worker = undefined;
-    const late = await busyFolds(0.2, 0, postgres, [T.lateAfterMs + 500, Infinity]);
+    const late = await busyFolds(0.2, 0, postgres, [T.lateAfterMs + 500, Infinity], 10);
     expect(late.share).toBeGreaterThan((postgres.lateShare ?? 0) - 0.01);
     expect(late.share).toBeLessThanOrEqual((postgres.lateShare ?? 0) + 0.01);
+  });
+
+  it('with PostgreSQL’s timings, keeps busyShare while a backlog shrinks, however long it takes', async () => {
+    const postgres = ANALYTICS_WORKER_TIMINGS_BY_ENGINE.postgres;
+    // 100 batches stored a second against 400 folded: a catch-up, not a saturating load.
+    const { share, pending } = await busyFolds(0.2, 0, postgres, [T.lateAfterMs + 500, Infinity], 1);
+    expect(share).toBeGreaterThan((postgres.busyShare ?? 0) - 0.02);
+    expect(pending).toBeGreaterThan(0);
   });
 
   it('while ingestion is busy, keeps to its share even when every fold empties the queue', async () => {

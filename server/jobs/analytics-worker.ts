@@ -82,15 +82,17 @@ export interface AnalyticsWorkerTimings {
    */
   maxBatches: number;
   /**
-   * Once the folds have stayed behind for `lateAfterMs` (every fold since left batches queued),
-   * the most time they may take: a load that outruns them that long saturates the collector,
-   * so ingestion gets the rest, and the analytics catch up once the load eases.
+   * Once the folds have stayed behind for `lateAfterMs` (every fold since left batches queued)
+   * and this process stored more batches in that time than they folded (the backlog grows: a
+   * load that outruns them saturates the collector), the most time they may take: ingestion
+   * gets the rest, and the analytics catch up once the load eases. A backlog that shrinks is
+   * a catch-up after a slow moment, which keeps the share it had.
    * @default 1 (no limit beyond the others)
    */
   lateShare: number;
   /**
-   * How long the folds may stay behind before they keep to `lateShare`.
-   * @default 3000
+   * How long the folds stay behind before the worker looks whether the backlog grows.
+   * @default 1000
    */
   lateAfterMs: number;
   /**
@@ -114,7 +116,7 @@ export const DEFAULT_ANALYTICS_WORKER_TIMINGS: Readonly<AnalyticsWorkerTimings> 
   foldMs: 12,
   maxBatches: 500,
   lateShare: 1,
-  lateAfterMs: 3000,
+  lateAfterMs: 1000,
   retryMs: 1000,
 });
 
@@ -123,8 +125,10 @@ export const DEFAULT_ANALYTICS_WORKER_TIMINGS: Readonly<AnalyticsWorkerTimings> 
  * database, shared with ingestion, which the loop does not show. So its share of the time is a
  * fixed 20 % while ingestion is busy, whether folds keep up or catch up: enough for half of
  * what saturates the database with room to catch up after a slow fold (a fold's wall time per
- * batch doubles under such a load). Behind for longer than `lateAfterMs`, folds keep to 5 %,
- * leaving the database to a load that saturates it, and catch up once the load eases.
+ * batch doubles under such a load). Behind while the backlog grows (`lateShare`), folds keep
+ * to 5 %, leaving the database to a load that saturates it, and catch up once the load eases.
+ * The backlog is judged from the batches this process stored: a leader whose batches come
+ * through other collectors too keeps to 20 %.
  */
 export const ANALYTICS_WORKER_TIMINGS_BY_ENGINE: Readonly<Record<StoreEngine, Partial<AnalyticsWorkerTimings>>> = Object.freeze({
   sqlite: Object.freeze({}),
@@ -212,7 +216,7 @@ export async function drainAnalytics(store: Pick<EventStore, 'advanceAnalytics'>
  *    else after a pause that keeps folds to the room ingestion leaves on the event loop
  *    (`targetUtilization`), at least `busyShare` and at most `spareShare` of the time, and to
  *    `busyShare` while ingestion requests pile up (`saturatedInFlight`), and to `lateShare`
- *    once the folds have stayed behind for `lateAfterMs`; when the queue is empty, wait for a
+ *    once the folds have stayed behind for `lateAfterMs` with the backlog growing; when the queue is empty, wait for a
  *    stored batch (`notify`) or `pollMs`, then `settleMs`, and while ingestion is busy at least
  *    the same pause (so folds that each empty the queue keep to their share too).
  * 3. A failed fold rolls back whole (nothing counted, queue rows kept) and is retried after
@@ -246,8 +250,16 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
   let perBatchMs = 0.5;
   let wake: (() => void) | undefined;
   let notified = false;
-  /** When the first of the folds that have all left batches queued since began (null: the last emptied it). */
-  let behindSince: number | null = null;
+  /** Batches this process stored (`notify`). */
+  let stored = 0;
+  /**
+   * Since the first of the folds that have all left batches queued since (null: the last
+   * emptied the queue): when it began, the batches stored before it, and those folded since.
+   */
+  let behind: { since: number; storedBefore: number; folded: number } | null = null;
+  /** Behind for `lateAfterMs`, and the backlog grew meanwhile. */
+  const late = (): boolean =>
+    behind !== null && clock() - behind.since >= t.lateAfterMs && stored - behind.storedBefore > behind.folded;
 
   /** Resolves after `ms`, or earlier on `notify` (when `wakeOnNotify`) or `stop`. */
   const pause = (ms: number, wakeOnNotify: boolean): Promise<void> =>
@@ -329,13 +341,17 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
         // on PostgreSQL is mostly round trips and would shrink folds to a batch.
         if (result.batches > 0) perBatchMs = Math.max(0.001, heldMs / result.batches);
         more = result.more;
-        behindSince = more ? (behindSince ?? started) : null;
+        if (!more) behind = null;
+        else {
+          behind ??= { since: started, storedBefore: stored, folded: 0 };
+          behind.folded += result.batches;
+        }
         restMs = (took * (1 - share)) / share;
         // Let requests in between folds (a SQLite fold resolves without leaving the microtask queue).
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (more && !busy()) continue;
         if (more) {
-          const kept = clock() - (behindSince ?? started) >= t.lateAfterMs ? Math.min(share, t.lateShare) : share;
+          const kept = late() ? Math.min(share, t.lateShare) : share;
           await pause((took * (1 - kept)) / kept, false);
           continue;
         }
@@ -358,6 +374,7 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
 
   return {
     notify: () => {
+      stored++;
       lastStored = clock();
       notified = true;
       wake?.();
