@@ -82,6 +82,15 @@ export interface AnalyticsWorkerTimings {
    */
   maxBatches: number;
   /**
+   * While ingestion is busy, the most time folds may take even when each empties the queue
+   * (they then wait at least the pause that keeps them to it before the next, besides
+   * `settleMs`): under a load they only just keep up with, folds every `settleMs` could take
+   * most of the time. On SQLite the loop-time targets (`foldMs`, `busyFoldMs`) already bound
+   * them.
+   * @default 1 (no limit beyond `settleMs`)
+   */
+  keepUpShare: number;
+  /**
    * Once the folds have stayed behind for `lateAfterMs` (every fold since left batches queued)
    * and this process stored more batches in that time than they folded (the backlog grows: a
    * load that outruns them saturates the collector), the most time they may take: ingestion
@@ -115,6 +124,7 @@ export const DEFAULT_ANALYTICS_WORKER_TIMINGS: Readonly<AnalyticsWorkerTimings> 
   busyFoldMs: 4,
   foldMs: 12,
   maxBatches: 500,
+  keepUpShare: 1,
   lateShare: 1,
   lateAfterMs: 1000,
   retryMs: 1000,
@@ -132,7 +142,7 @@ export const DEFAULT_ANALYTICS_WORKER_TIMINGS: Readonly<AnalyticsWorkerTimings> 
  */
 export const ANALYTICS_WORKER_TIMINGS_BY_ENGINE: Readonly<Record<StoreEngine, Partial<AnalyticsWorkerTimings>>> = Object.freeze({
   sqlite: Object.freeze({}),
-  postgres: Object.freeze({ busyShare: 0.2, spareShare: 0.2, lateShare: 0.05 }),
+  postgres: Object.freeze({ busyShare: 0.2, spareShare: 0.2, keepUpShare: 0.2, lateShare: 0.05 }),
 });
 
 /** Options of {@link startAnalyticsWorker}. */
@@ -218,7 +228,7 @@ export async function drainAnalytics(store: Pick<EventStore, 'advanceAnalytics'>
  *    `busyShare` while ingestion requests pile up (`saturatedInFlight`), and to `lateShare`
  *    once the folds have stayed behind for `lateAfterMs` with the backlog growing; when the queue is empty, wait for a
  *    stored batch (`notify`) or `pollMs`, then `settleMs`, and while ingestion is busy at least
- *    the same pause (so folds that each empty the queue keep to their share too).
+ *    the pause that keeps such folds to `keepUpShare`.
  * 3. A failed fold rolls back whole (nothing counted, queue rows kept) and is retried after
  *    `retryMs`.
  */
@@ -326,7 +336,7 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
       const maxBatches = busy() ? Math.max(1, Math.min(t.maxBatches, Math.floor(targetMs / perBatchMs))) : t.maxBatches;
       const started = clock();
       let more: boolean;
-      /** The rest after this fold that keeps folds to `share`. */
+      /** The rest after this fold that keeps folds that each empty the queue to `keepUpShare`. */
       let restMs: number;
       try {
         // What a fold holds the event loop for is the part of the call that runs before it
@@ -346,7 +356,7 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
           behind ??= { since: started, storedBefore: stored, folded: 0 };
           behind.folded += result.batches;
         }
-        restMs = (took * (1 - share)) / share;
+        restMs = (took * (1 - t.keepUpShare)) / t.keepUpShare;
         // Let requests in between folds (a SQLite fold resolves without leaving the microtask queue).
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (more && !busy()) continue;
@@ -361,8 +371,7 @@ export function startAnalyticsWorker(options: AnalyticsWorkerOptions): Analytics
         continue;
       }
       // The queue is empty: wait for a stored batch, then `settleMs`, and while ingestion is busy
-      // at least the rest that keeps folds to their share (even folds that each empty the queue
-      // could otherwise take most of the time under a load they only just keep up with).
+      // at least the rest that keeps folds to `keepUpShare`.
       const endedAt = clock();
       await pause(t.pollMs, true);
       if (notified) await pause(Math.max(t.settleMs, busy() ? endedAt + restMs - clock() : 0), false);
