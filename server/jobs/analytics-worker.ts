@@ -134,8 +134,8 @@ export const DEFAULT_ANALYTICS_WORKER_TIMINGS: Readonly<AnalyticsWorkerTimings> 
  * What differs by engine: a PostgreSQL fold hardly holds the event loop; its cost is on the
  * database, shared with ingestion, which the loop does not show. So its share of the time is a
  * fixed 20 % while ingestion is busy, whether folds keep up or catch up: enough for half of
- * what saturates the database with room to catch up after a slow fold (a fold's wall time per
- * batch doubles under such a load). Behind while the backlog grows (`lateShare`), folds keep
+ * what saturates the database with room to catch up after a slow fold (10 % was not: under
+ * that load a fold's round trips wait behind the requests'). Behind while the backlog grows (`lateShare`), folds keep
  * to 5 %, leaving the database to a load that saturates it, and catch up once the load eases.
  * The backlog is judged from the batches this process stored: a leader whose batches come
  * through other collectors too keeps to 20 %.
@@ -226,9 +226,9 @@ export async function drainAnalytics(store: Pick<EventStore, 'advanceAnalytics'>
  *    else after a pause that keeps folds to the room ingestion leaves on the event loop
  *    (`targetUtilization`), at least `busyShare` and at most `spareShare` of the time, and to
  *    `busyShare` while ingestion requests pile up (`saturatedInFlight`), and to `lateShare`
- *    once the folds have stayed behind for `lateAfterMs` with the backlog growing; when the queue is empty, wait for a
- *    stored batch (`notify`) or `pollMs`, then `settleMs`, and while ingestion is busy at least
- *    the pause that keeps such folds to `keepUpShare`.
+ *    once the folds have stayed behind for `lateAfterMs` with the backlog growing; when the
+ *    queue is empty, wait for a stored batch (`notify`) or `pollMs`, then `settleMs`, and while
+ *    ingestion is busy at least the pause that keeps such folds to `keepUpShare`.
  * 3. A failed fold rolls back whole (nothing counted, queue rows kept) and is retried after
  *    `retryMs`.
  */

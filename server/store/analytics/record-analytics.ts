@@ -104,9 +104,9 @@ export function* readStoredState(grouped: readonly (readonly EventRow[])[], bulk
 /**
  * The writes that bring sessions, visitors and the daily rollups up to date with newly
  * stored events (`inserted`, and the same grouped by visitor and UTC day), given what the reads
- * found. They run inside a fold's transaction, after the
- * reads, with the delete of the folded queue rows (see `foldWork`): each stored event counts
- * once, and a duplicate, never stored, never.
+ * found. They run inside a fold's transaction, after the reads, with the delete of the folded
+ * queue rows (see `foldWork`): each stored event counts once, and a duplicate, never stored,
+ * never.
  *
  * 1. Per visitor and UTC day: fold the events into the visitor's stored sessions of that day
  *    (`planSessions`), write the result, and move the sessions' contributions (counters and

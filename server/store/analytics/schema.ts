@@ -98,7 +98,7 @@ export function analyticsSchemaSql(bigint: 'INTEGER' | 'BIGINT'): string {
  * Migration 9: `sessions` without its index by last event time. A fold rewrites the sessions it
  * extends, and every one moves `last_ts`: on PostgreSQL that index made each such update a new
  * row version written into all five indexes instead of a heap-only (HOT) update that touches
- * none, which was most of a fold's time in the database. Active sessions are found through
+ * none: about half of a fold's time in the database. Active sessions are found through
  * their day (`sessions_day`): a session never spans two UTC days.
  */
 export const DROP_SESSIONS_LAST_TS_INDEX_SQL = 'DROP INDEX sessions_last_ts;';
