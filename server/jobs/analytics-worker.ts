@@ -135,7 +135,7 @@ export const DEFAULT_ANALYTICS_WORKER_TIMINGS: Readonly<AnalyticsWorkerTimings> 
  * database, shared with ingestion, which the loop does not show. So its share of the time is a
  * fixed 20 % while ingestion is busy, whether folds keep up or catch up: enough for half of
  * what saturates the database with room to catch up after a slow fold (10 % was not: under
- * that load a fold's round trips wait behind the requests'). Behind while the backlog grows (`lateShare`), folds keep
+ * that load a fold's wall time per batch was above what 10 % allows). Behind while the backlog grows (`lateShare`), folds keep
  * to 5 %, leaving the database to a load that saturates it, and catch up once the load eases.
  * The backlog is judged from the batches this process stored: a leader whose batches come
  * through other collectors too keeps to 20 %.
